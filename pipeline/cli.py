@@ -1,0 +1,102 @@
+"""The ``finnews`` command line.
+
+Data goes to stdout only when asked (``-``); logs and progress go to stderr.
+Exit codes: 0 success, 1 some inputs failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from pipeline import __version__
+
+app = typer.Typer(
+    name="finnews",
+    help="German financial-news NLP: companies, figures, quotes and entity sentiment.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+models_app = typer.Typer(help="Build and inspect model assets.", no_args_is_help=True)
+train_app = typer.Typer(help="Train the shipped models (needs ../shared/corpora).", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+app.add_typer(train_app, name="train")
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("finnews")
+
+
+def setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("transformers", "datasets", "urllib3", "filelock", "trafilatura", "htmldate"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"finnews {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only warnings and errors on stderr."),
+    version: Optional[bool] = typer.Option(
+        None, "--version", callback=version_callback, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    setup_logging(verbose, quiet)
+
+
+def load_config_or_exit(config: Optional[Path], profile: Optional[str] = None):
+    """Load the config, turning a bad file into a usage error (exit 2)."""
+    from pipeline.config import ConfigError, load_config
+
+    try:
+        return load_config(config).with_profile(profile)
+    except ConfigError as exc:
+        log.error("%s", exc)
+        raise typer.Exit(EXIT_USAGE)
+
+
+ConfigOption = typer.Option(None, "--config", "-c", help="YAML config (default: configs/finnews.yaml).")
+
+
+@app.command()
+def run(
+    inputs: list[Path] = typer.Argument(..., help="Article files or folders (searched recursively)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder for documents.jsonl, the CSVs and run.json."),
+    glob: Optional[list[str]] = typer.Option(None, "--glob", "-g", help="Only files matching this pattern, e.g. '*.txt' (repeatable)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip articles already processed in OUT (by sha256)."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Named pipeline profile from the config, e.g. 'accurate'."),
+    summary: bool = typer.Option(True, "--summary/--no-summary", help="Print a per-entity summary table to stdout."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Run the whole pipeline over INPUTS and write the output files into OUT.
+
+    Exit code 0 when every input became a document, 1 when some inputs failed
+    (they are listed in OUT/errors.csv), 2 on a usage error.
+    """
+    from pipeline.runner import run_pipeline, print_summary
+
+    cfg = load_config_or_exit(config, profile)
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing:
+        log.error("no such file or folder: %s", ", ".join(missing))
+        raise typer.Exit(EXIT_USAGE)
+    result = run_pipeline(inputs, out, cfg, globs=glob or [], resume=resume)
+    if summary:
+        print_summary(result, sys.stdout)
+    raise typer.Exit(EXIT_PARTIAL if result.failed else EXIT_OK)
+
+
+def main() -> None:
+    """Entry point for ``python -m pipeline``."""
+    app()

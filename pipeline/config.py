@@ -1,0 +1,169 @@
+"""The one typed loader for ``configs/*.yaml``.
+
+Every setting the code reads lives in a section class below; a YAML file
+overrides the defaults section by section, and unknown keys are an error (a typo
+must not be silently ignored). Relative paths in the file are resolved against
+the project root, the parent of the ``configs/`` folder, so the tool works from
+any working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "finnews.yaml"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PathsConfig(Section):
+    """Where data, caches and shipped models live."""
+
+    data_dir: Path = Field(Path("../shared/corpora"), description="open corpora (env FINNEWS_DATA_DIR overrides)")
+    cache_dir: Path = Field(Path(".cache"), description="built assets, e.g. the e5 base model (env FINNEWS_CACHE_DIR)")
+    models_dir: Path = Path("models")
+
+
+class JsonFields(Section):
+    """Field names read from ``.json``/``.jsonl`` records."""
+
+    id: str = "id"
+    title: str = "title"
+    text: str = "text"
+    date: str = "date"
+    source: str = "source"
+    url: str = "url"
+
+
+class IngestConfig(Section):
+    extensions: list[str] = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
+    max_bytes: int = Field(5_000_000, description="files larger than this are rejected as oversized")
+    max_chars: int = Field(200_000, description="articles longer than this (after extraction) are rejected")
+    json_fields: JsonFields = JsonFields()
+
+
+class NlpConfig(Section):
+    """The spaCy stage.
+
+    ``model`` is a spaCy pipeline name or path that provides the tokenizer and
+    NER (``blank:de`` for none); ``components`` are the finnews factories added
+    after it, in order, each with its config.
+    """
+
+    model: str = "blank:de"
+    finance_tokenizer: bool = True
+    components: dict[str, dict[str, Any]] = {}
+    batch_size: int = 16
+    profiles: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="named overrides of this section, chosen with --profile"
+    )
+
+
+class SentimentConfig(Section):
+    """The claim-level sentiment stage (see models/sentiment/README.md)."""
+
+    enabled: bool = True
+    model: str = Field("models/sentiment", description="path or hub id of a sequence-classification model or adapter")
+    base_model: str = Field("e5-base", description="built base encoder, under cache_dir unless a path or hub id")
+    batch_size: int = 32
+    max_length: int = 128
+    threads: Optional[int] = None
+    device: str = "cpu"
+
+
+class LinkConfig(Section):
+    """Linking entities to listed securities."""
+
+    overlay: Path = Path("configs/gazetteer_overlay.yaml")
+    reference_csvs: list[Path] = []
+    min_confidence: float = 0.5
+
+
+class AggregateConfig(Section):
+    """How claims roll up into an entity's sentiment."""
+
+    positive_threshold: float = Field(0.15, description="score >= this is positive")
+    negative_threshold: float = Field(-0.15, description="score <= this is negative")
+
+
+class ExportConfig(Section):
+    csv_formula_prefix: str = Field("'", description="prepended to text cells starting with = + - @ (tab, CR)")
+
+
+class Config(Section):
+    paths: PathsConfig = PathsConfig()
+    ingest: IngestConfig = IngestConfig()
+    nlp: NlpConfig = NlpConfig()
+    sentiment: SentimentConfig = SentimentConfig()
+    link: LinkConfig = LinkConfig()
+    aggregate: AggregateConfig = AggregateConfig()
+    export: ExportConfig = ExportConfig()
+
+    root: Path = Field(PROJECT_ROOT, exclude=True)
+
+    def resolve(self, path: Path | str) -> Path:
+        """Resolve a configured path against the project root."""
+        path = Path(path).expanduser()
+        return path if path.is_absolute() else (self.root / path)
+
+    @property
+    def data_dir(self) -> Path:
+        env = os.environ.get("FINNEWS_DATA_DIR")
+        return Path(env) if env else self.resolve(self.paths.data_dir)
+
+    @property
+    def cache_dir(self) -> Path:
+        env = os.environ.get("FINNEWS_CACHE_DIR")
+        return Path(env) if env else self.resolve(self.paths.cache_dir)
+
+    def with_profile(self, profile: Optional[str]) -> "Config":
+        """Return a copy with the named ``nlp.profiles`` entry applied."""
+        if not profile:
+            return self
+        if profile not in self.nlp.profiles:
+            known = ", ".join(sorted(self.nlp.profiles)) or "none"
+            raise ConfigError(f"unknown profile {profile!r} (configured: {known})")
+        nlp = self.nlp.model_dump()
+        nlp.update(self.nlp.profiles[profile])
+        return self.model_copy(update={"nlp": NlpConfig(**nlp)})
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing or invalid."""
+
+
+def load_config(path: Optional[Path | str] = None) -> Config:
+    """Load a YAML config over the defaults.
+
+    Args:
+        path: a YAML file; ``None`` reads ``configs/finnews.yaml`` of the project.
+
+    Returns:
+        The validated :class:`Config`.
+
+    Raises:
+        ConfigError: the file is missing, not YAML, or has unknown or invalid keys.
+    """
+    path = Path(path) if path else DEFAULT_CONFIG
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config {path} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"config {path} must be a mapping of sections")
+    # A config inside some project's configs/ folder resolves paths against that project.
+    root = path.resolve().parent.parent if path.resolve().parent.name == "configs" else PROJECT_ROOT
+    try:
+        return Config(root=root, **raw)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid config {path}:\n{exc}") from exc

@@ -1,0 +1,53 @@
+"""The ``Doc``/``Span`` extensions that finnews components write and the exports read.
+
+Registered once, idempotently, when :mod:`pipeline.nlp` is imported.
+
+Contract (who writes what):
+
+* ``doc.ents``: ORG, PER, LOC, MISC and INDEX spans (NER model + company ruler).
+  ``span._.entity_id``: the in-article cluster id shared by all mentions of one
+  entity (``Nvidia``, ``Nvidias``, ``NVIDIA Corp.``); ``span._.entity_name``:
+  the cluster's canonical name; ``span._.link_candidates``: gazetteer ISINs
+  with scores, consumed by :mod:`pipeline.link`.
+* ``doc.spans["figures"]``: one span per percentage or money amount, label
+  ``percent`` or ``money``; ``span._.figure`` holds a dict with ``value``,
+  ``unit``, ``direction``, ``qualifier``, ``value_to``, ``is_target``;
+  ``span._.about`` is a list of entity spans the figure is about.
+* ``doc.spans["quotes"]``: one span per quotation, label ``direct``,
+  ``indirect`` or ``reported``; ``span._.speaker`` (a span or ``None``),
+  ``span._.speaker_name`` (resolved name, e.g. a pronoun replaced),
+  ``span._.speaker_role``, ``span._.cue`` (a span or ``None``).
+* ``doc.spans["claims"]``: one span per (entity, sentence) claim text;
+  ``span._.target`` is the entity span, ``span._.figures`` the figure spans
+  about that entity in it, ``span._.quote`` the quote span it sits in.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+SPAN_EXTENSIONS = {
+    "entity_id": "",
+    "entity_name": "",
+    "link_candidates": None,
+    "figure": None,
+    "about": None,
+    "speaker": None,
+    "speaker_name": "",
+    "speaker_role": "",
+    "cue": None,
+    "target": None,
+    "figures": None,
+    "quote": None,
+}
+DOC_EXTENSIONS = {"article_id": ""}
+
+
+def register_extensions() -> None:
+    """Register every finnews extension (safe to call repeatedly)."""
+    for name, default in SPAN_EXTENSIONS.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+    for name, default in DOC_EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
