@@ -101,6 +101,7 @@ class Figure:
     export row each); empty when it is about none.
     """
 
+    figure_id: str
     kind: FigureKind
     text: str
     start: int
@@ -167,7 +168,7 @@ class Claim:
     end: int
     target_start: int
     target_end: int
-    figure_indices: list[int] = field(default_factory=list)  # into Document.figures
+    figure_ids: list[str] = field(default_factory=list)
     quote_id: str = ""
     sentiment: Optional[SentimentScores] = None
 

@@ -1,0 +1,132 @@
+"""Roll claims up into entity sentiment, per article and over the corpus.
+
+Score of an entity = the mean of ``p_positive - p_negative`` over its claims,
+weighted by each claim's confidence (the probability of its predicted label),
+so a hesitant claim counts less than a clear one. The score lies in [-1, 1];
+the label is ``positive`` when score >= ``aggregate.positive_threshold``
+(default 0.15), ``negative`` when score <= ``aggregate.negative_threshold``
+(default -0.15), else ``neutral``. An entity without scored claims has no score
+and an empty label.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from typing import Iterable, Optional
+
+from pipeline.config import AggregateConfig
+from pipeline.records import Claim, CorpusEntity, Document, Entity, EntitySentiment
+
+
+def weighted_score(claims: Iterable[Claim]) -> Optional[float]:
+    """Confidence-weighted mean of ``p_positive - p_negative``; ``None`` without scored claims."""
+    total = weight = 0.0
+    for claim in claims:
+        s = claim.sentiment
+        if s is None:
+            continue
+        total += s.score * (s.p_positive - s.p_negative)
+        weight += s.score
+    return round(total / weight, 6) if weight > 0 else None
+
+
+def score_label(score: Optional[float], cfg: AggregateConfig) -> str:
+    """Map a score to ``positive``/``neutral``/``negative`` (``""`` for no score)."""
+    if score is None:
+        return ""
+    if score >= cfg.positive_threshold:
+        return "positive"
+    if score <= cfg.negative_threshold:
+        return "negative"
+    return "neutral"
+
+
+def _label_counts(claims: Iterable[Claim]) -> dict[str, int]:
+    counts = {"positive": 0, "neutral": 0, "negative": 0}
+    for claim in claims:
+        if claim.sentiment is not None:
+            counts[claim.sentiment.label] += 1
+    return counts
+
+
+def aggregate_document(document: Document, cfg: AggregateConfig) -> list[EntitySentiment]:
+    """One :class:`EntitySentiment` row per entity of the document, in entity order."""
+    claims_by_entity: dict[str, list[Claim]] = defaultdict(list)
+    for claim in document.claims:
+        claims_by_entity[claim.entity_id].append(claim)
+    rows = []
+    for entity in document.entities:
+        claims = claims_by_entity.get(entity.entity_id, [])
+        counts = _label_counts(claims)
+        score = weighted_score(claims)
+        rows.append(
+            EntitySentiment(
+                article_id=document.article.article_id,
+                entity_id=entity.entity_id,
+                entity=entity.name,
+                entity_type=entity.label,
+                ticker=entity.ticker,
+                isin=entity.isin,
+                exchange=entity.exchange,
+                listed=entity.listed,
+                mentions=len(entity.mentions),
+                claims=len(claims),
+                positive=counts["positive"],
+                neutral=counts["neutral"],
+                negative=counts["negative"],
+                sentiment_score=score,
+                sentiment_label=score_label(score, cfg),
+            )
+        )
+    return rows
+
+
+def corpus_key(entity: Entity) -> str:
+    """Key that identifies an entity across articles: its ISIN, else label and folded name.
+
+    Example: ``Süss`` and ``SUSS`` of an unlisted company share ``ORG:suss``.
+    """
+    if entity.isin:
+        return entity.isin
+    folded = unicodedata.normalize("NFKD", entity.name.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return f"{entity.label}:{' '.join(folded.split())}"
+
+
+def aggregate_corpus(documents: Iterable[Document], cfg: AggregateConfig) -> list[CorpusEntity]:
+    """One :class:`CorpusEntity` per entity over all documents, most mentioned first."""
+    groups: dict[str, list[tuple[Entity, list[Claim]]]] = defaultdict(list)
+    for document in documents:
+        claims_by_entity: dict[str, list[Claim]] = defaultdict(list)
+        for claim in document.claims:
+            claims_by_entity[claim.entity_id].append(claim)
+        for entity in document.entities:
+            groups[corpus_key(entity)].append((entity, claims_by_entity.get(entity.entity_id, [])))
+    rows = []
+    for key, members in groups.items():
+        entities = [e for e, _ in members]
+        claims = [c for _, cs in members for c in cs]
+        first = max(entities, key=lambda e: len(e.mentions))
+        counts = _label_counts(claims)
+        score = weighted_score(claims)
+        rows.append(
+            CorpusEntity(
+                key=key,
+                entity=first.name,
+                entity_type=first.label,
+                ticker=first.ticker,
+                isin=first.isin,
+                listed=first.listed,
+                articles=len(members),
+                mentions=sum(len(e.mentions) for e in entities),
+                claims=len(claims),
+                positive=counts["positive"],
+                neutral=counts["neutral"],
+                negative=counts["negative"],
+                mean_score=score,
+                sentiment_label=score_label(score, cfg),
+            )
+        )
+    rows.sort(key=lambda r: (-r.mentions, -r.articles, r.entity))
+    return rows

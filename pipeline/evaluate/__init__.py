@@ -1,0 +1,1 @@
+"""Evaluation: gold formats, importers, metrics and the ``finnews evaluate`` scorecard."""

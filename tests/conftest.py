@@ -1,0 +1,26 @@
+"""Shared pytest fixtures and skip markers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(os.environ.get("FINNEWS_SHARED_DIR", ROOT.parent / "shared"))
+SHARED_CORPORA = Path(os.environ.get("FINNEWS_DATA_DIR", SHARED / "corpora"))
+DEEPSEEK_ARTICLE = SHARED / "articles" / "2025-01-27-deepseek-techwerte.txt"
+
+requires_shared = pytest.mark.skipif(
+    not SHARED_CORPORA.is_dir(), reason=f"needs the open corpora in {SHARED_CORPORA} (../shared is absent)"
+)
+requires_deepseek = pytest.mark.skipif(
+    not DEEPSEEK_ARTICLE.is_file(), reason=f"needs the seed article {DEEPSEEK_ARTICLE} (../shared is absent)"
+)
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA

@@ -1,0 +1,197 @@
+"""Ingestion: formats, encodings, normalisation, ids, errors and duplicates."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import IngestConfig, JsonFields
+from pipeline.ingest import decode_bytes, discover, ingest, normalize_text, split_plain_text, IngestFailure
+
+CFG = IngestConfig()
+ARTICLE = "Börse: Dax fällt\n\nDer Dax fiel um 2 %.\n\n„Das ist übertrieben“, sagte ein Händler."
+
+
+def _ingest_one(path: Path, cfg: IngestConfig = CFG):
+    report = ingest([path], cfg)
+    return report
+
+
+@pytest.mark.parametrize(
+    "encoding",
+    ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"],
+)
+def test_encodings_round_trip_umlauts(tmp_path: Path, encoding: str) -> None:
+    text = "Börse schließt fester\n\nDie Märkte in Zürich und München legten zu; Anleger kauften Aktien."
+    if encoding == "cp1252":
+        text += " Der Umsatz stieg auf 5 Mio. €."  # € exists in cp1252, not in latin-1
+    path = tmp_path / "artikel.txt"
+    path.write_bytes(text.encode(encoding))
+    report = _ingest_one(path)
+    assert not report.errors
+    (article,) = report.articles
+    assert article.title == "Börse schließt fester"
+    assert article.text == text
+    assert "Börse" in article.text and "\ufeff" not in article.text
+
+
+def test_utf16_big_endian_with_bom(tmp_path: Path) -> None:
+    path = tmp_path / "be.txt"
+    path.write_bytes("\ufeffBörse\n\nDax fällt.".encode("utf-16-be"))
+    (article,) = _ingest_one(path).articles
+    assert article.text == "Börse\n\nDax fällt."
+
+
+def test_normalisation_nfc_soft_hyphen_and_spaces(tmp_path: Path) -> None:
+    raw = "Bo\u0308rse\n\nDie Bör\u00adsen\u00adaufsicht prüft 3,2\u00a0Mrd.\u202fEuro  bei\u2009der\u200bBank.\r\n"
+    path = tmp_path / "n.txt"
+    path.write_text(raw, encoding="utf-8")
+    (article,) = _ingest_one(path).articles
+    assert article.text == "Börse\n\nDie Börsenaufsicht prüft 3,2 Mrd. Euro bei derBank."
+    assert normalize_text("a\u00a0b") == "a b"
+
+
+def test_txt_paragraphs_blank_lines_and_hard_wraps(tmp_path: Path) -> None:
+    path = tmp_path / "wrapped.txt"
+    path.write_text("\n\nÜberschrift ohne Punkt\nErster Absatz, Zeile eins\nZeile zwei.\n\nZweiter Absatz.\n", encoding="utf-8")
+    (article,) = _ingest_one(path).articles
+    assert article.text == "Überschrift ohne Punkt\n\nErster Absatz, Zeile eins Zeile zwei.\n\nZweiter Absatz."
+
+
+def test_txt_without_blank_lines_has_one_paragraph_per_line() -> None:
+    title, paragraphs = split_plain_text("Titel\nAbsatz eins.\nAbsatz zwei.")
+    assert title == "Titel" and paragraphs == ["Absatz eins.", "Absatz zwei."]
+
+
+def test_markdown_syntax_stripped(tmp_path: Path) -> None:
+    path = tmp_path / "bericht.md"
+    path.write_text(
+        "---\ndate: 2025-01-27\nsource: Testdienst\n---\n# SAP hebt **Prognose** an\n\n"
+        "Der Konzern [SAP](https://sap.com) meldet *starke* Zahlen.\n\n- Umsatz plus 9 %\n- Marge stabil\n\n"
+        "> Wir sind zufrieden, sagte der Chef.\n\n```\ncode()\n```\n",
+        encoding="utf-8",
+    )
+    (article,) = _ingest_one(path).articles
+    assert article.title == "SAP hebt Prognose an"
+    assert article.text == (
+        "SAP hebt Prognose an\n\nDer Konzern SAP meldet starke Zahlen.\n\nUmsatz plus 9 %\n\nMarge stabil\n\n"
+        "Wir sind zufrieden, sagte der Chef."
+    )
+    assert article.date == "2025-01-27" and article.source == "Testdienst"
+
+
+def test_html_main_text_only(tmp_path: Path) -> None:
+    html = (
+        "<html><head><title>Dax fällt | Finanzportal</title><script>var tracking = 1;</script></head><body>"
+        "<nav><a href='/'>Startseite</a> <a href='/maerkte'>Märkte</a></nav>"
+        "<article><h1>Dax fällt deutlich</h1>"
+        "<p>Der Dax ist am Montag um 2 Prozent gefallen. Händler verwiesen auf schwache Konjunkturdaten aus China und den USA.</p>"
+        "<p>„Die Stimmung ist schlecht“, sagte ein Händler in Frankfurt. Besonders Autowerte wie Volkswagen und BMW standen unter Druck.</p>"
+        "</article><footer>Impressum | Datenschutz | © 2025 Finanzportal</footer></body></html>"
+    )
+    path = tmp_path / "seite.html"
+    path.write_text(html, encoding="utf-8")
+    (article,) = _ingest_one(path).articles
+    assert "Der Dax ist am Montag um 2 Prozent gefallen." in article.text
+    assert "sagte ein Händler in Frankfurt" in article.text
+    for noise in ("tracking", "Startseite", "Impressum", "Datenschutz"):
+        assert noise not in article.text
+    assert article.text.split("\n\n")[0] == article.title
+
+
+def test_html_declared_cp1252(tmp_path: Path) -> None:
+    html = (
+        "<html><head><meta charset='windows-1252'><title>Börse</title></head><body><article><h1>Börse</h1>"
+        "<p>Die Börse in Frankfurt schloss mit einem Plus von drei Prozent, die Umsätze waren hoch und die Stimmung gut.</p>"
+        "</article></body></html>"
+    )
+    path = tmp_path / "alt.html"
+    path.write_bytes(html.encode("cp1252"))
+    (article,) = _ingest_one(path).articles
+    assert "Die Börse in Frankfurt" in article.text
+
+
+def test_json_and_jsonl_records_ids_and_fields(tmp_path: Path) -> None:
+    (tmp_path / "one.json").write_text(
+        json.dumps({"id": "a-1", "title": "Dax steigt", "text": "Der Dax stieg.\n\nZweiter Absatz.", "date": "2025-01-02",
+                    "source": "Agentur", "url": "https://example.org/a-1"}),
+        encoding="utf-8",
+    )
+    (tmp_path / "many.jsonl").write_text(
+        json.dumps({"id": 7, "title": "SAP", "text": "SAP gewinnt."}) + "\n"
+        + json.dumps({"title": "Ohne Id", "text": "Text."}) + "\n",
+        encoding="utf-8",
+    )
+    report = ingest([tmp_path], CFG)
+    assert not report.errors
+    by_id = {a.article_id: a for a in report.articles}
+    assert set(by_id) == {"one#a-1", "many#7", "many#line2"}
+    first = by_id["one#a-1"]
+    assert first.text == "Dax steigt\n\nDer Dax stieg.\n\nZweiter Absatz."
+    assert (first.date, first.source, first.url) == ("2025-01-02", "Agentur", "https://example.org/a-1")
+
+
+def test_json_field_names_configurable(tmp_path: Path) -> None:
+    cfg = IngestConfig(json_fields=JsonFields(id="uid", title="headline", text="body"))
+    (tmp_path / "x.jsonl").write_text(json.dumps({"uid": "u1", "headline": "Kopf", "body": "Rumpf."}) + "\n", encoding="utf-8")
+    (article,) = ingest([tmp_path], cfg).articles
+    assert article.article_id == "x#u1" and article.text == "Kopf\n\nRumpf."
+
+
+def test_article_ids_relative_and_recursive_with_glob(tmp_path: Path) -> None:
+    (tmp_path / "2025" / "jan").mkdir(parents=True)
+    (tmp_path / "2025" / "jan" / "a.txt").write_text("A\n\nText a.", encoding="utf-8")
+    (tmp_path / "2025" / "b.md").write_text("# B\n\nText b.", encoding="utf-8")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "c.txt").write_text("C\n\nText c.", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("x,y", encoding="utf-8")
+    report = ingest([tmp_path], CFG)
+    assert [a.article_id for a in report.articles] == ["2025/b", "2025/jan/a"]
+    only_txt = ingest([tmp_path], CFG, globs=["*.txt"])
+    assert [a.article_id for a in only_txt.articles] == ["2025/jan/a"]
+    assert [p.name for _, p in discover([tmp_path / "2025" / "b.md"], CFG.extensions)] == ["b.md"]
+
+
+def test_sha256_and_exact_duplicates_reported_once(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(ARTICLE.encode("cp1252", errors="strict") if False else ARTICLE.encode("utf-8-sig"))
+    report = ingest([tmp_path], CFG)
+    assert [a.article_id for a in report.articles] == ["a"]
+    assert len(report.duplicates) == 1 and "duplicate of a" in report.duplicates[0].reason
+    import hashlib
+
+    assert report.articles[0].sha256 == hashlib.sha256(report.articles[0].text.encode()).hexdigest()
+
+
+def test_broken_inputs_are_reported_with_reasons(data_dir: Path) -> None:
+    report = ingest([data_dir], CFG)
+    reasons = {(Path(e.source_path).name, e.record): e.reason for e in report.errors}
+    assert reasons[("empty.txt", "")] == "empty file"
+    assert reasons[("blank.txt", "")] == "empty file"
+    assert reasons[("binary.txt", "")] == "binary file (PNG image)"
+    assert reasons[("random.txt", "")].startswith("binary file")
+    assert reasons[("bad_bom.txt", "")].startswith("undecodable")
+    assert reasons[("truncated_utf16.txt", "")].startswith("undecodable")
+    assert reasons[("broken.json", "")].startswith("malformed JSON")
+    assert reasons[("mixed.jsonl", "line 2")].startswith("malformed JSON")
+    assert "missing or empty field 'text'" in reasons[("mixed.jsonl", "line 4")]
+    assert "expected a JSON object" in reasons[("mixed.jsonl", "line 5")]
+    assert reasons[("no_article.html", "")] == "no article text found in the HTML page"
+    assert sorted(a.article_id for a in report.articles if a.article_id != "README") == ["mixed#ok1", "mixed#ok2"]
+
+
+def test_oversized_and_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text("Titel\n\n" + "Wort " * 400, encoding="utf-8")
+    os.symlink(tmp_path / "gone.txt", tmp_path / "dangling.txt")
+    report = ingest([tmp_path], IngestConfig(max_bytes=1000))
+    reasons = {Path(e.source_path).name: e.reason for e in report.errors}
+    assert reasons["big.txt"].startswith("oversized: 2007 bytes, limit 1000")
+    assert reasons["dangling.txt"].startswith("unreadable")
+
+
+def test_decode_bytes_rejects_empty() -> None:
+    with pytest.raises(IngestFailure, match="empty"):
+        decode_bytes(b"  \n")
