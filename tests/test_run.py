@@ -1,0 +1,171 @@
+"""The batch job and the CLI: output files, exit codes, resume, bad input accounting."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.config import Config, NlpConfig, SentimentConfig
+from pipeline.runner import PARTIAL_DIR, Stages, run_pipeline
+
+OUTPUTS = [
+    "documents.jsonl", "entity_sentiment.csv", "claims.csv", "quotes.csv", "figures.csv",
+    "corpus_entities.csv", "errors.csv", "run.json",
+]
+ARTICLES = {
+    "markt.txt": "Dax schließt schwächer\n\nDer Dax fiel am Montag um 1,2 %. Händler nannten Gewinnmitnahmen.",
+    "sap.txt": "SAP hebt Prognose an\n\nSAP erhöhte die Prognose. Die Aktie stieg um 4 %.",
+    "bayer.md": "# Bayer unter Druck\n\nBayer verlor nach einem Urteil **deutlich**.",
+    "zins.txt": "EZB senkt Zinsen\n\nDie EZB senkte den Leitzins um 0,25 Prozentpunkte.",
+}
+
+
+@pytest.fixture(scope="module")
+def light_config() -> Config:
+    """A fast pipeline (no models): the spine is what these tests check."""
+    return Config(
+        nlp=NlpConfig(model="blank:de", components={"finnews_sentences": {}}),
+        sentiment=SentimentConfig(enabled=False),
+    )
+
+
+@pytest.fixture(scope="module")
+def stages(light_config: Config) -> Stages:
+    return Stages.from_config(light_config)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def light_config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "light.yaml"
+    path.write_text(yaml.safe_dump({"nlp": {"model": "blank:de", "components": {"finnews_sentences": {}}},
+                                    "sentiment": {"enabled": False}}), encoding="utf-8")
+    return path
+
+
+def _outputs(out: Path) -> dict[str, str]:
+    return {name: (out / name).read_text(encoding="utf-8") for name in OUTPUTS if name != "run.json"}
+
+
+def test_run_writes_every_output_file(corpus: Path, tmp_path: Path, light_config: Config, stages: Stages) -> None:
+    out = tmp_path / "out"
+    result = run_pipeline([corpus], out, light_config, stages=stages)
+    assert not result.failed
+    for name in OUTPUTS:
+        assert (out / name).is_file(), name
+    assert not (out / PARTIAL_DIR).exists()
+    docs = [json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [d["article_id"] for d in docs] == ["bayer", "markt", "sap", "zins"]
+    for doc in docs:
+        for key in ("article_id", "source_path", "title", "sha256", "text", "entities", "percentages", "money", "quotes", "claims"):
+            assert key in doc
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["counts"]["articles"] == 4 and run["counts"]["errors"] == 0
+    assert {"ingest", "nlp", "aggregate"} <= set(run["timings_seconds"])
+    assert run["finnews_version"] and run["config"]["nlp"]["model"] == "blank:de"
+    header = next(csv.reader((out / "entity_sentiment.csv").open(encoding="utf-8")))
+    assert header[:14] == ["article_id", "entity", "entity_type", "ticker", "isin", "exchange", "listed", "mentions",
+                           "claims", "positive", "neutral", "negative", "sentiment_score", "sentiment_label"]
+
+
+def test_every_input_accounted_for(corpus: Path, tmp_path: Path, light_config: Config, stages: Stages, data_dir: Path) -> None:
+    for name in ("empty.txt", "binary.txt", "mixed.jsonl", "broken.json"):
+        shutil.copy(data_dir / name, corpus / name)
+    shutil.copy(corpus / "sap.txt", corpus / "zz-sap-kopie.txt")
+    out = tmp_path / "out"
+    result = run_pipeline([corpus], out, light_config, stages=stages)
+    assert result.failed
+    docs = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    errors = list(csv.DictReader((out / "errors.csv").open(encoding="utf-8")))
+    by_file = {}
+    for row in errors:
+        by_file.setdefault(Path(row["source_path"]).name, []).append(row["reason"])
+    assert set(by_file) == {"empty.txt", "binary.txt", "mixed.jsonl", "broken.json", "zz-sap-kopie.txt"}
+    assert by_file["zz-sap-kopie.txt"][0].startswith("duplicate of sap")
+    # 4 good articles + 2 good JSONL records; 3 bad JSONL lines, 3 bad files, 1 duplicate
+    assert len(docs) == 6 and len(errors) == 7
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["counts"]["errors"] == 6 and run["counts"]["duplicates"] == 1
+
+
+def test_resume_reuses_documents_and_yields_same_files(corpus: Path, tmp_path: Path, light_config: Config, stages: Stages) -> None:
+    full = tmp_path / "full"
+    run_pipeline([corpus], full, light_config, stages=stages)
+
+    # An interrupted run: two articles done, the last partial line cut off mid-write.
+    out = tmp_path / "resumed"
+    first = run_pipeline([corpus / "sap.txt", corpus / "markt.txt"], out, light_config, stages=stages)
+    partial = out / PARTIAL_DIR
+    partial.mkdir()
+    (partial / "state.json").write_text((out / "run.json").read_text(encoding="utf-8"), encoding="utf-8")
+    lines = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    (partial / "documents.jsonl").write_text(lines[0] + "\n" + lines[1][:40], encoding="utf-8")
+    (out / "documents.jsonl").unlink()
+    assert len(first.documents) == 2
+
+    result = run_pipeline([corpus], out, light_config, stages=stages, resume=True)
+    assert result.resumed == 1
+    assert _outputs(out) == _outputs(full)
+
+
+def test_resume_ignores_other_configuration(corpus: Path, tmp_path: Path, light_config: Config, stages: Stages) -> None:
+    out = tmp_path / "out"
+    run_pipeline([corpus], out, light_config, stages=stages)
+    other = light_config.model_copy(update={"aggregate": light_config.aggregate.model_copy(update={"positive_threshold": 0.5})})
+    result = run_pipeline([corpus], out, other, stages=stages, resume=True)
+    assert result.resumed == 0
+
+
+runner = CliRunner()
+
+
+def test_cli_exit_codes(corpus: Path, tmp_path: Path, light_config_file: Path, data_dir: Path) -> None:
+    ok = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "ok"), "--config", str(light_config_file)])
+    assert ok.exit_code == 0, ok.output
+    assert "4 articles from 4 files" in ok.stdout
+    shutil.copy(data_dir / "empty.txt", corpus / "empty.txt")
+    partial = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "p"), "--config", str(light_config_file)])
+    assert partial.exit_code == 1
+    missing = runner.invoke(app, ["run", str(tmp_path / "nope"), "--out", str(tmp_path / "m")])
+    assert missing.exit_code == 2
+    no_out = runner.invoke(app, ["run", str(corpus)])
+    assert no_out.exit_code == 2
+    bad_cfg = tmp_path / "bad.yaml"
+    bad_cfg.write_text("nlp:\n  modle: blank:de\n", encoding="utf-8")
+    typo = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "t"), "--config", str(bad_cfg)])
+    assert typo.exit_code == 2
+    unknown_profile = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "u"), "--config",
+                                          str(light_config_file), "--profile", "nope"])
+    assert unknown_profile.exit_code == 2
+
+
+def test_cli_glob_and_no_summary(corpus: Path, tmp_path: Path, light_config_file: Path) -> None:
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "g"), "--glob", "*.md", "--no-summary",
+                                 "--config", str(light_config_file)])
+    assert result.exit_code == 0 and result.stdout == ""
+    docs = (tmp_path / "g" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(d)["article_id"] for d in docs] == ["bayer"]
+
+
+def test_python_dash_m_help() -> None:
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "run" in proc.stdout
+    version = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, timeout=120)
+    assert version.stdout.startswith("finnews ")
