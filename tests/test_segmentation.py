@@ -1,0 +1,63 @@
+"""Sentence boundaries for German news (pipeline/nlp/segmentation.py)."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+import pipeline.nlp.segmentation  # noqa: F401  (registers finnews_sentences)
+from pipeline.nlp.tokenizer import customize_tokenizer
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("de")
+    customize_tokenizer(nlp.tokenizer)
+    nlp.add_pipe("finnews_sentences")
+    return nlp
+
+
+def sents(nlp, text: str) -> list[str]:
+    return [s.text.strip() for s in nlp(text).sents]
+
+
+def test_headline_without_period_is_its_own_sentence(nlp) -> None:
+    assert sents(nlp, "Aktien der Tech-Firmen sacken ab\n\nAm deutschen Markt fiel Aixtron.") == [
+        "Aktien der Tech-Firmen sacken ab",
+        "Am deutschen Markt fiel Aixtron.",
+    ]
+
+
+def test_opening_quote_starts_the_next_sentence(nlp) -> None:
+    assert sents(nlp, "Der Dax fiel. „Das ist übertrieben“, sagt ein Händler.") == [
+        "Der Dax fiel.",
+        "„Das ist übertrieben“, sagt ein Händler.",
+    ]
+
+
+def test_closing_quote_after_period_stays_and_comma_continues(nlp) -> None:
+    assert sents(nlp, "„Das ist gut.“, sagt er. „Wir bleiben.“ Er geht.") == [
+        "„Das ist gut.“, sagt er.",
+        "„Wir bleiben.“",
+        "Er geht.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Microsoft kam auf 3,2 Bill. Dollar Börsenwert.",
+        "Am 27. Januar fiel die Aktie.",
+        "Der Konzern verdiente 5 Mrd. Euro und mehr.",
+        "Laut Dr. Müller steigt der Kurs.",
+    ],
+)
+def test_abbreviations_and_ordinals_do_not_split(nlp, text: str) -> None:
+    assert sents(nlp, text) == [text]
+
+
+def test_lowercase_after_exclamation_inside_quote_continues(nlp) -> None:
+    assert sents(nlp, 'Er rief: "Kaufen!" und legte auf. Danach fiel der Kurs.') == [
+        'Er rief: "Kaufen!" und legte auf.',
+        "Danach fiel der Kurs.",
+    ]
