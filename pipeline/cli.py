@@ -97,6 +97,67 @@ def run(
     raise typer.Exit(EXIT_PARTIAL if result.failed else EXIT_OK)
 
 
+@app.command()
+def evaluate(
+    gold: list[Path] = typer.Argument(..., help="Gold files or folders; each is scored on its own (see --format)."),
+    predictions: Optional[Path] = typer.Option(
+        None, "--predictions", "-p", help="Score this earlier `finnews run` output folder instead of running the pipeline."
+    ),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", "-f",
+        help="Gold format: gold, wikinews, germeval, conll, docbin, labelstudio, doccano (default: detected).",
+    ),
+    json_out: Optional[str] = typer.Option(None, "--json", help="Also write the scorecards as JSON to PATH ('-' for stdout only)."),
+    errors: int = typer.Option(0, "--errors", "-e", min=0, help="List the N worst misses per section, with their context."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Score only the first N documents of each gold set."),
+    nlp_only: bool = typer.Option(False, "--nlp-only", help="Run only the spaCy stage (fast; no linking or sentiment)."),
+    baseline: Optional[str] = typer.Option(None, "--baseline", help="Score a trivial baseline instead: quote-marks or empty."),
+    bootstrap: Optional[int] = typer.Option(None, "--bootstrap", min=0, help="Bootstrap resamples (default: evaluate.bootstrap_samples; 0: none)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Bootstrap seed (default: evaluate.bootstrap_seed)."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Named pipeline profile from the config."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Score the pipeline against labelled GOLD data and print the scorecard.
+
+    Runs the configured pipeline on the gold texts (or reads --predictions) and
+    prints P/R/F1 for entities (strict/exact/partial/type), linking, figures,
+    quotes and sentiment: only the sections the gold data annotates. Exit code
+    0 on success, 2 on a usage error (missing or invalid gold data, unreadable
+    predictions).
+    """
+    from pipeline.evaluate.command import evaluate_paths
+    from pipeline.evaluate.gold import GoldFormatError
+    from pipeline.evaluate.predict import PredictionError
+    from pipeline.evaluate.report import render_scorecard, write_json
+    from pipeline.evaluate.sources import FORMATS
+
+    cfg = load_config_or_exit(config, profile)
+    if fmt is not None and fmt not in FORMATS:
+        log.error("unknown --format %r (known: %s)", fmt, ", ".join(FORMATS))
+        raise typer.Exit(EXIT_USAGE)
+    if predictions is not None and not predictions.exists():
+        log.error("no such predictions folder: %s", predictions)
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        cards = evaluate_paths(
+            gold, cfg, fmt=fmt, limit=limit, predictions=predictions, nlp_only=nlp_only,
+            baseline=baseline, bootstrap_samples=bootstrap, seed=seed,
+        )
+    except (GoldFormatError, PredictionError) as exc:
+        log.error("%s", exc)
+        raise typer.Exit(EXIT_USAGE)
+    if json_out != "-":
+        for card in cards:
+            render_scorecard(card, sys.stdout, errors=errors)
+    if json_out == "-":
+        write_json(cards, sys.stdout, errors=errors)
+    elif json_out:
+        with open(json_out, "w", encoding="utf-8") as fh:
+            write_json(cards, fh, errors=errors)
+        log.info("scorecard JSON written to %s", json_out)
+    raise typer.Exit(EXIT_OK)
+
+
 def main() -> None:
     """Entry point for ``python -m pipeline``."""
     app()

@@ -98,6 +98,27 @@ class ExportConfig(Section):
     csv_formula_prefix: str = Field("'", description="prepended to text cells starting with = + - @ (tab, CR)")
 
 
+class EvaluateConfig(Section):
+    """``finnews evaluate``: bootstrap, label mapping of imported corpora, matching tolerances."""
+
+    bootstrap_samples: int = Field(1000, description="document resamples for the headline intervals (0: none)")
+    bootstrap_seed: int = Field(0, description="seed of the bootstrap resampling")
+    confidence: float = Field(0.95, description="coverage of the bootstrap percentile intervals")
+    label_map: dict[str, str] = Field(
+        default_factory=lambda: {
+            "OTH": "MISC", "PERSON": "PER", "ORGANIZATION": "ORG", "ORGANISATION": "ORG",
+            "LOCATION": "LOC", "GPE": "LOC",
+        },
+        description="entity label renames applied to imported NER corpora (GermEval OTH -> MISC)",
+    )
+    unknown_label_map: dict[str, str] = Field(
+        default_factory=lambda: {"INDEX": "ORG"},
+        description="predicted labels renamed when the gold set has no such label (imported corpora know no INDEX)",
+    )
+    value_rel_tolerance: float = Field(1e-6, description="relative tolerance when comparing figure values")
+    context_chars: int = Field(240, description="longest context shown for an error with --errors")
+
+
 class Config(Section):
     paths: PathsConfig = PathsConfig()
     ingest: IngestConfig = IngestConfig()
@@ -106,6 +127,7 @@ class Config(Section):
     link: LinkConfig = LinkConfig()
     aggregate: AggregateConfig = AggregateConfig()
     export: ExportConfig = ExportConfig()
+    evaluate: EvaluateConfig = EvaluateConfig()
 
     root: Path = Field(PROJECT_ROOT, exclude=True)
 
