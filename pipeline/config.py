@@ -80,11 +80,19 @@ class SentimentConfig(Section):
 
 
 class LinkConfig(Section):
-    """Linking entities to listed securities."""
+    """Linking entities to listed securities (see pipeline/link.py and pipeline/gazetteer.py).
 
-    overlay: Path = Path("configs/gazetteer_overlay.yaml")
-    reference_csvs: list[Path] = []
-    min_confidence: float = 0.5
+    Keep ``overlay`` and ``reference_csvs`` equal to those of the
+    ``finnews_companies`` component (configs/finnews.yaml shares them with YAML anchors).
+    """
+
+    overlay: Path = Field(Path("configs/gazetteer_overlay.yaml"), description="hand-written gazetteer fixes, aliases, indices")
+    reference_csvs: list[Path] = Field(
+        default_factory=list,
+        description="user CSVs of securities (columns isin, name; optional ticker/symbol, exchange/mic, country, aliases with |)",
+    )
+    min_confidence: float = Field(0.5, description="a listed match below this confidence is reported as not listed")
+    min_context: float = Field(0.5, description="context score an alias that is also an ordinary word (Allianz) needs")
 
 
 class AggregateConfig(Section):

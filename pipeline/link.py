@@ -1,0 +1,146 @@
+"""The link stage: every ORG entity -> a listed security (ISIN, ticker, exchange) or not listed.
+
+Runs after sentiment, on :class:`~pipeline.records.Document` records. For each
+entity it looks up its canonical name and every mention in the gazetteer
+(:mod:`pipeline.gazetteer`) and keeps the best entry:
+
+* a listed security with confidence >= ``link.min_confidence``: ``listed=True``
+  with ISIN, ticker, exchange;
+* a known unlisted company (DeepSeek, OpenAI) or no match: ``listed=False``,
+  no ISIN (NIL); ``link_confidence`` is then how sure we are that it is *not* a
+  listed security;
+* a known public body (EZB, Fed, Bundesbank): ``listed=None`` (listing does
+  not apply, like PER/LOC/MISC/INDEX entities).
+
+Confidence: the alias weight (1.0 curated or full name, 0.95 without legal form,
+0.85 without a weak suffix like ``Technologies``, x0.97 for a genitive), divided
+by the number of equally good rival entries; an alias that is also an ordinary
+word (``Allianz``, ``Apple``) counts only when one of the mentions has a company
+cue in its sentence (``Versicherer Allianz``, ``Allianz-Aktie``, ``... um 3 %``),
+otherwise its confidence is that context score (< 0.5).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from pipeline.config import Config
+from pipeline.gazetteer import Candidate, Gazetteer, load_gazetteer
+from pipeline.records import Document, Entity
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LinkResult:
+    """What the linker decided for one entity (the fields it sets on :class:`Entity`)."""
+
+    listed: Optional[bool]
+    isin: Optional[str] = None
+    ticker: Optional[str] = None
+    exchange: Optional[str] = None
+    confidence: Optional[float] = None
+    entry_key: Optional[str] = None  # gazetteer entry, also for unlisted organisations and public bodies
+
+
+class LinkStage:
+    """Links the entities of documents to the gazetteer (see the module docstring)."""
+
+    def __init__(self, gazetteer: Gazetteer, min_confidence: float = 0.5, min_context: float = 0.5):
+        self.gazetteer = gazetteer
+        self.min_confidence = min_confidence
+        self.min_context = min_context
+
+    @classmethod
+    def from_config(cls, cfg: Config) -> "LinkStage":
+        """Build the stage from ``cfg.link`` (overlay, reference CSVs, thresholds); the gazetteer is cached."""
+        gazetteer = load_gazetteer(cfg.resolve(cfg.link.overlay), [cfg.resolve(p) for p in cfg.link.reference_csvs])
+        return cls(gazetteer, cfg.link.min_confidence, cfg.link.min_context)
+
+    def _mention_score(self, candidates: list[Candidate], context: Optional[float]) -> tuple[Optional[Candidate], float]:
+        best, confidence = self.gazetteer.resolve(candidates)
+        if best is not None and best.alias.needs_context:
+            ctx = 0.0 if context is None else context
+            if ctx < self.min_context:
+                confidence = min(confidence, ctx)
+        return best, confidence
+
+    def link_entity(self, entity: Entity, text: str) -> LinkResult:
+        """Decide the link of one entity (pure: the entity is not changed).
+
+        Example: an ORG entity ``Siemens Energy`` with mention ``Siemens-Energy``
+        gives ``LinkResult(listed=True, isin="DE000ENER6Y0", ticker="ENR.DE", ...)``;
+        ``DeepSeek`` gives ``listed=False``; ``EZB`` gives ``listed=None``.
+
+        Args:
+            entity: the entity with its mentions (character offsets into ``text``).
+            text: the article text.
+
+        Returns:
+            The :class:`LinkResult`.
+        """
+        if entity.label != "ORG":
+            return LinkResult(listed=None)
+        gaz = self.gazetteer
+        scores: dict[str, tuple[float, Candidate]] = {}
+        looked: list[tuple[str, Optional[float]]] = []
+        for mention in entity.mentions:
+            surface = text[mention.start:mention.end] if 0 <= mention.start < mention.end <= len(text) else mention.text
+            looked.append((surface, None))
+        looked.append((entity.name, None))
+        for index, (surface, _) in enumerate(looked):
+            candidates = gaz.lookup(surface)
+            if not candidates:
+                continue
+            context = None
+            if candidates[0].alias.needs_context and index < len(entity.mentions):
+                mention = entity.mentions[index]
+                context = gaz.context_score(text, mention.start, mention.end)
+            elif candidates[0].alias.needs_context:
+                context = max((gaz.context_score(text, m.start, m.end) for m in entity.mentions), default=0.0)
+            best, confidence = self._mention_score(candidates, context)
+            if best is None:
+                continue
+            old = scores.get(best.entry.key)
+            if old is None or old[0] < confidence:
+                scores[best.entry.key] = (confidence, best)
+        if not scores:
+            return LinkResult(listed=False, confidence=1.0)
+        ranked = sorted(scores.values(), key=lambda item: (-item[0], item[1].entry.key))
+        confidence, best = ranked[0]
+        if len(ranked) > 1 and ranked[1][0] >= confidence - 0.05:
+            confidence /= 2  # two different entries fit the mentions equally well
+        entry = best.entry
+        confidence = round(confidence, 3)
+        if entry.kind == "security":
+            if confidence >= self.min_confidence:
+                return LinkResult(True, entry.isin, entry.ticker, entry.exchange, confidence, entry.key)
+            return LinkResult(False, confidence=round(1 - confidence, 3))
+        if entry.kind == "company":
+            return LinkResult(False, confidence=confidence, entry_key=entry.key)
+        return LinkResult(None, confidence=confidence, entry_key=entry.key)  # public body or index
+
+    def link_document(self, document: Document) -> None:
+        """Fill isin, ticker, exchange, listed, link_confidence of every Entity in document.entities.
+
+        ORG -> listed True/False (None for public bodies such as the EZB);
+        INDEX/PER/LOC/MISC -> listed None.
+        """
+        text = document.article.text
+        for entity in document.entities:
+            result = self.link_entity(entity, text)
+            entity.listed = result.listed
+            entity.isin = result.isin
+            entity.ticker = result.ticker
+            entity.exchange = result.exchange
+            entity.link_confidence = result.confidence
+
+    def describe(self) -> dict[str, Any]:
+        """Data sources (pytickersymbols version, overlay and CSV hashes), counts and thresholds, for ``run.json``."""
+        return {
+            "gazetteer": self.gazetteer.describe(),
+            "min_confidence": self.min_confidence,
+            "min_context": self.min_context,
+        }

@@ -1,0 +1,593 @@
+"""Companies and indices in the ``Doc``: a gazetteer entity ruler and in-article clustering.
+
+Two spaCy components, both placed after the NER (if any):
+
+* ``finnews_companies`` (:class:`CompanyRuler`) finds every alias of the ticker
+  gazetteer (:mod:`pipeline.gazetteer`): listed companies (ORG), stock indices
+  (INDEX) and well-known unlisted organisations (ORG). It merges its spans into
+  ``doc.ents`` with a named, registered overlap policy
+  (``finnews.gazetteer_ents_filter.v1``, :func:`gazetteer_ents_filter`): the
+  gazetteer wins for known companies and indices, the NER keeps organisations
+  in no list (DeepSeek, Aletheia Capital) and names that contain a known one
+  (``Werner von Siemens``). Optionally it also marks ``<Name> GmbH``/``<Name>
+  Capital`` patterns as ORG (unlisted), for pipelines without NER.
+* ``finnews_entity_clusters`` (:class:`EntityClusterer`) gives every entity span
+  ``span._.entity_id`` (one id for all mentions of one entity: ``Nvidia``,
+  ``Nvidias``, ``NVIDIA Corp.``), ``span._.entity_name`` (the canonical name,
+  ``Nvidia``) and ``span._.link_candidates`` (``[(isin_or_key, score), ...]``).
+
+German forms handled:
+
+* Genitive: ``Nvidias``, ``DeepSeeks`` -> the span covers the whole word (with
+  the ``s``), the entity name drops it (``Nvidia``).
+* Hyphenated compounds: the finance tokenizer splits ``Infineon-Papiere`` into
+  ``Infineon | - | Papiere``, so **a company inside a compound token is the token
+  span of its name part only**: ``Infineon`` (characters 0-8), and
+  ``Siemens-Energy-Aktie`` gives the 3-token span ``Siemens-Energy`` whose entity
+  name is ``Siemens Energy``. The mention is an ordinary entity, so it is counted
+  like any other (mentions, claims). ``iPhone-Konzern Apple`` gives ``Apple``.
+* Legal suffixes are part of the span: ``Kontron AG``, ``NVIDIA Corp.``,
+  ``Merck KGaA``.
+* A missing comma between two names (``Nvidia , Broadcom AMD oder``) gives two
+  spans, ``Broadcom`` and ``AMD``; an NER span ``Broadcom AMD`` made only of
+  known companies is split into them.
+* ``Siemens Energy`` is never split into ``Siemens``: the longest alias wins, and
+  an NER ORG span that contains a known name plus other name words is kept whole.
+* Aliases that are ordinary words (``Allianz``, ``Apple``, ``Puma``) are
+  accepted only near a company cue (``Allianz-Aktie``, ``Versicherer Allianz``,
+  ``... um 3 Prozent``) or when the same company is named clearly elsewhere in
+  the article; ``eine strategische Allianz`` is never the insurer.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+import srsly
+from spacy.lang.de.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans, registry
+
+from pipeline.config import PROJECT_ROOT
+from pipeline.gazetteer import Gazetteer, load_gazetteer, name_key
+from pipeline.nlp.extensions import register_extensions
+
+log = logging.getLogger(__name__)
+
+register_extensions()
+
+MAX_ALIAS_TOKENS = 10
+JOINERS = {"-", "&", ".", "'", "’", "+", "/"}
+DEFAULT_ORG_SUFFIXES = ["GmbH", "AG", "SE", "KGaA", "Inc.", "Corp.", "Ltd.", "plc", "LLC", "Capital", "Research",
+                        "Partners", "Securities", "Ventures", "Asset Management"]
+DEFAULT_ORG_STOP_WORDS = ["Venture", "Private", "Equity", "Human", "Social", "Risiko", "Wagnis", "Eigen", "Fremd",
+                          "Sozial", "Natur", "Kunden", "Mitarbeiter"]
+DESCRIPTOR_ENDINGS = ("haus", "konzern", "bank", "gesellschaft", "firma", "investor", "fonds", "manager", "anbieter",
+                      "house", "experten", "analysten", "chef", "bei", "von")
+
+
+@dataclass
+class CompanyMatch:
+    """A span the ruler found (token offsets), before it is written to the ``Doc``.
+
+    ``candidates`` are ``(entry key, score)`` pairs, best first (empty for a
+    pattern match, which is an unlisted organisation); ``accepted`` is false for
+    an ambiguous alias without a company cue (it may still be accepted when the
+    same entry is named clearly elsewhere in the article).
+    """
+
+    start: int
+    end: int
+    label: str
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+    needs_context: bool = False
+    context: float = 1.0
+    accepted: bool = True
+    source: str = "gazetteer"
+
+
+def _resolve_path(path: str | Path) -> Path:
+    path = Path(path).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _glued(a: Token, b: Token) -> bool:
+    """Whether token ``b`` directly follows ``a`` without whitespace."""
+    return b.i == a.i + 1 and not a.whitespace_
+
+
+@registry.misc("finnews.gazetteer_ents_filter.v1")
+def make_gazetteer_ents_filter() -> Callable[[Iterable[Span], Iterable[Span]], list[Span]]:
+    """Registered factory of :func:`gazetteer_ents_filter` (``{"@misc": "finnews.gazetteer_ents_filter.v1"}``)."""
+    return gazetteer_ents_filter
+
+
+def gazetteer_ents_filter(entities: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
+    """Merge gazetteer spans into existing (NER) entities.
+
+    Policy, per existing entity that overlaps gazetteer spans:
+
+    * it strictly contains them and its other words are name words, not a
+      compound part, a descriptor or punctuation -> the existing entity stays and
+      the gazetteer spans inside go (NER ``Werner von Siemens`` PER,
+      ``Bank of America Merrill Lynch`` ORG);
+    * otherwise the gazetteer spans win (NER ``Nvidia-Aktie`` -> ``Nvidia``;
+      NER ``Broadcom AMD`` -> ``Broadcom`` + ``AMD``; equal spans take the
+      gazetteer label).
+
+    Entities that overlap nothing are kept.
+
+    Args:
+        entities: the current ``doc.ents``.
+        spans: the gazetteer's spans.
+
+    Returns:
+        Non-overlapping spans, sorted.
+    """
+    spans = sorted(spans)
+    dropped_new: set[int] = set()
+    kept: list[Span] = []
+    for ent in entities:
+        overlapping = [k for k, s in enumerate(spans) if s.start < ent.end and ent.start < s.end]
+        if not overlapping:
+            kept.append(ent)
+            continue
+        inside = all(ent.start <= spans[k].start and spans[k].end <= ent.end for k in overlapping)
+        covered = {i for k in overlapping for i in range(spans[k].start, spans[k].end)}
+        extra = [t for t in ent if t.i not in covered]
+        if inside and extra and _name_words(extra):
+            kept.append(ent)
+            dropped_new.update(overlapping)
+    kept += [s for k, s in enumerate(spans) if k not in dropped_new]
+    return sorted(filter_spans(kept))
+
+
+def _name_words(tokens: list[Token]) -> bool:
+    """Whether tokens outside a gazetteer match are more name (``Merrill Lynch``), not a compound or descriptor."""
+    words = [t for t in tokens if not t.is_punct]
+    if not words or any(t.text in {"-", "–"} for t in tokens):
+        return False
+    if any(t.text.casefold().endswith(DESCRIPTOR_ENDINGS) for t in words):
+        return False
+    return all(t.text[:1].isupper() or t.text.casefold() in {"von", "van", "de", "der", "of", "and", "&"} for t in words)
+
+
+class CompanyRuler:
+    """Entity ruler fed by the ticker gazetteer (factory ``finnews_companies``).
+
+    ``match(doc)`` is pure and returns :class:`CompanyMatch` objects;
+    ``set_annotations(doc, matches)`` writes ``doc.ents`` and
+    ``span._.link_candidates``. The gazetteer loads in :meth:`initialize` (or at
+    the first call), never at import.
+    """
+
+    def __init__(self, nlp: Language, name: str, overlay: str, reference_csvs: list[str],
+                 ents_filter: Callable[[Iterable[Span], Iterable[Span]], list[Span]], min_context: float,
+                 org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str]):
+        self.nlp = nlp
+        self.name = name
+        self.overlay = overlay
+        self.reference_csvs = list(reference_csvs)
+        self.ents_filter = ents_filter
+        self.min_context = min_context
+        self.org_patterns = org_patterns
+        self.org_suffixes = list(org_suffixes)
+        self.org_stop_words = list(org_stop_words)
+        self._gazetteer: Optional[Gazetteer] = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self.initialize()
+        assert self._gazetteer is not None
+        return self._gazetteer
+
+    def initialize(self, get_examples: Optional[Callable] = None, *, nlp: Optional[Language] = None,
+                   overlay: Optional[str] = None, reference_csvs: Optional[list[str]] = None) -> None:
+        """Load the gazetteer (cached per process).
+
+        Args:
+            get_examples: unused (spaCy's signature).
+            nlp: unused.
+            overlay: overrides the configured overlay path.
+            reference_csvs: override the configured user CSVs.
+        """
+        if overlay is not None:
+            self.overlay = overlay
+        if reference_csvs is not None:
+            self.reference_csvs = list(reference_csvs)
+        self._gazetteer = load_gazetteer(_resolve_path(self.overlay), [_resolve_path(p) for p in self.reference_csvs])
+
+    # -- the pure half ---------------------------------------------------
+    def match(self, doc: Doc) -> list[CompanyMatch]:
+        """Find gazetteer aliases (longest first, left to right) and legal-form patterns.
+
+        Example: in ``Die Siemens-Energy-Aktie und Nvidias Kurs fielen.`` the
+        matches are ``Siemens-Energy`` (tokens 1-4) and ``Nvidias`` (a genitive).
+
+        Args:
+            doc: a tokenised ``Doc``.
+
+        Returns:
+            Non-overlapping matches in text order.
+        """
+        gaz = self.gazetteer
+        matches: list[CompanyMatch] = []
+        i, n = 0, len(doc)
+        while i < n:
+            found = self._match_at(doc, i, gaz)
+            if found is None:
+                i += 1
+                continue
+            matches.append(found)
+            i = found.end
+        if self.org_patterns:
+            taken = {t for m in matches for t in range(m.start, m.end)}
+            matches += [m for m in self._org_patterns(doc) if not taken & set(range(m.start, m.end))]
+            matches.sort(key=lambda m: m.start)
+        self._apply_discourse(matches)
+        return matches
+
+    def _match_at(self, doc: Doc, i: int, gaz: Gazetteer) -> Optional[CompanyMatch]:
+        first = doc[i]
+        if first.is_punct or first.is_space or not (first.text[:1].isupper() or first.text[:1].isdigit()
+                                                    or first.text[:1].islower()):
+            return None
+        key, best = "", None
+        max_chars = gaz.max_alias_chars() + 1
+        for j in range(i, min(len(doc), i + MAX_ALIAS_TOKENS)):
+            tok = doc[j]
+            if j > i:
+                prev = doc[j - 1]
+                if tok.is_space or "\n" in prev.whitespace_:
+                    break
+                if tok.text in JOINERS:
+                    if tok.text == "-" and (prev.whitespace_ or tok.whitespace_):
+                        break
+                    key += name_key(tok.text)
+                    continue
+                if tok.is_punct:
+                    break
+            key += name_key(tok.text)
+            if len(key) > max_chars:
+                break
+            hits, genitive = gaz.aliases.get(key), False
+            if not hits and len(tok.text) > 3 and tok.text.endswith("s") and not tok.text.isupper():
+                hits, genitive = gaz.aliases.get(key[:-1]), True
+            if hits and self._case_ok(doc[i:j + 1], key[:-1] if genitive else key, gaz, genitive):
+                best = (j + 1, hits, genitive)
+        if best is None:
+            return None
+        end, hits, genitive = best
+        # The genitive apostrophe ("Allianz'") and a trailing legal form belong to the mention.
+        end = self._extend_legal_form(doc, end, gaz)
+        span = doc[i:end]
+        candidates = gaz.lookup(span.text)
+        if not candidates:  # e.g. a compound spelling only the token scan sees
+            candidates = gaz.lookup(span.text.replace("-", " "))
+        if not candidates:
+            return None
+        top = candidates[0]
+        needs_context = top.alias.needs_context
+        context = gaz.context_score(doc.text, span.start_char, span.end_char) if needs_context else 1.0
+        accepted = (not needs_context) or context >= self.min_context
+        return CompanyMatch(i, end, top.entry.label, [(c.entry.key, round(c.score, 3)) for c in candidates],
+                            needs_context, round(context, 3), accepted)
+
+    @staticmethod
+    def _case_ok(span: Span, key: str, gaz: Gazetteer, genitive: bool) -> bool:
+        """Upper-case start (or the alias's own spelling, ``eBay``); short all-caps aliases only in capitals.
+
+        Example: ``AMD`` and ``SAP`` match, ``Amd`` and ``sap`` do not; ``Dax`` and
+        ``DAX`` both match because the overlay spells the index both ways.
+        """
+        text = span.text[:-1] if genitive else span.text
+        if not text[:1].isupper() and not text[:1].isdigit():
+            if not any(a.text[:1].islower() and a.text.replace(" ", "") == text.replace(" ", "")
+                       for a in gaz.aliases.get(key, [])):
+                return False
+        if len(key) <= 4 and key not in gaz.mixed_case_keys and not text.isupper():
+            return False
+        # The head of a compound is a common noun, not a company: "Tech-Investor" is no "Investor" AB.
+        if span.start > 0 and span.doc[span.start - 1].text == "-" and _glued(span.doc[span.start - 1], span[0]):
+            after = span.doc[span.end] if span.end < len(span.doc) else None
+            if after is None or not (after.text == "-" and _glued(span[-1], after)):
+                return False
+        return True
+
+    @staticmethod
+    def _extend_legal_form(doc: Doc, end: int, gaz: Gazetteer) -> int:
+        best = end
+        key = ""
+        for j in range(end, min(len(doc), end + 5)):
+            tok = doc[j]
+            if "\n" in doc[j - 1].whitespace_ or tok.is_space:
+                break
+            if tok.text == "," and j == end:
+                continue
+            key += name_key(tok.text)
+            if key in gaz.legal_form_keys:
+                best = j + 1
+            elif tok.text not in JOINERS and not any(k.startswith(key) for k in gaz.legal_form_keys):
+                break
+        return best
+
+    def _org_patterns(self, doc: Doc) -> list[CompanyMatch]:
+        """``Aletheia Capital``, ``Muster GmbH``: 1-3 capitalised name words before an organisation suffix."""
+        suffix_keys = {name_key(s): len(s.split()) for s in self.org_suffixes}
+        stop = {w.casefold() for w in self.org_stop_words}
+        out = []
+        for tok in doc:
+            for key, width in suffix_keys.items():
+                end = tok.i + width
+                if end > len(doc) or name_key(doc[tok.i:end].text) != key:
+                    continue
+                start = tok.i
+                while start > 0 and tok.i - start < 3:
+                    prev = doc[start - 1]
+                    word = prev.text
+                    if (not word[:1].isupper() or prev.is_punct or "\n" in prev.whitespace_
+                            or word.casefold() in STOP_WORDS or word.casefold() in stop
+                            or word.casefold().endswith(DESCRIPTOR_ENDINGS) or prev.is_sent_start and word.casefold() in STOP_WORDS):
+                        break
+                    start -= 1
+                if start < tok.i:
+                    out.append(CompanyMatch(start, end, "ORG", [], False, 1.0, True, "pattern"))
+        return out
+
+    @staticmethod
+    def _apply_discourse(matches: list[CompanyMatch]) -> None:
+        """One sense per article: an ambiguous alias is accepted when its entry is named clearly elsewhere."""
+        confirmed = {m.candidates[0][0] for m in matches if m.accepted and m.candidates}
+        for m in matches:
+            if not m.accepted and m.candidates and m.candidates[0][0] in confirmed and m.context > 0.2:
+                m.accepted = True
+
+    # -- the writing half ------------------------------------------------
+    def set_annotations(self, doc: Doc, matches: list[CompanyMatch]) -> None:
+        """Write accepted matches into ``doc.ents`` (through ``ents_filter``) with their link candidates."""
+        spans = []
+        for m in matches:
+            if not m.accepted:
+                continue
+            span = Span(doc, m.start, m.end, label=m.label)
+            span._.link_candidates = list(m.candidates)
+            spans.append(span)
+        doc.ents = self.ents_filter(doc.ents, spans)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    # -- serialisation ---------------------------------------------------
+    def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
+        """Save the settings (the gazetteer is rebuilt from its files on load)."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cfg.json", {"overlay": str(self.overlay), "reference_csvs": self.reference_csvs,
+                                             "min_context": self.min_context})
+
+    def from_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> "CompanyRuler":
+        cfg = srsly.read_json(Path(path) / "cfg.json")
+        self.overlay, self.reference_csvs = cfg["overlay"], cfg["reference_csvs"]
+        self.min_context = cfg["min_context"]
+        self._gazetteer = None
+        return self
+
+
+@Language.factory(
+    "finnews_companies",
+    default_config={
+        "overlay": "configs/gazetteer_overlay.yaml",
+        "reference_csvs": [],
+        "ents_filter": {"@misc": "finnews.gazetteer_ents_filter.v1"},
+        "min_context": 0.5,
+        "org_patterns": True,
+        "org_suffixes": DEFAULT_ORG_SUFFIXES,
+        "org_stop_words": DEFAULT_ORG_STOP_WORDS,
+    },
+    assigns=["doc.ents", "span._.link_candidates"],
+)
+def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: list[str],
+                       ents_filter: Callable[[Iterable[Span], Iterable[Span]], list[Span]], min_context: float,
+                       org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str]) -> CompanyRuler:
+    """Build the gazetteer entity ruler.
+
+    Args:
+        overlay: overlay YAML, relative to the project root (same as ``link.overlay``).
+        reference_csvs: user reference CSVs (same as ``link.reference_csvs``).
+        ents_filter: overlap policy with existing entities.
+        min_context: context score an ordinary-word alias needs (``Allianz``).
+        org_patterns: also mark ``<Name> GmbH`` / ``<Name> Capital`` as unlisted ORG.
+        org_suffixes: the words that end such a pattern.
+        org_stop_words: capitalised words never part of such a name (``Venture Capital``).
+    """
+    return CompanyRuler(nlp, name, overlay, reference_csvs, ents_filter, min_context, org_patterns,
+                        org_suffixes, org_stop_words)
+
+
+# -- clustering -------------------------------------------------------------
+@dataclass
+class Cluster:
+    """Mentions of one entity in one article."""
+
+    key: tuple
+    label: str
+    spans: list[Span] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # base form of each mention
+
+
+class EntityClusterer:
+    """Give all mentions of one entity one ``entity_id`` (factory ``finnews_entity_clusters``).
+
+    Mentions share an entity when they link to the same gazetteer entry
+    (``Nvidia``, ``Nvidias``, ``NVIDIA Corp.``), or, for names in no list, when
+    their base forms match (``DeepSeek``/``DeepSeeks``); a lone surname joins
+    the one person with that surname (``Stacy Rasgon`` ... ``Rasgon``), and a
+    lone first word joins the one unlisted organisation it starts
+    (``Aletheia Capital`` ... ``Aletheia``).
+    """
+
+    def __init__(self, nlp: Language, name: str, min_link_score: float, id_prefix: str):
+        self.nlp = nlp
+        self.name = name
+        self.min_link_score = min_link_score
+        self.id_prefix = id_prefix
+        self._gazetteer: Optional[Gazetteer] = None
+        self._looked = False
+
+    def initialize(self, get_examples: Optional[Callable] = None, *, nlp: Optional[Language] = None) -> None:
+        """Borrow the gazetteer of the pipeline's ``CompanyRuler``, if there is one."""
+        nlp = nlp or self.nlp
+        for _, component in nlp.pipeline:
+            if isinstance(component, CompanyRuler):
+                self._gazetteer = component.gazetteer
+        self._looked = True
+
+    @property
+    def gazetteer(self) -> Optional[Gazetteer]:
+        if not self._looked:
+            self.initialize()
+        return self._gazetteer
+
+    def base_name(self, span: Span, siblings: set[str]) -> str:
+        """The mention's name without genitive ``s``, apostrophe or legal form.
+
+        Example: ``Nvidias`` -> ``Nvidia`` (when ``Nvidia`` is an alias or another
+        mention); ``NVIDIA Corp.`` -> ``NVIDIA``; ``Siemens-Energy`` in
+        ``Siemens-Energy-Aktie`` -> ``Siemens Energy``.
+        """
+        text = span.text.rstrip("'’")
+        gaz = self.gazetteer
+        if len(text) > 3 and text.endswith("s") and not text[-2:].isupper():
+            stem_key = name_key(text[:-1])
+            if stem_key in siblings or (gaz and stem_key in gaz.aliases and name_key(text) not in gaz.aliases):
+                text = text[:-1]
+        if gaz is not None:
+            text = gaz.strip_legal_form(text)
+        in_compound = (span.end < len(span.doc) and span.doc[span.end].text == "-" and _glued(span[-1], span.doc[span.end]))
+        if in_compound and "-" in text:
+            alias = self._alias_text(text)
+            text = alias if alias else text.replace("-", " ")
+        return text
+
+    def _alias_text(self, text: str) -> Optional[str]:
+        gaz = self.gazetteer
+        if gaz is None:
+            return None
+        for alias in gaz.aliases.get(name_key(text), []):
+            if "-" not in alias.text:
+                return alias.text
+        return None
+
+    def clusters(self, doc: Doc) -> list[Cluster]:
+        """Group ``doc.ents`` into clusters, in order of first mention (the pure half)."""
+        gaz = self.gazetteer
+        ents = list(doc.ents)
+        plain_keys = {name_key(e.text.rstrip("'’")) for e in ents}
+        by_key: dict[tuple, Cluster] = {}
+        order: list[Cluster] = []
+        for span in ents:
+            candidates = span._.link_candidates
+            if candidates is None and span.label_ == "ORG" and gaz is not None:
+                candidates = self._lookup(span, gaz)
+                span._.link_candidates = candidates
+            base = self.base_name(span, plain_keys)
+            group = "INDEX" if span.label_ == "INDEX" else span.label_
+            if candidates and candidates[0][1] >= self.min_link_score:
+                key: tuple = ("entry", candidates[0][0])
+            else:
+                key = ("name", group, name_key(base))
+            cluster = by_key.get(key)
+            if cluster is None:
+                cluster = by_key[key] = Cluster(key, span.label_)
+                order.append(cluster)
+            cluster.spans.append(span)
+            cluster.names.append(base)
+        return self._merge_partial_names(order)
+
+    def _lookup(self, span: Span, gaz: Gazetteer) -> list[tuple[str, float]]:
+        found = gaz.lookup(span.text)
+        best, _ = gaz.resolve(found)
+        if best is None:
+            return []
+        if best.alias.needs_context and gaz.context_score(span.doc.text, span.start_char, span.end_char) < 0.5:
+            return []
+        return [(c.entry.key, round(c.score, 3)) for c in found]
+
+    @staticmethod
+    def _merge_partial_names(clusters: list[Cluster]) -> list[Cluster]:
+        """Join a lone surname to its person and a lone first word to its unlisted organisation.
+
+        Example: ``Stacy Rasgon von Bernstein ... laut Rasgon`` -> one person;
+        the lone word must fit exactly one longer name of the article.
+        """
+        absorbed: dict[int, Cluster] = {}
+        for idx, cluster in enumerate(clusters):
+            if cluster.key[0] != "name" or cluster.label not in ("PER", "ORG"):
+                continue
+            if any(len(n.split()) != 1 for n in cluster.names):
+                continue
+            word = name_key(cluster.names[0])
+            position = -1 if cluster.label == "PER" else 0
+            hits = [c for c in clusters if c is not cluster and c.label == cluster.label and c.key[0] == "name"
+                    and any(len(n.split()) > 1 and name_key(n.split()[position]) == word for n in c.names)]
+            if len(hits) == 1:
+                absorbed[idx] = hits[0]
+        for idx, target in absorbed.items():
+            target.spans += clusters[idx].spans
+            target.names += clusters[idx].names
+        merged = [c for i, c in enumerate(clusters) if i not in absorbed]
+        for cluster in merged:
+            pairs = sorted(zip(cluster.spans, cluster.names), key=lambda p: p[0].start)
+            cluster.spans, cluster.names = [p[0] for p in pairs], [p[1] for p in pairs]
+        return sorted(merged, key=lambda c: c.spans[0].start)
+
+    @staticmethod
+    def canonical_name(cluster: Cluster) -> str:
+        """The most frequent base form; ties go to the longest, then the first."""
+        counts: dict[str, int] = {}
+        for name in cluster.names:
+            counts[name] = counts.get(name, 0) + 1
+        first = {name: i for i, name in reversed(list(enumerate(cluster.names)))}
+        if cluster.label == "PER":  # a person's canonical name is the full one
+            return max(counts, key=lambda n: (len(n.split()), counts[n], -first[n]))
+        return max(counts, key=lambda n: (counts[n], len(n), -first[n]))
+
+    def set_annotations(self, doc: Doc, clusters: list[Cluster]) -> None:
+        """Write ``entity_id`` and ``entity_name`` on every entity span."""
+        for number, cluster in enumerate(clusters, start=1):
+            name = self.canonical_name(cluster)
+            for span in cluster.spans:
+                span._.entity_id = f"{self.id_prefix}{number}"
+                span._.entity_name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.clusters(doc))
+        return doc
+
+    def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> "EntityClusterer":
+        return self
+
+
+@Language.factory(
+    "finnews_entity_clusters",
+    default_config={"min_link_score": 0.5, "id_prefix": "e"},
+    assigns=["span._.entity_id", "span._.entity_name", "span._.link_candidates"],
+)
+def make_entity_clusterer(nlp: Language, name: str, min_link_score: float, id_prefix: str) -> EntityClusterer:
+    """Build the clustering component.
+
+    Args:
+        min_link_score: a gazetteer candidate at least this good keys the cluster by its entry.
+        id_prefix: entity ids are ``<prefix>1``, ``<prefix>2``, ... in order of first mention.
+    """
+    return EntityClusterer(nlp, name, min_link_score, id_prefix)
+
