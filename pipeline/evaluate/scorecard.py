@@ -47,9 +47,11 @@ class Scorecard:
 
 
 def _scorers() -> list[tuple[str, Callable[..., Section]]]:
+    from pipeline.evaluate.ner_metrics import score_entities
     from pipeline.evaluate.quote_metrics import score_quotes
 
     return [
+        ("entities", score_entities),
         ("quotes", score_quotes),
     ]
 
