@@ -65,9 +65,11 @@ JOINERS = {"-", "&", ".", "'", "’", "+", "/"}
 DEFAULT_ORG_SUFFIXES = ["GmbH", "AG", "SE", "KGaA", "Inc.", "Corp.", "Ltd.", "plc", "LLC", "Capital", "Research",
                         "Partners", "Securities", "Ventures", "Asset Management"]
 DEFAULT_ORG_STOP_WORDS = ["Venture", "Private", "Equity", "Human", "Social", "Risiko", "Wagnis", "Eigen", "Fremd",
-                          "Sozial", "Natur", "Kunden", "Mitarbeiter"]
+                          "Sozial", "Natur", "Kunden", "Mitarbeiter", "Laut", "So", "Wie", "Bei", "Von", "Nach",
+                          "Trotz", "Seit", "Auch", "Dass", "Denn", "Doch"]
+# Words ending like this describe a company, they do not name it ("Analysehaus", "Chipkonzern").
 DESCRIPTOR_ENDINGS = ("haus", "konzern", "bank", "gesellschaft", "firma", "investor", "fonds", "manager", "anbieter",
-                      "house", "experten", "analysten", "chef", "bei", "von")
+                      "house", "experten", "analysten", "chef")
 
 
 @dataclass
@@ -351,9 +353,12 @@ class CompanyRuler:
     def set_annotations(self, doc: Doc, matches: list[CompanyMatch]) -> None:
         """Write accepted matches into ``doc.ents`` (through ``ents_filter``) with their link candidates."""
         spans = []
+        existing = {t for ent in doc.ents for t in range(ent.start, ent.end)}
         for m in matches:
             if not m.accepted:
                 continue
+            if m.source == "pattern" and existing & set(range(m.start, m.end)):
+                continue  # an NER entity knows better than a suffix pattern
             span = Span(doc, m.start, m.end, label=m.label)
             span._.link_candidates = list(m.candidates)
             spans.append(span)

@@ -1,0 +1,163 @@
+"""The link stage: entities -> ISIN/ticker/exchange, not listed, or not applicable."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.link import LinkStage
+from pipeline.nlp import build_nlp
+from pipeline.nlp.to_records import doc_to_document
+from pipeline.records import Article, Document, Entity, EntityMention
+from tests.conftest import DEEPSEEK_ARTICLE, requires_deepseek
+
+
+@pytest.fixture(scope="module")
+def stage():
+    return LinkStage.from_config(load_config())
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(load_config())
+
+
+def article(text: str) -> Article:
+    return Article(article_id="t", source_path="t.txt", title=text.split("\n")[0], text=text,
+                   sha256=hashlib.sha256(text.encode()).hexdigest())
+
+
+def entity(text: str, name: str, label: str, *surfaces: str) -> Entity:
+    """An entity whose mentions are the first occurrences of ``surfaces`` (default: ``name``) in ``text``."""
+    mentions = []
+    for surface in surfaces or (name,):
+        start = text.index(surface)
+        mentions.append(EntityMention(surface, label, start, start + len(surface), "E1"))
+    return Entity("E1", name, label, mentions)
+
+
+@pytest.mark.parametrize(
+    "text, name, surfaces, isin, ticker, exchange",
+    [
+        ("Die Siemens-Energy-Aktie fiel um 20 %.", "Siemens Energy", ["Siemens-Energy"], "DE000ENER6Y0", "ENR.DE", "XETRA"),
+        ("Siemens fiel um mehr als 4 %.", "Siemens", [], "DE0007236101", "SIE.DE", "XETRA"),
+        ("Siemens Healthineers legte zu.", "Siemens Healthineers", [], "DE000SHL1006", "SHL.DE", "XETRA"),
+        ("Der Tech-Investor Softbank stand unter Druck.", "Softbank", [], "JP3436100006", "9984.T", "Tokyo"),
+        ("Nvidias Aktie sackte ab, NVIDIA Corp. schwieg.", "Nvidia", ["Nvidias", "NVIDIA Corp."], "US67066G1040",
+         "NVDA", "NASDAQ"),
+        ("Suss Microtec (minus 10,3 %) fiel.", "Suss Microtec", [], "DE000A1K0235", "SMHN.DE", "XETRA"),
+        ("SÜSS MicroTec meldet Zahlen.", "SÜSS MicroTec", [], "DE000A1K0235", "SMHN.DE", "XETRA"),
+        ("Kontron (minus 3,8 %) gab nach.", "Kontron", [], "AT0000A0E9W5", "KTN.DE", "XETRA"),
+        ("Die Münchener Rück hob die Prognose an.", "Münchener Rück", [], "DE0008430026", "MUV2.DE", "XETRA"),
+        ("VW verkaufte mehr Autos.", "VW", [], "DE0007664039", "VOW3.DE", "XETRA"),
+        ("Alexander Virgo von der Bank of America empfiehlt den Kauf.", "Bank of America", [], "US0605051046", "BAC",
+         "NYSE"),
+        ("Der Versicherer Allianz steigerte seinen Gewinn.", "Allianz", [], "DE0008404005", "ALV.DE", "XETRA"),
+    ],
+)
+def test_listed_companies(stage, text, name, surfaces, isin, ticker, exchange):
+    ent = entity(text, name, "ORG", *surfaces)
+    doc = Document(article(text), entities=[ent])
+    stage.link_document(doc)
+    assert (ent.listed, ent.isin, ent.ticker, ent.exchange) == (True, isin, ticker, exchange)
+    assert 0.5 <= ent.link_confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Das chinesische KI-Startup DeepSeek hat Verwerfungen ausgelöst.", "DeepSeek"),
+        ("OpenAI sei nicht für 5 Mill. US-Dollar nachgebaut worden.", "OpenAI"),
+        ("So merkt Aletheia Capital an.", "Aletheia Capital"),
+        ("Vey-Sern Ling von Union Bancaire Privee ist skeptisch.", "Union Bancaire Privee"),
+        ("Die Experten von Bernstein Research sehen das gelassen.", "Bernstein Research"),
+        ("Die Parteien schmiedeten eine neue Allianz gegen die Regierung.", "Allianz"),
+        ("Energy war das Thema des Tages.", "Energy"),
+    ],
+)
+def test_unlisted_organisations_get_no_isin(stage, text, name):
+    ent = entity(text, name, "ORG")
+    stage.link_document(Document(article(text), entities=[ent]))
+    assert ent.listed is False and ent.isin is None and ent.ticker is None
+    assert ent.link_confidence is not None and ent.link_confidence >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text, name, label",
+    [
+        ("Die EZB hält die Zinsen stabil.", "EZB", "ORG"),
+        ("Die Bundesbank warnt.", "Bundesbank", "ORG"),
+        ("Im Dax fielen Infineon und Siemens.", "Dax", "INDEX"),
+        ("Stacy Rasgon von Bernstein ist gelassen.", "Stacy Rasgon", "PER"),
+        ("An der japanischen Börse in Tokio fielen die Kurse.", "Tokio", "LOC"),
+        ("Siemens war schon im Jahr 1847 ein Thema.", "Siemens", "MISC"),
+    ],
+)
+def test_listing_does_not_apply(stage, text, name, label):
+    ent = entity(text, name, label)
+    stage.link_document(Document(article(text), entities=[ent]))
+    assert ent.listed is None and ent.isin is None and ent.ticker is None
+
+
+def test_ambiguous_alias_without_cue_is_not_linked(stage):
+    text = "New York wird auch Big Apple genannt."
+    ent = entity(text, "Apple", "ORG")
+    stage.link_document(Document(article(text), entities=[ent]))
+    assert ent.listed is False and ent.isin is None
+
+
+def test_link_entity_is_pure(stage):
+    text = "Siemens Energy fiel."
+    ent = entity(text, "Siemens Energy", "ORG")
+    result = stage.link_entity(ent, text)
+    assert result.isin == "DE000ENER6Y0" and ent.isin is None
+
+
+def test_describe_for_run_json(stage):
+    info = stage.describe()
+    sources = {s["name"]: s for s in info["gazetteer"]["sources"]}
+    assert sources["pytickersymbols"]["version"]
+    assert len(sources["overlay"]["sha256"]) == 64
+    assert info["min_confidence"] == load_config().link.min_confidence
+
+
+def test_spacy_stage_then_link_on_german_article(nlp, stage):
+    text = ("Chipwerte unter Druck\n\nDie Infineon-Papiere fielen um 4 %, Nvidias Aktie verlor 7,5 %. "
+            "NVIDIA Corp. äußerte sich nicht. Auch Siemens Energy und Siemens gaben nach, während die EZB schwieg. "
+            "Der Dax verlor 1 %.")
+    document = doc_to_document(nlp(text), article(text))
+    stage.link_document(document)
+    linked = {e.name: (e.label, e.isin, e.listed) for e in document.entities}
+    assert linked == {
+        "Infineon": ("ORG", "DE0006231004", True),
+        "Nvidia": ("ORG", "US67066G1040", True),
+        "Siemens Energy": ("ORG", "DE000ENER6Y0", True),
+        "Siemens": ("ORG", "DE0007236101", True),
+        "EZB": ("ORG", None, None),
+        "Dax": ("INDEX", None, None),
+    }
+    nvidia = next(e for e in document.entities if e.name == "Nvidia")
+    assert [m.text for m in nvidia.mentions] == ["Nvidias", "NVIDIA Corp."]
+
+
+DEEPSEEK_LISTED = {
+    "Nvidia": "US67066G1040", "Apple": "US0378331005", "Microsoft": "US5949181045", "Broadcom": "US11135F1012",
+    "AMD": "US0079031078", "Tokyo Electron": "JP3571400005", "Advantest": "JP3122400009", "Softbank": "JP3436100006",
+    "Aixtron": "DE000A0WMPJ6", "Siltronic": "DE000WAF3001", "Suss Microtec": "DE000A1K0235", "Kontron": "AT0000A0E9W5",
+    "Infineon": "DE0006231004", "Siemens": "DE0007236101", "Siemens Energy": "DE000ENER6Y0",
+    "Bank of America": "US0605051046",
+}
+
+
+@requires_deepseek
+def test_deepseek_article_links(nlp, stage):
+    text = DEEPSEEK_ARTICLE.read_text(encoding="utf-8")
+    document = doc_to_document(nlp(text), article(text))
+    stage.link_document(document)
+    by_name = {e.name: e for e in document.entities}
+    assert {name: by_name[name].isin for name in DEEPSEEK_LISTED if name in by_name} == DEEPSEEK_LISTED
+    assert by_name["DeepSeek"].listed is False and by_name["DeepSeek"].isin is None
+    listed_isins = [e.isin for e in document.entities if e.listed]
+    assert sorted(listed_isins) == sorted(DEEPSEEK_LISTED.values())  # nothing else got an ISIN
