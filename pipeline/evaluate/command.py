@@ -89,6 +89,7 @@ def scorer_options(cfg: Config) -> dict[str, dict]:
         "entities": {"unknown_label_map": dict(ev.unknown_label_map), "context_chars": ev.context_chars},
         "figures": {"rel_tolerance": ev.value_rel_tolerance, "context_chars": ev.context_chars},
         "linking": {"context_chars": ev.context_chars},
+        "sentiment": {"context_chars": ev.context_chars},
     }
 
 

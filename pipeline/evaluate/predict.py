@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import logging
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from tqdm import tqdm
 
@@ -46,13 +46,16 @@ def config_for_layers(cfg: Config, layers: set[str]) -> Config:
     return cfg.model_copy(update={"sentiment": cfg.sentiment.model_copy(update={"enabled": False})})
 
 
-def predict_with_pipeline(golds: list[GoldDocument], cfg: Config, layers: set[str]) -> list[Document]:
-    """Run the configured pipeline (nlp → sentiment → link → aggregate) on the gold texts.
+def predict_with_pipeline(
+    golds: list[GoldDocument], cfg: Config, layers: set[str], stages: Optional[Any] = None
+) -> list[Document]:
+    """Run the configured pipeline (nlp → sentiment → link) on the gold texts.
 
     Args:
         golds: the gold documents.
         cfg: the loaded config.
         layers: the gold set's annotated layers (decides which stages run).
+        stages: prebuilt :class:`pipeline.runner.Stages` to reuse (built from ``cfg`` when ``None``).
 
     Returns:
         One predicted :class:`Document` per gold document, ``article_id`` = gold id.
@@ -65,7 +68,7 @@ def predict_with_pipeline(golds: list[GoldDocument], cfg: Config, layers: set[st
     except ImportError as exc:
         raise PredictionError(f"the pipeline runner is not available ({exc}); use --nlp-only or --predictions") from exc
     articles = [gold_to_article(g) for g in golds]
-    return list(process_articles(articles, config_for_layers(cfg, layers)))
+    return list(process_articles(articles, config_for_layers(cfg, layers), stages=stages))
 
 
 def predict_with_nlp(golds: list[GoldDocument], cfg: Config) -> list[Document]:

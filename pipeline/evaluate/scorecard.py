@@ -47,12 +47,18 @@ class Scorecard:
 
 
 def _scorers() -> list[tuple[str, Callable[..., Section]]]:
+    from pipeline.evaluate.figure_metrics import score_figures
+    from pipeline.evaluate.link_metrics import score_linking
     from pipeline.evaluate.ner_metrics import score_entities
     from pipeline.evaluate.quote_metrics import score_quotes
+    from pipeline.evaluate.sentiment_metrics import score_sentiment
 
     return [
         ("entities", score_entities),
+        ("linking", score_linking),
+        ("figures", score_figures),
         ("quotes", score_quotes),
+        ("sentiment", score_sentiment),
     ]
 
 
