@@ -158,6 +158,50 @@ def evaluate(
     raise typer.Exit(EXIT_OK)
 
 
+gazetteer_app = typer.Typer(help="Inspect the ticker gazetteer used for company linking.", no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+def _load_link_gazetteer(cfg):
+    from pipeline.gazetteer import load_gazetteer
+
+    return load_gazetteer(cfg.resolve(cfg.link.overlay), [cfg.resolve(p) for p in cfg.link.reference_csvs])
+
+
+@gazetteer_app.command("lookup")
+def gazetteer_lookup_command(
+    names: list[str] = typer.Argument(..., help="Names as written in an article, e.g. 'Nvidias' 'Münchener Rück'."),
+    sentence: Optional[str] = typer.Option(None, "--sentence", "-s", help="A sentence containing the name: also print its company-context score."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Print the gazetteer candidates of each NAME as TSV: name, key, kind, ISIN, ticker, exchange, score, confidence."""
+    cfg = load_config_or_exit(config)
+    gaz = _load_link_gazetteer(cfg)
+    typer.echo("name\tkey\tkind\tisin\tticker\texchange\tscore\tconfidence\tneeds_context\tcontext")
+    for name in names:
+        candidates = gaz.lookup(name)
+        _, confidence = gaz.resolve(candidates)
+        context = ""
+        if sentence and name in sentence:
+            start = sentence.index(name)
+            context = f"{gaz.context_score(sentence, start, start + len(name)):.2f}"
+        if not candidates:
+            typer.echo(f"{name}\t-\t-\t-\t-\t-\t0\t0\t-\t{context}")
+        for rank, c in enumerate(candidates):
+            e = c.entry
+            typer.echo(f"{name}\t{e.key}\t{e.kind}\t{e.isin or ''}\t{e.ticker or ''}\t{e.exchange or ''}\t{c.score:.3f}\t"
+                       f"{confidence if rank == 0 else 0:.3f}\t{c.alias.needs_context}\t{context}")
+
+
+@gazetteer_app.command("stats")
+def gazetteer_stats_command(config: Optional[Path] = ConfigOption) -> None:
+    """Build the gazetteer from the configured sources and print sources, counts and build seconds as JSON."""
+    import json
+
+    cfg = load_config_or_exit(config)
+    typer.echo(json.dumps(_load_link_gazetteer(cfg).describe(), indent=2, ensure_ascii=False))
+
+
 def main() -> None:
     """Entry point for ``python -m pipeline``."""
     app()

@@ -270,7 +270,8 @@ class Gazetteer:
                 if stripped != name and stripped.strip():
                     name, changed = stripped.strip(" ,"), True
                     break
-        return name
+        # "Eli Lilly and Company" -> "Eli Lilly", not "Eli Lilly and".
+        return re.sub(r"(\s+(and|und|&))+$", "", name)
 
     def lookup(self, text: str) -> list[Candidate]:
         """Return the entries whose alias is ``text``, best first.

@@ -253,3 +253,32 @@ def test_overlay_isins_agree_with_exchange_listing():
     assert by_symbol["SMHN.DE"] == "DE000A1K0235"  # SÜSS MicroTec, written in the overlay
     gaz = load_gazetteer(OVERLAY)
     assert gaz.entries["DE000A1K0235"].ticker == "SMHN.DE"
+
+
+@pytest.mark.parametrize(
+    "text, isin",
+    [("DHL", "DE0005552004"), ("Deutsche Post", "DE0005552004"), ("Eli Lilly", "US5324571083"),
+     ("Disney", "US2546871060"), ("MTU", "DE000A0D9PT0"), ("TSMC", "TW0002330008"), ("Samsung", "KR7005930003")],
+)
+def test_overlay_completes_names_german_news_uses(gaz, text, isin):
+    assert best(gaz, text).isin == isin
+
+
+def test_legal_form_stripping_leaves_no_dangling_conjunction(gaz):
+    assert gaz.strip_legal_form("Eli Lilly and Company") == "Eli Lilly"
+    assert gaz.strip_legal_form("KSB SE & Co. KGaA") == "KSB"
+    assert gaz.strip_legal_form("Puma (brand)") == "Puma"
+    assert gaz.strip_legal_form("Tesla, Inc.") == "Tesla"
+
+
+def test_cli_lookup_prints_candidates():
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["gazetteer", "lookup", "Siemens-Energy", "Energy"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.output.strip().splitlines()]
+    assert rows[0][:4] == ["name", "key", "kind", "isin"]
+    assert rows[1][:6] == ["Siemens-Energy", "DE000ENER6Y0", "security", "DE000ENER6Y0", "ENR.DE", "XETRA"]
+    assert rows[2][:2] == ["Energy", "-"]
