@@ -38,7 +38,8 @@ Conventions (checked by :func:`validate_gold_document` where they can be):
 * Sentiment ``label`` is positive, neutral or negative; ``entity`` is a
   canonical ``name`` of one of the article's entities.
 
-A key that is absent means "this layer is not annotated" and the layer is then
+Keys not listed here (the fixtures' ``speaker_role`` and ``claims``) are
+ignored. A key that is absent means "this layer is not annotated" and the layer is then
 not scored for that article; an empty list means "annotated, and there is
 none". Importers of other formats (:mod:`pipeline.evaluate.sources`) build the
 same records and mark which layers they provide.
