@@ -669,6 +669,7 @@ class _Article:
             if not any(text[s + 1:e] == nq for s, e, _, _ in pairs):
                 self.problem(f"not_quotes[{k}]", f"{nq!r} is not enclosed in quotation marks in the text")
         quotes = []
+        unnamed: set[str] = set()  # unnamed speakers introduced so far ("ein Händler"), for their continued quotes
         for k, (spec, span) in enumerate(zip(specs, located)):
             if span is None:
                 continue
@@ -697,8 +698,10 @@ class _Article:
                 s_span = self.locate(where + " speaker", speaker_text, spec.get("speaker_at"), None, None if spec.get("speaker_at") else region)
             if spec.get("cue") is not None:
                 c_span = self.locate(where + " cue", spec["cue"], spec.get("cue_at"), None, None if spec.get("cue_at") else region)
-            if speaker is not None and speaker not in names and speaker != speaker_text:
+            if speaker is not None and speaker not in names and speaker != speaker_text and speaker not in unnamed:
                 self.problem(where, f"speaker {speaker!r} is not an annotated entity name (an unnamed speaker is written as in the text)")
+            if speaker is not None and speaker not in names and speaker == speaker_text:
+                unnamed.add(speaker)
             if speaker is not None and speaker in names and names[speaker]["label"] not in ("PER", "ORG"):
                 self.problem(where, f"speaker {speaker!r} is a {names[speaker]['label']}, not a person or organisation")
             if speaker_text is not None and speaker is None:
