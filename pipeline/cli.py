@@ -110,6 +110,9 @@ def evaluate(
     json_out: Optional[str] = typer.Option(None, "--json", help="Also write the scorecards as JSON to PATH ('-' for stdout only)."),
     errors: int = typer.Option(0, "--errors", "-e", min=0, help="List the N worst misses per section, with their context."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Score only the first N documents of each gold set."),
+    tag: Optional[list[str]] = typer.Option(
+        None, "--tag", "-t", help="Score only documents with this tag (repeatable; GermEval: news or wikipedia)."
+    ),
     nlp_only: bool = typer.Option(False, "--nlp-only", help="Run only the spaCy stage (fast; no linking or sentiment)."),
     baseline: Optional[str] = typer.Option(None, "--baseline", help="Score a trivial baseline instead: quote-marks or empty."),
     bootstrap: Optional[int] = typer.Option(None, "--bootstrap", min=0, help="Bootstrap resamples (default: evaluate.bootstrap_samples; 0: none)."),
@@ -140,7 +143,7 @@ def evaluate(
         raise typer.Exit(EXIT_USAGE)
     try:
         cards = evaluate_paths(
-            gold, cfg, fmt=fmt, limit=limit, predictions=predictions, nlp_only=nlp_only,
+            gold, cfg, fmt=fmt, limit=limit, tags=tag or None, predictions=predictions, nlp_only=nlp_only,
             baseline=baseline, bootstrap_samples=bootstrap, seed=seed,
         )
     except (GoldFormatError, PredictionError) as exc:

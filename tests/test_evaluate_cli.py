@@ -58,3 +58,13 @@ def test_usage_errors_exit_2(tmp_path):
     assert runner.invoke(app, ["evaluate", str(bad), "--baseline", "empty"]).exit_code == 2
     assert runner.invoke(app, ["evaluate", str(DATA / "gold_small.jsonl"), "--predictions", str(tmp_path / "run")]).exit_code == 2
     assert runner.invoke(app, ["evaluate", str(DATA / "gold_small.jsonl"), "--baseline", "magic"]).exit_code == 2
+
+
+def test_tag_selection_then_limit():
+    args = ["evaluate", str(DATA / "germeval_mini.tsv"), "--baseline", "empty", "--json", "-", "--bootstrap", "0"]
+    news = json.loads(runner.invoke(app, args + ["--tag", "news"]).stdout)["scorecards"][0]
+    assert news["documents"] == 1
+    # Angela Merkel and Spiegel are the news sentence's two gold mentions.
+    assert news["sections"]["entities"]["micro"]["strict"]["possible"] == 2
+    both = json.loads(runner.invoke(app, args + ["--tag", "news", "--tag", "wikipedia", "--limit", "1"]).stdout)
+    assert both["scorecards"][0]["documents"] == 1

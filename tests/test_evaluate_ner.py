@@ -123,6 +123,7 @@ def test_germeval_import_outer_level_with_deriv_and_part_dropped():
     # LOCderiv dropped, OTH -> MISC, the nested inner ORG ignored.
     assert [(e.text, e.label) for e in second.entities] == [("Angela Merkel", "PER"), ("Spiegel", "MISC")]
     assert second.layers == {"entities"}
+    assert (first.tags, second.tags) == (["wikipedia"], ["news"])  # from the source URL comment lines
     assert detect_format(DATA / "germeval_mini.tsv") == "germeval"
     assert len(read_germeval(DATA / "germeval_mini.tsv", limit=1)) == 1
 

@@ -145,6 +145,8 @@ def test_quote_marks_baseline_on_the_mini_file_by_hand():
     assert recall["Direct"]["recall"] == 1.0 and recall["FreeIndirect"]["recall"] == 0.0
     headline = {h.key: h.value for h in section.headlines}
     assert headline["quotes.direct.f1"] == pytest.approx(1.0)
+    # Macro over the kinds that occur (direct F1 1.0, indirect 0.0; no reported quotes) = 0.5.
+    assert section.metrics["macro_over_kinds"]["quote"] == pytest.approx(0.5)
 
 
 @requires_shared

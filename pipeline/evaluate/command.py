@@ -93,11 +93,32 @@ def scorer_options(cfg: Config) -> dict[str, dict]:
     }
 
 
+def select_documents(source: GoldSource, tags: Optional[list[str]] = None, limit: Optional[int] = None) -> GoldSource:
+    """Keep the documents that carry any of ``tags`` (all when none given), then the first ``limit``.
+
+    Args:
+        source: a loaded gold set.
+        tags: document tags to keep (gold ``tags``; ``news``/``wikipedia`` for GermEval).
+        limit: at most this many documents.
+
+    Returns:
+        The selected gold set.
+    """
+    docs = source.documents
+    if tags:
+        wanted = set(tags)
+        docs = [d for d in docs if wanted & set(d.tags)]
+    if limit is not None:
+        docs = docs[:limit]
+    return GoldSource(source.path, source.format, docs)
+
+
 def evaluate_paths(
     paths: list[Path],
     cfg: Config,
     fmt: Optional[str] = None,
     limit: Optional[int] = None,
+    tags: Optional[list[str]] = None,
     **kwargs,
 ) -> list[Scorecard]:
     """Load every GOLD path and score it (see :func:`evaluate_source` for ``kwargs``).
@@ -106,7 +127,8 @@ def evaluate_paths(
         paths: gold files or folders.
         cfg: the loaded config.
         fmt: the gold format for all paths, or ``None`` to detect each.
-        limit: score the first ``limit`` documents of each gold set.
+        limit: score the first ``limit`` documents of each gold set (after the tag selection).
+        tags: score only documents carrying any of these tags.
 
     Returns:
         One scorecard per path, in order.
@@ -116,5 +138,8 @@ def evaluate_paths(
         pipeline.evaluate.predict.PredictionError: predictions cannot be produced or read.
     """
     label_map = dict(cfg.evaluate.label_map)
-    sources = [load_gold_source(p, fmt, limit, label_map) for p in paths]
+    # With a tag selection the limit applies to the selected documents, so everything is read first.
+    sources = [
+        select_documents(load_gold_source(p, fmt, None if tags else limit, label_map), tags, limit) for p in paths
+    ]
     return [evaluate_source(s, cfg, **kwargs) for s in sources]

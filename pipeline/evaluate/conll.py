@@ -9,7 +9,9 @@ from 1.
 GermEval 2014 (``NER-de-{dev,test}.tsv``): ``#`` lines give the source URL;
 columns are index, token, outer tag, inner tag (BIO). Only the **outer** level
 is scored (the inner, nested level is ignored, as in the usual "outer chunks"
-evaluation). Labels: ``PER``, ``LOC``, ``ORG`` stay; ``OTH`` becomes ``MISC``
+evaluation). Each sentence is tagged ``wikipedia`` or ``news`` by its source
+URL, so ``finnews evaluate NER-de-test.tsv --tag news`` scores the news half
+(the held-out set of the NER model card). Labels: ``PER``, ``LOC``, ``ORG`` stay; ``OTH`` becomes ``MISC``
 (through ``evaluate.label_map``); the derived and part forms (``LOCderiv`` in
 ``deutsche``, ``ORGpart`` in ``Siemens-Aktie``) become ``O``: they are not
 named-entity mentions in the finnews sense (a company inside a compound is
@@ -122,12 +124,15 @@ def read_germeval(path: Path | str, limit: Optional[int] = None, label_map: Opti
     docs: list[GoldDocument] = []
     tokens: list[str] = []
     tags: list[str] = []
+    url = ""
 
     def flush() -> None:
         if tokens:
             spans = [(a, b, _map_label(lab, label_map)) for a, b, lab in bio_to_spans(tags)
                      if not lab.endswith(GERMEVAL_DROPPED_SUFFIXES)]
-            docs.append(_sentence_document(f"{path.stem}:{len(docs) + 1}", list(tokens), spans, str(path)))
+            doc = _sentence_document(f"{path.stem}:{len(docs) + 1}", list(tokens), spans, str(path))
+            doc.tags = ["wikipedia" if "wikipedia.org" in url else "news"]
+            docs.append(doc)
         tokens.clear()
         tags.clear()
 
@@ -136,6 +141,7 @@ def read_germeval(path: Path | str, limit: Optional[int] = None, label_map: Opti
             break
         if line.startswith("#"):
             flush()
+            url = line.split("\t")[1] if "\t" in line else line[1:].strip()
             continue
         if not line.strip():
             flush()

@@ -19,7 +19,8 @@ The counting follows the evaluation script of the Wikinews quotation corpus
    only in the prediction false positives, tokens only in gold false
    negatives. All tokens of an unpaired prediction are false positives, all
    tokens of an unpaired gold quotation false negatives.
-4. Counts are summed over all documents (micro average) and give P/R/F1.
+4. Counts are summed over all documents (micro average) and give P/R/F1; the
+   ``macro`` row averages the F1 of the kinds that occur in gold or prediction.
 
 Views: ``direct``, ``indirect`` and ``reported`` score only the gold and
 predicted quotations of that kind (so a direct quote predicted as indirect is
@@ -334,6 +335,12 @@ def score_quotes(pairs: list[DocPair]) -> Section:
         Headline("quotes.all.f1", "Quote tokens F1 (all kinds)", per_doc("all"), prf_from_array),
     ]
     notes = []
+    kinds_seen = [k for k in KINDS if quotes[k].tp + quotes[k].fn + quotes[k].fp]
+    metrics["macro_over_kinds"] = {
+        r: float(np.mean([totals[k][r].f1 for k in kinds_seen])) if kinds_seen else 0.0 for r in ROLES
+    }
+    table.rows.append(["macro", None, None, None, None, None, metrics["macro_over_kinds"]["quote"], None, None,
+                       metrics["macro_over_kinds"]["speaker"], metrics["macro_over_kinds"]["cue"]])
     if "speaker_name_accuracy" in metrics:
         m = metrics["speaker_name_accuracy"]
         notes.append(f"speaker name right in {m['accuracy']:.3f} of {int(m['n'])} found quotations with a gold speaker")
