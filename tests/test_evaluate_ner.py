@@ -194,3 +194,44 @@ def test_germeval_test_file_loads_with_the_published_sentence_count():
     for d in docs[:200]:
         for e in d.entities:
             assert d.text[e.start:e.end] == e.text
+
+
+@requires_shared
+def test_strict_scheme_agrees_with_spacy_on_perturbed_germeval_sentences():
+    """On 400 GermEval test sentences with systematic errors, strict P/R/F1 equal spaCy's ents_p/r/f."""
+    from spacy.tokens import Doc
+
+    nlp = spacy.blank("de")
+    golds = read_germeval(GERMEVAL_TEST, limit=400)
+    preds, examples = [], []
+    n = 0
+    for gold in golds:
+        words = [gold.text[a:b] for a, b in gold.tokens]
+        starts = {a: i for i, (a, _) in enumerate(gold.tokens)}
+        ends = {b: i + 1 for i, (_, b) in enumerate(gold.tokens)}
+        ref = Doc(nlp.vocab, words=words)
+        ref.ents = [Span(ref, starts[e.start], ends[e.end], label=e.label) for e in gold.entities]
+        predicted = []
+        for e in gold.entities:
+            n += 1
+            first, last = starts[e.start], ends[e.end]
+            if n % 3 == 0:
+                continue  # missed
+            label = "MISC" if n % 5 == 0 else e.label  # wrong label
+            if n % 7 == 0 and last < len(words):
+                last += 1  # boundary too long
+            predicted.append((first, last, label))
+        if len(words) > 3 and not any(a <= 0 < b for a, b, _ in predicted) and not any(e.start == 0 for e in gold.entities):
+            predicted.append((0, 1, "ORG"))  # spurious
+        hyp = Doc(nlp.vocab, words=words)
+        hyp.ents = [Span(hyp, a, b, label=lab) for a, b, lab in sorted(predicted)]
+        examples.append(Example(hyp, ref))
+        preds.append(Document(article=gold_to_article(gold), mentions=[
+            EntityMention(s.text, s.label_, s.start_char, s.end_char) for s in hyp.ents]))
+    ours = score_entities(pair_documents(golds, preds)).metrics
+    theirs = Scorer.score_spans(examples, "ents")
+    assert ours["micro"]["strict"]["precision"] == pytest.approx(theirs["ents_p"])
+    assert ours["micro"]["strict"]["recall"] == pytest.approx(theirs["ents_r"])
+    assert ours["micro"]["strict"]["f1"] == pytest.approx(theirs["ents_f"])
+    for label, scores in theirs["ents_per_type"].items():
+        assert ours["per_label"][label]["strict"]["f1"] == pytest.approx(scores["f"])
