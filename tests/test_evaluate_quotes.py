@@ -73,6 +73,23 @@ def test_boundary_error_and_wrong_speaker_by_hand():
     assert any("wrong speaker" in e.what and "quote span off by 5" in e.what for e in score.errors)
 
 
+def test_speaker_span_with_role_words_is_a_boundary_error():
+    text = "„Wir wachsen“, sagte Analyst Max Roth von Jefferies."
+    q, s = _span(text, "Wir wachsen"), _span(text, "Max Roth")
+    gold = GoldDocument(id="r", text=text, quotes=[GoldQuote("direct", *q, "Wir wachsen", speaker="Max Roth",
+                                                             speaker_start=s[0], speaker_end=s[1])])
+    long = _span(text, "Analyst Max Roth von Jefferies")
+    pred = _pred(gold, Quote("q", "direct", "Wir wachsen", *q, speaker="Max Roth", speaker_mention=text[long[0]:long[1]],
+                             speaker_start=long[0], speaker_end=long[1]))
+    score = score_quote_document(gold, pred)
+    # gold speaker {Max, Roth}; predicted {Analyst, Max, Roth, von, Jefferies}: tp 2, fp 3.
+    assert score.counts["direct"]["speaker"].as_array() == [2, 3, 0]
+    assert score.speaker_names.tp == 1  # the resolved name is right
+    (error,) = score.errors
+    assert error.what == "speaker span off by 3 token(s)"
+    assert "Analyst Max Roth von Jefferies" in error.predicted
+
+
 def test_wrong_kind_is_a_miss_in_its_view_but_a_hit_in_all():
     gold = _klein_gold()
     a, b = _span(KLEIN, "Wir sind sehr zufrieden.")

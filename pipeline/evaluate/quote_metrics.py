@@ -65,6 +65,7 @@ class QuoteUnit:
     text: str
     speaker: str = ""
     subtype: str = ""
+    speaker_mention: str = ""  # the speaker words in the text, for error listings
 
 
 def tokens_in_spans(spans: Iterable[Span], token_spans: list[Span], token_ends: Optional[list[int]] = None) -> frozenset[int]:
@@ -108,6 +109,7 @@ def gold_units(doc: GoldDocument) -> list[QuoteUnit]:
                 text=q.text,
                 speaker=q.speaker or "",
                 subtype=q.subtype or q.kind,
+                speaker_mention=" … ".join(doc.text[a:b] for a, b in q.speaker_spans()),
             )
         )
     return units
@@ -131,6 +133,7 @@ def predicted_units(pred: Document, tokens: list[Span]) -> list[QuoteUnit]:
                 span=(q.start, q.end),
                 text=q.text,
                 speaker=q.speaker or q.speaker_mention or "",
+                speaker_mention=pred.article.text[speaker[0][0]:speaker[0][1]] if speaker else "",
             )
         )
     return units
@@ -235,6 +238,10 @@ def _quote_errors(
 
     def describe(u: QuoteUnit) -> str:
         who = f" — speaker: {u.speaker}" if u.speaker else " — no speaker"
+        if u.speaker_mention and u.speaker_mention != u.speaker:
+            who += f" (words: {shorten(u.speaker_mention, 60)!r})"
+        elif not u.speaker_mention and u.speaker:
+            who += " (no mention marked)"
         return f"{u.kind}: {shorten(u.text, 90)}{who}"
 
     paired_g = {i for i, _ in pairs}
@@ -257,8 +264,11 @@ def _quote_errors(
             problems.append(f"quote span off by {q_err} token(s)")
             cost += q_err
         if s_err:
-            problems.append("wrong speaker" if g.roles["speaker"] and p.roles["speaker"] else
-                            ("missed speaker" if g.roles["speaker"] else "spurious speaker"))
+            gs, ps = g.roles["speaker"], p.roles["speaker"]
+            if gs and ps:
+                problems.append(f"speaker span off by {s_err} token(s)" if gs & ps else "wrong speaker")
+            else:
+                problems.append("missed speaker" if gs else "spurious speaker")
             cost += s_err
         if g.kind != p.kind:
             problems.append(f"kind {g.kind} predicted as {p.kind}")
