@@ -194,3 +194,20 @@ def test_name_normalisation():
     assert normalise_name("NVIDIA Corp.") == "nvidia" and normalise_name("Siemens Energy AG") == "siemens energy"
     assert names_match("Nvidia", "Nvidias") and names_match("DAX", "Dax")
     assert not names_match("Siemens", "Siemens Energy")
+
+
+def test_entity_sentiment_csv_is_read_back_with_types(tmp_path):
+    from pipeline.evaluate.predict import read_entity_sentiment_csv
+
+    path = tmp_path / "entity_sentiment.csv"
+    path.write_text(
+        '"article_id","entity","entity_type","ticker","isin","exchange","listed","mentions","claims",'
+        '"positive","neutral","negative","sentiment_score","sentiment_label","entity_id"\r\n'
+        f'"f#a1","SAP","ORG","SAP.DE","{SAP}","XETRA","true",3,2,2,0,0,0.61,"positive","E1"\r\n'
+        '"f#a1","\'-Minus AG","ORG","","","","false",1,0,0,0,0,"","","E2"\r\n',
+        encoding="utf-8",
+    )
+    rows = read_entity_sentiment_csv(path)["f#a1"]
+    assert (rows[0].isin, rows[0].listed, rows[0].sentiment_score, rows[0].sentiment_label) == (SAP, True, 0.61, "positive")
+    # The export's formula guard is undone; empty cells become None.
+    assert (rows[1].entity, rows[1].listed, rows[1].sentiment_score, rows[1].sentiment_label) == ("-Minus AG", False, None, None)

@@ -133,6 +133,11 @@ def _opt_float(value: str) -> Optional[float]:
         return None
 
 
+def _unneutralise(value: str) -> str:
+    """Undo the export's formula guard (``'=Foo`` was written for ``=Foo``)."""
+    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def read_entity_sentiment_csv(path: Path) -> dict[str, list[EntitySentiment]]:
     """Read a run's ``entity_sentiment.csv`` back into rows per ``article_id``.
 
@@ -145,7 +150,7 @@ def read_entity_sentiment_csv(path: Path) -> dict[str, list[EntitySentiment]]:
     out: dict[str, list[EntitySentiment]] = {}
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            get = lambda key: row.get(key) or ""  # noqa: E731 - short accessor for optional columns
+            get = lambda key: _unneutralise(row.get(key) or "")  # noqa: E731 - short accessor for optional columns
             rec = EntitySentiment(
                 article_id=get("article_id"), entity_id=get("entity_id"), entity=get("entity"),
                 entity_type=get("entity_type"), ticker=get("ticker") or None, isin=get("isin") or None,
