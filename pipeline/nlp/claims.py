@@ -1,0 +1,321 @@
+"""The ``finnews_claims`` component: what one sentence says about one company.
+
+For every sentence that mentions a company (an ``ORG`` in ``doc.ents``), one
+claim per (entity, sentence): the target is the entity's first mention in the
+sentence, the claim text is the sentence, ``span._.figures`` are the figure
+spans about that entity inside the claim and ``span._.quote`` is the quote span
+(``doc.spans["quotes"]``) the target sits in, or ``None``. The sentiment stage
+scores exactly these claims. Indices (``INDEX``) get no claims.
+
+**Narrowing.** When one sentence says different things about different
+companies, each claim is narrowed to its company's clause. Clause boundaries:
+
+* ``;`` and a comma before a contrast conjunction (``während``, ``aber``,
+  ``doch``, ``jedoch``, ``wohingegen``, ``sondern``, ``hingegen`` ...):
+  ``Nvidia fiel um 7 %, während DeepSeek die App-Charts anführte.`` gives
+  ``Nvidia fiel um 7 %`` and ``während DeepSeek die App-Charts anführte.``;
+* the comma closing a sentence-initial ``Während``/``Obwohl`` clause:
+  ``Während SAP zulegte, verlor Siemens 2 %.``;
+* a comma between two main clauses that each name a company and have a
+  direction verb: ``Nvidia fiel um 7 %, Apple legte um 1 % zu.``
+
+A sentence is narrowed only when companies sit in at least two different
+clauses. Lists keep the whole sentence for every company, because the verb they
+share comes at the end: ``Am deutschen Markt gerieten Aktien wie Aixtron
+(-6,3 %), Siltronic (-4,7 %) und Infineon unter Druck.`` (the comma pieces
+have no verb of their own).
+
+**Reading claims.** spaCy keys span extension values by character offsets, so
+two claims over the same sentence (two companies, no narrowing) share one
+``span._`` slot. :func:`iter_claims` returns every claim with its own target,
+figures and quote; use it rather than ``span._`` when reading claims.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import register_extensions
+from pipeline.nlp.figures import FigureFinder
+from pipeline.nlp.figures_clauses import clause_breaks, relative_clause_at, sentence_layout, sentence_ranges, trim
+from pipeline.nlp.figures_lexicon import DocIndex, FiguresLexicon, LexiconTables, load_lexicon_data
+
+log = logging.getLogger(__name__)
+
+register_extensions()
+
+USER_DATA_KEY = "finnews_claims"
+Pair = tuple[int, int]
+
+
+def entity_key(span: Span) -> str:
+    """The key grouping mentions of one entity: ``span._.entity_id``, else its name, else its text.
+
+    Args:
+        span: an entity span from ``doc.ents``.
+
+    Returns:
+        A non-empty string.
+    """
+    return span._.entity_id or span._.entity_name or span.text.strip().lower()
+
+
+@dataclass
+class ClaimMatch:
+    """One claim found in a ``Doc`` (token offsets, end exclusive)."""
+
+    start: int
+    end: int
+    target: Pair
+    entity_key: str
+    figures: list[Pair] = field(default_factory=list)
+    quote: Optional[Pair] = None
+
+
+class ClaimsComponent:
+    """spaCy component ``finnews_claims``.
+
+    Args:
+        nlp: the pipeline.
+        name: the component name.
+        lexicon: the lexicon YAML shared with ``finnews_figures`` (clause words,
+            direction verbs); ``None`` for ``configs/figures_lexicon.yaml``.
+        entity_labels: labels that get claims (companies: ``ORG``).
+        spans_key: the ``doc.spans`` key to write.
+        figures_key: where ``finnews_figures`` wrote the figures.
+        quotes_key: where ``finnews_quotes`` wrote the quotes.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "finnews_claims",
+        *,
+        lexicon: Optional[str] = None,
+        entity_labels: Iterable[str] = ("ORG",),
+        spans_key: str = "claims",
+        figures_key: str = "figures",
+        quotes_key: str = "quotes",
+    ):
+        self.nlp = nlp
+        self.name = name
+        self.lexicon_path = lexicon
+        self.entity_labels = set(entity_labels)
+        self.spans_key = spans_key
+        self.figures_key = figures_key
+        self.quotes_key = quotes_key
+        self.lexicon_data: Optional[dict[str, Any]] = None
+        self.finder: Optional[FigureFinder] = None
+
+    def initialize(self, get_examples: Optional[Callable[[], Iterable[Any]]] = None, *, nlp: Optional[Language] = None,
+                   lexicon_data: Optional[dict[str, Any]] = None) -> None:
+        """Load the lexicon (from ``lexicon_data`` or the configured file) and build the phrase tables."""
+        self.lexicon_data = lexicon_data if lexicon_data is not None else load_lexicon_data(self.lexicon_path)
+        self._build(nlp or self.nlp)
+
+    def _build(self, nlp: Language) -> None:
+        self.finder = FigureFinder(FiguresLexicon(self.lexicon_data or {}), LexiconTables.build(nlp, self.lexicon_data or {}))
+
+    def _ensure_ready(self) -> FigureFinder:
+        if self.finder is None:
+            log.debug("%s used before initialize(): loading the lexicon now", self.name)
+            self.initialize(nlp=self.nlp)
+        assert self.finder is not None
+        return self.finder
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    # -- clauses ---------------------------------------------------------------
+
+    def clauses(self, doc: Doc, start: int, end: int, idx: DocIndex, companies: list[Span]) -> list[Pair]:
+        """Split the sentence ``doc[start:end]`` into the clauses used for narrowing (see module docstring).
+
+        Args:
+            doc: the document.
+            start: first token of the sentence.
+            end: token after it.
+            idx: lexicon matches over ``doc``.
+            companies: company mentions in the sentence.
+
+        Returns:
+            Token ranges covering the sentence, in order.
+        """
+        finder = self._ensure_ready()
+        lex = finder.lex
+        bounds = {start, end, *clause_breaks(doc, start, end, lex)}
+        layout = sentence_layout(doc, start, end, lex)
+        hard = sorted(bounds)
+        for a, b in zip(hard, hard[1:]):
+            commas = [
+                i for i in range(a, b)
+                if doc[i].text == ","
+                and layout.paren_of(i) is None
+                and not relative_clause_at(doc, i, b, lex)
+                and layout.relative_of(i - 1) is None
+            ]
+            pieces = [a] + [c + 1 for c in commas] + [b]
+            group_start = a
+            for left, right, after in zip(pieces, pieces[1:], pieces[2:]):
+                if self._statement(doc, group_start, right, idx, companies) and self._statement(doc, right, after, idx, companies):
+                    bounds.add(right)
+                    group_start = right
+        ordered = sorted(bounds)
+        return [(x, y) for x, y in zip(ordered, ordered[1:]) if x < y]
+
+    def _statement(self, doc: Doc, start: int, end: int, idx: DocIndex, companies: list[Span]) -> bool:
+        """Whether ``doc[start:end]`` names a company and has a direction verb of its own."""
+        finder = self._ensure_ready()
+        has_company = any(start <= e.start and e.end <= end for e in companies)
+        return has_company and bool(finder.cue_positions(doc, start, end, idx))
+
+    # -- matching --------------------------------------------------------------
+
+    def match(self, doc: Doc) -> list[ClaimMatch]:
+        """Find the claims of ``doc``; reads ``doc.ents``, the figures and the quotes, writes nothing.
+
+        Args:
+            doc: a document already processed by the companies, quotes and figures components.
+
+        Returns:
+            :class:`ClaimMatch` objects, by sentence and then by first mention.
+        """
+        finder = self._ensure_ready()
+        idx = DocIndex.of(doc, finder.tables)
+        figures = list(doc.spans[self.figures_key]) if self.figures_key in doc.spans else []
+        quotes = list(doc.spans[self.quotes_key]) if self.quotes_key in doc.spans else []
+        companies_all = [e for e in doc.ents if e.label_ in self.entity_labels]
+        claims: list[ClaimMatch] = []
+        for start, end in sentence_ranges(doc):
+            companies = [e for e in companies_all if start <= e.start < end]
+            if not companies:
+                continue
+            first: dict[str, Span] = {}
+            for ent in companies:
+                first.setdefault(entity_key(ent), ent)
+            clauses = [(start, end)]
+            if len(first) > 1:
+                clauses = self.clauses(doc, start, end, idx, companies)
+                holding = {next(c for c in clauses if c[0] <= e.start < c[1]) for e in first.values()}
+                if len(holding) < 2:
+                    clauses = [(start, end)]
+            for key, target in first.items():
+                clause = next(c for c in clauses if c[0] <= target.start < c[1])
+                span = trim(doc, *clause)
+                if len(span) == 0:
+                    span = doc[clause[0]:clause[1]]
+                keys_of = lambda fig: {entity_key(e) for e in (fig._.about or [])}  # noqa: E731
+                about_target = [
+                    (f.start, f.end) for f in figures
+                    if span.start <= f.start and f.end <= span.end and key in keys_of(f)
+                ]
+                holding_quotes = [q for q in quotes if q.start <= target.start and target.end <= q.end]
+                quote = min(holding_quotes, key=len) if holding_quotes else None
+                claims.append(ClaimMatch(span.start, span.end, (target.start, target.end), key, about_target,
+                                         None if quote is None else (quote.start, quote.end)))
+        return claims
+
+    def set_annotations(self, doc: Doc, claims: list[ClaimMatch]) -> None:
+        """Write ``doc.spans[spans_key]`` with ``span._.target``, ``span._.figures`` and ``span._.quote``.
+
+        Each claim's parts are also kept in ``doc.user_data`` for :func:`iter_claims`,
+        since claims over the same text share their ``span._`` values.
+
+        Args:
+            doc: the document ``claims`` were found in.
+            claims: the output of :meth:`match`.
+        """
+        ents = {(e.start, e.end): e for e in doc.ents}
+        figures = {(f.start, f.end): f for f in doc.spans[self.figures_key]} if self.figures_key in doc.spans else {}
+        quotes = {(q.start, q.end): q for q in doc.spans[self.quotes_key]} if self.quotes_key in doc.spans else {}
+        spans, parts = [], []
+        for claim in claims:
+            span = Span(doc, claim.start, claim.end, label="claim", kb_id=claim.entity_key)
+            span._.target = ents.get(claim.target) or doc[claim.target[0]:claim.target[1]]
+            span._.figures = [figures[f] for f in claim.figures if f in figures]
+            span._.quote = quotes.get(claim.quote) if claim.quote else None
+            spans.append(span)
+            parts.append({"target": list(claim.target), "figures": [list(f) for f in claim.figures],
+                          "quote": list(claim.quote) if claim.quote else None})
+        doc.spans[self.spans_key] = spans
+        doc.user_data[(USER_DATA_KEY, self.spans_key)] = parts
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Save the lexicon with the pipeline."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "lexicon.json", self.lexicon_data or load_lexicon_data(self.lexicon_path))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "ClaimsComponent":
+        """Load the lexicon saved by :meth:`to_disk`."""
+        self.lexicon_data = srsly.read_json(Path(path) / "lexicon.json")
+        self._build(self.nlp)
+        return self
+
+
+def iter_claims(
+    doc: Doc, spans_key: str = "claims", figures_key: str = "figures", quotes_key: str = "quotes"
+) -> Iterator[tuple[Span, Span, list[Span], Optional[Span]]]:
+    """Yield each claim as ``(claim span, target span, figure spans, quote span or None)``.
+
+    Correct even when several claims cover the same text (see module docstring).
+
+    Args:
+        doc: a document processed by ``finnews_claims``.
+        spans_key: the claims key.
+        figures_key: the figures key.
+        quotes_key: the quotes key.
+    """
+    if spans_key not in doc.spans:
+        return
+    parts = doc.user_data.get((USER_DATA_KEY, spans_key))
+    ents = {(e.start, e.end): e for e in doc.ents}
+    figures = {(f.start, f.end): f for f in doc.spans[figures_key]} if figures_key in doc.spans else {}
+    quotes = {(q.start, q.end): q for q in doc.spans[quotes_key]} if quotes_key in doc.spans else {}
+    claims = list(doc.spans[spans_key])
+    if parts is None or len(parts) != len(claims):
+        for span in claims:
+            yield span, span._.target, list(span._.figures or []), span._.quote
+        return
+    for span, part in zip(claims, parts):
+        target = tuple(part["target"])
+        yield (
+            span,
+            ents.get(target) or doc[target[0]:target[1]],
+            [figures[tuple(f)] for f in part["figures"] if tuple(f) in figures],
+            quotes.get(tuple(part["quote"])) if part["quote"] else None,
+        )
+
+
+@Language.factory(
+    "finnews_claims",
+    default_config={
+        "lexicon": None,
+        "entity_labels": ["ORG"],
+        "spans_key": "claims",
+        "figures_key": "figures",
+        "quotes_key": "quotes",
+    },
+)
+def make_claims(
+    nlp: Language,
+    name: str,
+    lexicon: Optional[str],
+    entity_labels: list[str],
+    spans_key: str,
+    figures_key: str,
+    quotes_key: str,
+) -> ClaimsComponent:
+    """Factory of ``finnews_claims`` (config: ``lexicon``, ``entity_labels``, ``spans_key``, ``figures_key``, ``quotes_key``)."""
+    return ClaimsComponent(
+        nlp, name, lexicon=lexicon, entity_labels=entity_labels, spans_key=spans_key,
+        figures_key=figures_key, quotes_key=quotes_key,
+    )

@@ -1,0 +1,160 @@
+"""Claims (``finnews_claims``): one per (company, sentence), narrowed to the company's clause
+when a sentence says different things about different companies.
+
+Entities (with cluster ids) and quote spans are set by hand on real tokenised
+docs; the figures come from the real ``finnews_figures`` component.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from pipeline.nlp import claims as claims_module  # noqa: F401  (registers finnews_claims)
+from pipeline.nlp import figures as figures_module  # noqa: F401  (registers finnews_figures)
+from pipeline.nlp import segmentation  # noqa: F401  (registers finnews_sentences)
+from pipeline.nlp.claims import iter_claims
+from pipeline.nlp.tokenizer import customize_tokenizer
+
+ORG, INDEX, PER = "ORG", "INDEX", "PER"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    blank = spacy.blank("de")
+    customize_tokenizer(blank.tokenizer)
+    blank.add_pipe("finnews_sentences")
+    blank.add_pipe("finnews_figures").initialize(nlp=blank)
+    blank.add_pipe("finnews_claims").initialize(nlp=blank)
+    return blank
+
+
+def annotate(nlp, text, entities=(), quotes=()):
+    """Mark entities ``(surface, label[, cluster id])`` and quotes (substrings), then run figures and claims."""
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
+    spans, ids = [], {}
+    for entity in sorted(entities, key=lambda e: -len(e[0])):
+        surface, label = entity[0], entity[1]
+        for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+            span = doc.char_span(m.start(), m.end(), label=label)
+            if span is not None and not any(s.start < span.end and span.start < s.end for s in spans):
+                spans.append(span)
+                ids[(span.start, span.end)] = entity[2] if len(entity) > 2 else surface
+    doc.ents = sorted(spans, key=lambda s: s.start)
+    for span in doc.ents:
+        span._.entity_id = ids[(span.start, span.end)]
+        span._.entity_name = ids[(span.start, span.end)]
+    quote_spans = []
+    for quote in quotes:
+        start = text.index(quote)
+        quote_spans.append(doc.char_span(start, start + len(quote), label="direct", alignment_mode="expand"))
+    doc.spans["quotes"] = quote_spans
+    doc = nlp.get_pipe("finnews_figures")(doc)
+    return nlp.get_pipe("finnews_claims")(doc)
+
+
+def claims(doc):
+    """(target text, claim text, figure texts, quote text or None) per claim."""
+    return [
+        (target.text, span.text, [f.text for f in figures], quote.text if quote is not None else None)
+        for span, target, figures, quote in iter_claims(doc)
+    ]
+
+
+def test_one_claim_per_company_and_sentence_with_the_first_mention_as_target(nlp):
+    doc = annotate(nlp, "Nvidias Rekord half Nvidia nicht: Die Aktie fiel um 3 %. Nvidia bleibt teuer.",
+                   [("Nvidias", ORG, "nvidia"), ("Nvidia", ORG, "nvidia")])
+    found = claims(doc)
+    assert [(c[0], c[1]) for c in found] == [
+        ("Nvidias", "Nvidias Rekord half Nvidia nicht: Die Aktie fiel um 3 %."),
+        ("Nvidia", "Nvidia bleibt teuer."),
+    ]
+    assert found[0][2] == ["3 %"]
+
+
+def test_indices_persons_and_sentences_without_companies_get_no_claims(nlp):
+    doc = annotate(nlp, "Der Dax fiel um 1 %. Christian Klein sprach. Der Ölpreis stieg.",
+                   [("Dax", INDEX), ("Christian Klein", PER)])
+    assert claims(doc) == []
+
+
+@pytest.mark.parametrize(
+    "text, entities, expected",
+    [
+        ("Nvidia fiel um 7 %, während DeepSeek die App-Charts anführte.", ["Nvidia", "DeepSeek"],
+         [("Nvidia", "Nvidia fiel um 7 %"), ("DeepSeek", "während DeepSeek die App-Charts anführte.")]),
+        ("Während SAP kräftig zulegte, verlor Siemens 2 %.", ["SAP", "Siemens"],
+         [("SAP", "Während SAP kräftig zulegte"), ("Siemens", "verlor Siemens 2 %.")]),
+        ("Bayer litt unter Klagen, aber BASF profitierte vom Chemiegeschäft.", ["Bayer", "BASF"],
+         [("Bayer", "Bayer litt unter Klagen"), ("BASF", "aber BASF profitierte vom Chemiegeschäft.")]),
+        ("Lufthansa stieg um 2 %; Fraport gab dagegen 1 % ab.", ["Lufthansa", "Fraport"],
+         [("Lufthansa", "Lufthansa stieg um 2 %"), ("Fraport", "Fraport gab dagegen 1 % ab.")]),
+        ("Adidas legte um 3 % zu, Puma verlor 4 %.", ["Adidas", "Puma"],
+         [("Adidas", "Adidas legte um 3 % zu"), ("Puma", "Puma verlor 4 %.")]),
+    ],
+)
+def test_contrasting_clauses_narrow_each_claim(nlp, text, entities, expected):
+    doc = annotate(nlp, text, [(e, ORG) for e in entities])
+    assert [(c[0], c[1]) for c in claims(doc)] == expected
+
+
+def test_narrowed_claims_keep_only_their_own_figures(nlp):
+    doc = annotate(nlp, "Adidas legte um 3 % zu, Puma verlor 4 %.", [("Adidas", ORG), ("Puma", ORG)])
+    assert [c[2] for c in claims(doc)] == [["3 %"], ["4 %"]]
+
+
+def test_a_list_keeps_the_whole_sentence_for_every_company(nlp):
+    text = "Am deutschen Markt gerieten Aktien wie Qiagen (-2,1 %), Sartorius (minus 4,4 %) und Evotec unter Druck."
+    doc = annotate(nlp, text, [("Qiagen", ORG), ("Sartorius", ORG), ("Evotec", ORG)])
+    found = claims(doc)
+    assert [c[0] for c in found] == ["Qiagen", "Sartorius", "Evotec"]
+    assert {c[1] for c in found} == {text}
+    assert [c[2] for c in found] == [["-2,1 %"], ["minus 4,4 %"], []]
+
+
+def test_a_relative_clause_does_not_split_the_sentence(nlp):
+    text = ("Der Softwareriese Oracle, für dessen Papiere sich ein Minus von 3,5 % abzeichnete, bliebe knapp hinter "
+            "SAP (gut 300 Mrd. Dollar).")
+    doc = annotate(nlp, text, [("Oracle", ORG), ("SAP", ORG)])
+    found = claims(doc)
+    assert [(c[0], c[1]) for c in found] == [("Oracle", text), ("SAP", text)]
+    assert [c[2] for c in found] == [["3,5 %"], ["300 Mrd. Dollar"]]
+
+
+def test_claims_over_the_same_sentence_keep_their_own_targets(nlp):
+    # spaCy keys span._ values by character offsets; iter_claims keeps each claim apart.
+    doc = annotate(nlp, "Infineon und Siemens fielen jeweils um 4 %.", [("Infineon", ORG), ("Siemens", ORG)])
+    found = claims(doc)
+    assert [c[0] for c in found] == ["Infineon", "Siemens"]
+    assert [c[2] for c in found] == [["4 %"], ["4 %"]]
+    assert len(doc.spans["claims"]) == 2
+
+
+def test_a_claim_in_a_quote_points_to_it(nlp):
+    text = "„Bei Porsche sehen wir Risiken“, sagte Anna Weber von Metzler. Porsche fiel um 2 %."
+    doc = annotate(nlp, text, [("Porsche", ORG), ("Metzler", ORG), ("Anna Weber", PER)],
+                   quotes=["Bei Porsche sehen wir Risiken"])
+    assert [(c[0], c[3]) for c in claims(doc)] == [
+        ("Porsche", "Bei Porsche sehen wir Risiken"),
+        ("Metzler", None),
+        ("Porsche", None),
+    ]
+
+
+def test_claim_span_fields_on_span_extensions(nlp):
+    doc = annotate(nlp, "Zalando fiel um 5 %.", [("Zalando", ORG)])
+    span = doc.spans["claims"][0]
+    assert span._.target == doc.ents[0]
+    assert [f.text for f in span._.figures] == ["5 %"]
+    assert span._.quote is None
+    assert span.text == "Zalando fiel um 5 %."
+
+
+def test_claims_without_figures_or_quotes_components(nlp):
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc("Zalando fiel um 5 %."))
+    doc.ents = [Span(doc, 0, 1, label=ORG)]
+    doc = nlp.get_pipe("finnews_claims")(doc)
+    assert claims(doc) == [("Zalando", "Zalando fiel um 5 %.", [], None)]
