@@ -100,7 +100,7 @@ def run(
 @app.command()
 def evaluate(
     gold: list[Path] = typer.Argument(
-        ..., metavar="GOLD...", help="Gold files or folders; each is scored on its own (see --format)."
+        ..., metavar="GOLD", help="Gold files or folders; each is scored on its own (see --format)."
     ),
     predictions: Optional[Path] = typer.Option(
         None, "--predictions", "-p", help="Score this earlier `finnews run` output folder instead of running the pipeline."
