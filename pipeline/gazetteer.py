@@ -48,6 +48,7 @@ WEIGHT_CURATED = 1.0  # overlay alias or index alias
 WEIGHT_NAME = 1.0  # the full name as in the data
 WEIGHT_STRIPPED = 0.95  # legal form removed
 WEIGHT_WEAK = 0.85  # weak suffix removed ("Technologies", "Group")
+WEIGHT_WEAK_TWICE = 0.8  # two weak suffixes removed ("Mizuho Financial Group" -> "Mizuho"): needs context if one word
 WEIGHT_REFERENCE = 0.8  # from a user CSV
 GENITIVE_FACTOR = 0.97  # "Nvidias" found through "Nvidia"
 
@@ -100,6 +101,18 @@ def name_keys(text: str) -> set[str]:
     keys = {name_key(text), name_key(text.translate(_UMLAUTS))}
     keys.discard("")
     return keys
+
+
+def inflected_forms(name: str) -> list[str]:
+    """The name and its weak-declension form when it starts with an adjective in ``-e``.
+
+    Example: ``"Deutsche Bank"`` -> ``["Deutsche Bank", "Deutschen Bank"]`` (``die Aktien der
+    Deutschen Bank``); ``"Europäische Zentralbank"`` also gives ``"Europäischen Zentralbank"``.
+    """
+    words = name.split(" ")
+    if len(words) > 1 and len(words[0]) > 3 and words[0][:1].isupper() and words[0].isalpha() and words[0].endswith("e"):
+        return [name, " ".join([words[0] + "n"] + words[1:])]
+    return [name]
 
 
 def isin_is_valid(isin: str) -> bool:
@@ -233,7 +246,7 @@ class Gazetteer:
         A stronger source's alias is never shadowed: a weaker source cannot add an
         alias key that another entry already holds with a higher weight by more than 0.1.
         """
-        for key in name_keys(text):
+        for key in {k for form in inflected_forms(text) for k in name_keys(form)}:
             if len(key) < 2 or key in self.never_keys or key in self.legal_form_keys:
                 continue
             if not text.isupper():
@@ -402,10 +415,16 @@ def name_aliases(name: str, gazetteer: Gazetteer, weak_suffixes: Iterable[str]) 
     stripped = gazetteer.strip_legal_form(name)
     if stripped and stripped != name:
         out.append((stripped, WEIGHT_STRIPPED))
-    for suffix in weak_suffixes:
-        weak = re.sub(r"[\s-]+" + re.escape(suffix) + r"$", "", stripped)
-        if weak != stripped and weak.strip():
-            out.append((gazetteer.strip_legal_form(weak), WEIGHT_WEAK))
+    # Up to two weak suffixes: "Mizuho Financial Group" -> "Mizuho Financial" (0.85) -> "Mizuho" (0.8).
+    current, weight = stripped, WEIGHT_WEAK
+    for _ in range(2):
+        for suffix in weak_suffixes:
+            weak = gazetteer.strip_legal_form(re.sub(r"[\s-]+" + re.escape(suffix) + r"$", "", current))
+            if weak != current and weak.strip():
+                out.append((weak, weight))
+                current, weight = weak, WEIGHT_WEAK_TWICE
+                break
+        else:
             break
     return out
 
@@ -518,7 +537,7 @@ def _add_pytickersymbols(gaz: Gazetteer, overlay: dict[str, Any]) -> None:
         for name in sorted({r["name"] for r in group if r["name"]}):
             for alias, weight in name_aliases(name, gaz, weak):
                 one_word = not re.search(r"[\s\-&+.]", alias.strip())
-                needs_context_here = one_word and not is_prominent
+                needs_context_here = one_word and (not is_prominent or weight <= WEIGHT_WEAK_TWICE)
                 gaz.add_alias(alias, entry.key, weight, needs_context=needs_context_here, source="pytickersymbols")
         for row in group:
             for alias in row["aliases"]:

@@ -89,7 +89,9 @@ class LinkStage:
         for mention in entity.mentions:
             surface = text[mention.start:mention.end] if 0 <= mention.start < mention.end <= len(text) else mention.text
             looked.append((surface, None))
-        looked.append((entity.name, None))
+        # The canonical name counts only when no mention is found as written.
+        if not any(gaz.lookup(surface) for surface, _ in looked):
+            looked.append((entity.name, None))
         for index, (surface, _) in enumerate(looked):
             candidates = gaz.lookup(surface)
             if not candidates:

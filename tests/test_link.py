@@ -21,7 +21,11 @@ def stage():
 
 @pytest.fixture(scope="module")
 def nlp():
-    return build_nlp(load_config())
+    """The project's spaCy stage up to clustering (the components the link stage depends on)."""
+    cfg = load_config()
+    mine = ("finnews_sentences", "finnews_companies", "finnews_entity_clusters")
+    components = {name: spec for name, spec in cfg.nlp.components.items() if name in mine}
+    return build_nlp(cfg.model_copy(update={"nlp": cfg.nlp.model_copy(update={"components": components})}))
 
 
 def article(text: str) -> Article:

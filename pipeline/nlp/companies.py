@@ -67,6 +67,15 @@ DEFAULT_ORG_SUFFIXES = ["GmbH", "AG", "SE", "KGaA", "Inc.", "Corp.", "Ltd.", "pl
 DEFAULT_ORG_STOP_WORDS = ["Venture", "Private", "Equity", "Human", "Social", "Risiko", "Wagnis", "Eigen", "Fremd",
                           "Sozial", "Natur", "Kunden", "Mitarbeiter", "Laut", "So", "Wie", "Bei", "Von", "Nach",
                           "Trotz", "Seit", "Auch", "Dass", "Denn", "Doch"]
+# Nouns naming an institution, followed by its name: "der Privatbank Berenberg", "beim Bankhaus Metzler".
+DEFAULT_ORG_DESCRIPTORS = ["Bankhaus", "Privatbank", "Investmentbank", "Großbank", "Landesbank", "Geschäftsbank",
+                           "Vermögensverwalter", "Vermögensverwaltung", "Fondsgesellschaft", "Fondsanbieter",
+                           "Analysehaus", "Researchhaus", "Research-Haus", "Investmenthaus", "Broker", "Onlinebroker",
+                           "Beratungsfirma", "Beratungsgesellschaft", "Ratingagentur", "Finanzdienstleister",
+                           "Vermögensverwalterin", "Fondshaus", "Anlagehaus", "Asset-Manager", "Marktforscher",
+                           "Marktforschungsinstitut", "Marktforschungsunternehmen", "Beratungsunternehmen",
+                           "Unternehmensberatung", "Datenanbieter", "Finanzinvestor", "Beteiligungsgesellschaft",
+                           "Startup", "Start-up", "Finanz-Startup", "Fintech"]
 # Words ending like this describe a company, they do not name it ("Analysehaus", "Chipkonzern").
 DESCRIPTOR_ENDINGS = ("haus", "konzern", "bank", "gesellschaft", "firma", "investor", "fonds", "manager", "anbieter",
                       "house", "experten", "analysten", "chef")
@@ -169,8 +178,10 @@ class CompanyRuler:
 
     def __init__(self, nlp: Language, name: str, overlay: str, reference_csvs: list[str],
                  ents_filter: Callable[[Iterable[Span], Iterable[Span]], list[Span]], min_context: float,
-                 org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str]):
+                 org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str],
+                 org_descriptors: Optional[list[str]] = None):
         self.nlp = nlp
+        self.org_descriptors = list(org_descriptors or [])
         self.name = name
         self.overlay = overlay
         self.reference_csvs = list(reference_csvs)
@@ -231,7 +242,7 @@ class CompanyRuler:
             taken = {t for m in matches for t in range(m.start, m.end)}
             matches += [m for m in self._org_patterns(doc) if not taken & set(range(m.start, m.end))]
             matches.sort(key=lambda m: m.start)
-        self._apply_discourse(matches)
+        self._apply_discourse(doc, matches)
         return matches
 
     def _match_at(self, doc: Doc, i: int, gaz: Gazetteer) -> Optional[CompanyMatch]:
@@ -266,11 +277,13 @@ class CompanyRuler:
             return None
         end, hits, genitive = best
         # The genitive apostrophe ("Allianz'") and a trailing legal form belong to the mention.
-        end = self._extend_legal_form(doc, end, gaz)
-        span = doc[i:end]
-        candidates = gaz.lookup(span.text)
-        if not candidates:  # e.g. a compound spelling only the token scan sees
-            candidates = gaz.lookup(span.text.replace("-", " "))
+        candidates = []
+        for stop in dict.fromkeys([self._extend_legal_form(doc, end, gaz), end]):
+            span = doc[i:stop]
+            candidates = gaz.lookup(span.text) or gaz.lookup(span.text.replace("-", " "))
+            if candidates:
+                end = stop
+                break
         if not candidates:
             return None
         top = candidates[0]
@@ -303,18 +316,23 @@ class CompanyRuler:
 
     @staticmethod
     def _extend_legal_form(doc: Doc, end: int, gaz: Gazetteer) -> int:
-        best = end
-        key = ""
+        """End of the mention including a legal form written right after the name, case as listed.
+
+        Example: ``NVIDIA Corp. meldet`` -> the mention ends after ``Corp.``; in
+        ``stuft SAP ab`` the verb particle ``ab`` is no Swedish ``AB``.
+        """
+        forms = {f.replace(" ", "") for f in gaz.legal_forms}
+        best, written = end, ""
         for j in range(end, min(len(doc), end + 5)):
             tok = doc[j]
             if "\n" in doc[j - 1].whitespace_ or tok.is_space:
                 break
             if tok.text == "," and j == end:
                 continue
-            key += name_key(tok.text)
-            if key in gaz.legal_form_keys:
+            written += tok.text
+            if written in forms:
                 best = j + 1
-            elif tok.text not in JOINERS and not any(k.startswith(key) for k in gaz.legal_form_keys):
+            elif not any(f.startswith(written) for f in forms):
                 break
         return best
 
@@ -339,19 +357,59 @@ class CompanyRuler:
                     start -= 1
                 if start < tok.i:
                     out.append(CompanyMatch(start, end, "ORG", [], False, 1.0, True, "pattern"))
+        out += self._descriptor_patterns(doc, stop)
+        return sorted(out, key=lambda m: m.start)
+
+    def _descriptor_patterns(self, doc: Doc, stop: set[str]) -> list[CompanyMatch]:
+        """``Privatbank Berenberg``, ``Bankhaus Metzler``: 1-3 capitalised words after an institution noun."""
+        endings = tuple(d.casefold() for d in self.org_descriptors)
+        out = []
+        for tok in doc:
+            if not endings or not tok.text.casefold().endswith(endings) or not tok.whitespace_ or "\n" in tok.whitespace_:
+                continue
+            end = tok.i + 1
+            while end < len(doc) and end - tok.i <= 3:
+                word = doc[end]
+                if (not word.text[:1].isupper() or word.is_punct or word.text.casefold() in STOP_WORDS
+                        or word.text.casefold() in stop):
+                    break
+                end += 1
+                if "\n" in word.whitespace_ or not word.whitespace_:
+                    break
+            if end > tok.i + 1:
+                out.append(CompanyMatch(tok.i + 1, end, "ORG", [], False, 1.0, True, "pattern"))
         return out
 
     @staticmethod
-    def _apply_discourse(matches: list[CompanyMatch]) -> None:
-        """One sense per article: an ambiguous alias is accepted when its entry is named clearly elsewhere."""
+    def _apply_discourse(doc: Doc, matches: list[CompanyMatch]) -> None:
+        """Accept an ambiguous alias when the article makes clear it is the company.
+
+        One sense per article: its entry is named clearly elsewhere. Lists: it is
+        coordinated with an accepted company (``Bei Novartis und Roche ...``,
+        ``Nestlé, Novartis oder Roche``). A negative context (``eine Allianz``)
+        is never overruled.
+        """
         confirmed = {m.candidates[0][0] for m in matches if m.accepted and m.candidates}
         for m in matches:
             if not m.accepted and m.candidates and m.candidates[0][0] in confirmed and m.context > 0.2:
                 m.accepted = True
+        links = {",", "und", "oder", "sowie", "&", "bzw."}
+        changed = True
+        while changed:
+            changed = False
+            for a, b in zip(matches, matches[1:]):
+                between = [t.text.casefold() for t in doc[a.end:b.start]]
+                if not between or len(between) > 2 or not set(between) <= links:
+                    continue
+                for pending, anchor in ((a, b), (b, a)):
+                    if (not pending.accepted and anchor.accepted and anchor.label == "ORG" and anchor.candidates
+                            and pending.context >= 0.4):
+                        pending.accepted = changed = True
 
     # -- the writing half ------------------------------------------------
     def set_annotations(self, doc: Doc, matches: list[CompanyMatch]) -> None:
         """Write accepted matches into ``doc.ents`` (through ``ents_filter``) with their link candidates."""
+        self._split_final_periods(doc, matches)
         spans = []
         existing = {t for ent in doc.ents for t in range(ent.start, ent.end)}
         for m in matches:
@@ -363,6 +421,23 @@ class CompanyRuler:
             span._.link_candidates = list(m.candidates)
             spans.append(span)
         doc.ents = self.ents_filter(doc.ents, spans)
+
+    @staticmethod
+    def _split_final_periods(doc: Doc, matches: list[CompanyMatch]) -> None:
+        """Split a sentence-final period off a name's last token (``im Nasdaq 100.``), shifting later matches.
+
+        The German tokenizer keeps ``100.`` whole as an ordinal; the index is ``Nasdaq 100``.
+        """
+        shift = 0
+        for m in matches:
+            m.start += shift
+            m.end += shift
+            last = doc[m.end - 1]
+            if not m.accepted or len(last.text) < 2 or not last.text.endswith(".") or not last.text[:-1].isdigit():
+                continue
+            with doc.retokenize() as retokenizer:
+                retokenizer.split(last, [last.text[:-1], "."], heads=[(last, 0), (last, 0)])
+            shift += 1
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -394,12 +469,14 @@ class CompanyRuler:
         "org_patterns": True,
         "org_suffixes": DEFAULT_ORG_SUFFIXES,
         "org_stop_words": DEFAULT_ORG_STOP_WORDS,
+        "org_descriptors": DEFAULT_ORG_DESCRIPTORS,
     },
     assigns=["doc.ents", "span._.link_candidates"],
 )
 def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: list[str],
                        ents_filter: Callable[[Iterable[Span], Iterable[Span]], list[Span]], min_context: float,
-                       org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str]) -> CompanyRuler:
+                       org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str],
+                       org_descriptors: list[str]) -> CompanyRuler:
     """Build the gazetteer entity ruler.
 
     Args:
@@ -410,9 +487,10 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
         org_patterns: also mark ``<Name> GmbH`` / ``<Name> Capital`` as unlisted ORG.
         org_suffixes: the words that end such a pattern.
         org_stop_words: capitalised words never part of such a name (``Venture Capital``).
+        org_descriptors: word endings of institution nouns followed by a name (``Privatbank Berenberg``).
     """
     return CompanyRuler(nlp, name, overlay, reference_csvs, ents_filter, min_context, org_patterns,
-                        org_suffixes, org_stop_words)
+                        org_suffixes, org_stop_words, org_descriptors)
 
 
 # -- clustering -------------------------------------------------------------
@@ -473,7 +551,12 @@ class EntityClusterer:
             if stem_key in siblings or (gaz and stem_key in gaz.aliases and name_key(text) not in gaz.aliases):
                 text = text[:-1]
         if gaz is not None:
-            text = gaz.strip_legal_form(text)
+            # Strip a legal form only when it does not change who is meant ("Porsche SE" is not "Porsche").
+            stripped = gaz.strip_legal_form(text)
+            if stripped != text:
+                full, short = gaz.resolve(gaz.lookup(text))[0], gaz.resolve(gaz.lookup(stripped))[0]
+                if full is None or (short is not None and short.entry.key == full.entry.key):
+                    text = stripped
         in_compound = (span.end < len(span.doc) and span.doc[span.end].text == "-" and _glued(span[-1], span.doc[span.end]))
         if in_compound and "-" in text:
             alias = self._alias_text(text)
