@@ -97,6 +97,44 @@ def run(
     raise typer.Exit(EXIT_PARTIAL if result.failed else EXIT_OK)
 
 
+@train_app.command("ner")
+def train_ner_command(
+    eval_only: bool = typer.Option(False, "--eval-only", help="Only evaluate the configured model on the held-out sets."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="With --eval-only: pipeline to evaluate (default: nlp.model)."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Export here instead of ner_training.output (models/ner)."),
+    max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override the training steps, e.g. for a short trial."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the evaluation scores as JSON here."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Named pipeline profile for --eval-only, e.g. 'accurate'."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Train the German news NER model on the ship-safe corpora and export it (see models/ner/README.md).
+
+    Converts the corpora under paths.data_dir/ner, holds out the GermEval test
+    news sentences and SmartData v3 dev, trains with configs/ner/cnn.cfg, exports
+    to models/ner and prints per-label P/R/F1 on the held-out sets.
+    """
+    import json
+
+    cfg = load_config_or_exit(config, profile)
+    if not (cfg.data_dir / "ner").exists():
+        log.error("no NER corpora under %s (set FINNEWS_DATA_DIR or paths.data_dir)", cfg.data_dir)
+        raise typer.Exit(EXIT_USAGE)
+    if eval_only:
+        from pipeline.ner.evaluate import evaluate, load_pipeline
+
+        report = evaluate(load_pipeline(model, config, profile), cfg.data_dir)
+        typer.echo(report.text())
+        scores = report.as_dict()
+    else:
+        from pipeline.ner.train import train_ner
+
+        summary = train_ner(cfg, max_steps=max_steps, output=output)
+        scores = summary.get("evaluation", {})
+        log.info("trained in %d s, exported to %s", summary["train_seconds"], summary["output"])
+    if json_out:
+        json_out.write_text(json.dumps(scores, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
 @app.command()
 def evaluate(
     gold: list[Path] = typer.Argument(

@@ -67,6 +67,23 @@ class NlpConfig(Section):
     )
 
 
+class NerTrainingConfig(Section):
+    """Training the shipped NER model (``finnews train ner``, see models/ner/README.md)."""
+
+    spacy_config: Path = Field(Path("configs/ner/cnn.cfg"), description="spaCy training config of the CNN pipeline")
+    sources: list[str] = Field(
+        ["germeval", "smartdata", "europeana", "hipe"],
+        description="ship-safe corpora to train on: germeval, smartdata, ler, europeana, hipe",
+    )
+    part_policy: str = Field("name", description="GermEval part words: o, missing, or name (label the name before the hyphen)")
+    work_dir: Path = Field(Path(".cache/ner"), description="DocBins, training runs and logs")
+    output: Path = Field(Path("models/ner"), description="where the trained pipeline is exported")
+    max_steps: int = Field(0, description="override [training] max_steps of the spaCy config (0: keep it)")
+    vectors: bool = Field(True, description="train floret static vectors on the corpora's raw text and use them")
+    pretrain_epochs: int = Field(0, description="epochs of `spacy pretrain` of the tok2vec on raw text (0: none)")
+    threads: int = Field(2, description="BLAS/torch threads while training")
+
+
 class SentimentConfig(Section):
     """The claim-level sentiment stage (see models/sentiment/README.md)."""
 
@@ -131,6 +148,7 @@ class Config(Section):
     paths: PathsConfig = PathsConfig()
     ingest: IngestConfig = IngestConfig()
     nlp: NlpConfig = NlpConfig()
+    ner_training: NerTrainingConfig = NerTrainingConfig()
     sentiment: SentimentConfig = SentimentConfig()
     link: LinkConfig = LinkConfig()
     aggregate: AggregateConfig = AggregateConfig()

@@ -1,0 +1,182 @@
+"""Train and export the shipped NER pipeline (``finnews train ner``).
+
+Steps, each reusable on its own:
+
+1. :func:`build_data`: read the ship-safe corpora, drop the held-out sets and
+   duplicates, write ``train.spacy``/``dev.spacy`` under ``work_dir/data``.
+2. Optionally floret static vectors (:mod:`pipeline.ner.vectors`) and
+   ``spacy pretrain`` of the tok2vec on the corpora's raw text.
+3. :func:`train_pipeline`: ``spacy train`` with ``configs/ner/cnn.cfg``
+   (spaCy picks the best checkpoint on the dev split).
+4. :func:`export_pipeline`: add the finance tokenizer rules to the best
+   checkpoint and save it as a plain spaCy pipeline directory (``models/ner``),
+   loadable by ``spacy.load`` without finnews.
+5. :func:`pipeline.ner.evaluate.evaluate` on the held-out sets.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import spacy
+
+from pipeline import __version__
+from pipeline.config import Config
+from pipeline.ner.corpora import CorpusPaths
+from pipeline.ner.dataset import SOURCES, build_docs, heldout_keys, tokenizer_nlp, training_examples, write_docbins
+from pipeline.ner.vectors import pretrain_tok2vec, raw_sentences, train_floret, write_text
+from pipeline.nlp.tokenizer import customize_tokenizer
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "finnews_ner"
+
+
+def build_data(data_dir: Path, out_dir: Path, sources: list[str], part_policy: str) -> dict[str, Path]:
+    """Convert the corpora under ``data_dir/ner`` into DocBins in ``out_dir``.
+
+    Args:
+        data_dir: the corpora folder (``../shared/corpora``).
+        out_dir: where ``train.spacy``, ``dev.spacy`` and ``stats.json`` go.
+        sources: corpus names, see :data:`pipeline.ner.dataset.SOURCES`.
+        part_policy: GermEval ``part`` handling, see :data:`pipeline.ner.corpora.PART_POLICIES`.
+
+    Returns:
+        The written paths by name (``train``, ``dev``, ``stats``).
+    """
+    paths = CorpusPaths(Path(data_dir) / "ner")
+    nlp = tokenizer_nlp()
+    held = heldout_keys(paths, nlp)
+    train, dev, stats = build_docs(training_examples(paths, held, part_policy, sources), held, nlp)
+    return write_docbins(out_dir, train, dev, stats)
+
+
+def train_pipeline(
+    spacy_config: Path, train_path: Path, dev_path: Path, output_dir: Path, overrides: Optional[dict[str, Any]] = None
+) -> Path:
+    """Run ``spacy train``; return the best checkpoint directory (``output_dir/model-best``)."""
+    from spacy.cli.train import train
+
+    settings = {"paths.train": str(train_path), "paths.dev": str(dev_path), **(overrides or {})}
+    output_dir.mkdir(parents=True, exist_ok=True)
+    train(spacy_config, output_dir, use_gpu=-1, overrides=settings)
+    return output_dir / "model-best"
+
+
+def export_pipeline(checkpoint: Path, target: Path, meta: Optional[dict[str, Any]] = None) -> Path:
+    """Save a trained checkpoint as the shipped pipeline with the finance tokenizer rules.
+
+    The rules are stored in the pipeline's ``tokenizer`` file, so
+    ``spacy.load(target)`` tokenises ``Siemens-Chef`` as ``Siemens - Chef``
+    without importing finnews.
+    """
+    nlp = spacy.load(checkpoint)
+    customize_tokenizer(nlp.tokenizer)
+    nlp.meta.update(
+        {
+            "name": MODEL_NAME,
+            "version": __version__,
+            "description": "German news NER (ORG, PER, LOC, MISC), CNN; trained by `finnews train ner`",
+            "license": "CC BY 4.0 (trained on CC BY 4.0 and CC0 corpora; see README.md)",
+            "author": "finnews",
+            **(meta or {}),
+        }
+    )
+    target.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(target)
+    log.info("exported %s -> %s", checkpoint, target)
+    return target
+
+
+def train_ner(cfg: Config, max_steps: Optional[int] = None, output: Optional[Path] = None, evaluate_after: bool = True) -> dict:
+    """The whole recipe: build data, train, export to ``cfg.ner_training.output``, evaluate.
+
+    Args:
+        cfg: the loaded config (``cfg.ner_training`` holds the settings).
+        max_steps: override the spaCy config's ``max_steps`` (e.g. a short trial run).
+        output: export here instead of ``cfg.ner_training.output``.
+        evaluate_after: evaluate the exported pipeline on the held-out sets.
+
+    Returns:
+        A summary dict: paths, data statistics, run time and the evaluation scores.
+    """
+    settings = cfg.ner_training
+    _limit_threads(settings.threads)
+    started = time.perf_counter()
+    work_dir = cfg.resolve(settings.work_dir)
+    spacy_config = cfg.resolve(settings.spacy_config)
+    data = build_data(cfg.data_dir, work_dir / "data", settings.sources, settings.part_policy)
+    overrides: dict[str, Any] = {}
+    steps = max_steps if max_steps is not None else settings.max_steps
+    if steps:
+        overrides["training.max_steps"] = steps
+    if settings.vectors or settings.pretrain_epochs:
+        text_file, jsonl_file = work_dir / "raw_text.txt", work_dir / "raw_text.jsonl"
+        write_text(raw_text(cfg.data_dir, settings.part_policy), text_file, jsonl_file)
+        vectors = train_floret(text_file, work_dir / "floret") if settings.vectors else None
+        if vectors:
+            overrides["paths.vectors"] = str(vectors)
+            overrides["components.tok2vec.model.embed.include_static_vectors"] = True
+        if settings.pretrain_epochs:
+            overrides["paths.init_tok2vec"] = str(
+                pretrain_tok2vec(spacy_config, jsonl_file, vectors, work_dir / "pretrain", settings.pretrain_epochs)
+            )
+    checkpoint = train_pipeline(spacy_config, data["train"], data["dev"], work_dir / "run", overrides)
+    target = output or cfg.resolve(settings.output)
+    stats = json.loads(data["stats"].read_text(encoding="utf-8"))
+    export_pipeline(checkpoint, target, meta={"sources": _source_meta(settings.sources), "finnews_training": {
+        "sources": settings.sources, "part_policy": settings.part_policy, "data": stats}})
+    summary: dict[str, Any] = {"output": str(target), "data": stats, "train_seconds": round(time.perf_counter() - started)}
+    if evaluate_after:
+        from pipeline.ner.evaluate import evaluate, load_pipeline
+
+        report = evaluate(load_pipeline(str(target)), cfg.data_dir)
+        log.info("held-out evaluation:\n%s", report.text())
+        summary["evaluation"] = report.as_dict()
+    (work_dir / "last_training.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    return summary
+
+
+def raw_text(data_dir: Path, part_policy: str) -> Iterator[str]:
+    """The raw sentences for vectors and pretraining: every ship-safe NER source plus sentiment texts.
+
+    Held-out sentences are excluded; the text does not depend on which sources
+    the NER model itself is trained on.
+    """
+    paths = CorpusPaths(Path(data_dir) / "ner")
+    nlp = tokenizer_nlp()
+    held = heldout_keys(paths, nlp)
+    train, dev, _ = build_docs(training_examples(paths, held, part_policy, SOURCES), held, nlp)
+    return raw_sentences(Path(data_dir), train + dev, held.sentence_keys)
+
+
+SOURCE_ATTRIBUTION = {
+    "germeval": {"name": "GermEval 2014 NER (dev + Wikipedia part of test)", "license": "CC BY 4.0",
+                 "author": "Benikova, Biemann, Reznicek"},
+    "smartdata": {"name": "DFKI SmartData corpus v1 (minus v3 dev documents)", "license": "CC BY 4.0",
+                  "author": "Schiersch, Mironova, Schmitt, Thomas, Gabryszak, Hennig (DFKI)"},
+    "ler": {"name": "German Legal Entity Recognition (coarse)", "license": "CC BY 4.0", "author": "Leitner, Rehm, Moreno-Schneider"},
+    "europeana": {"name": "Europeana Newspapers NER (German)", "license": "CC0", "author": "Neudecker"},
+    "hipe": {"name": "HIPE-2022 German (sonar, newseye)", "license": "CC BY 4.0", "author": "Ehrmann et al.; SoNAR; NewsEye"},
+}
+
+
+def _source_meta(sources: list[str]) -> list[dict[str, str]]:
+    return [SOURCE_ATTRIBUTION[s] for s in sources if s in SOURCE_ATTRIBUTION]
+
+
+def _limit_threads(threads: int) -> None:
+    """Cap BLAS/torch threads (2 shared cores here)."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, str(threads))
+    try:
+        import torch
+
+        torch.set_num_threads(threads)
+    except ImportError:  # pragma: no cover
+        pass
