@@ -305,6 +305,9 @@ def _record_to_raw(obj: Any, fields: Any, record: str) -> RawArticle:
     if title and title.strip():
         paragraphs = split_plain_text("x\n" + body)[1]  # the body has no headline line
         title = title.strip()
+        # Exports often repeat the headline as the text's first line: keep it once.
+        if paragraphs and _clean_line(paragraphs[0]) == _clean_line(normalize_text(title)):
+            paragraphs.pop(0)
     else:
         title, paragraphs = split_plain_text(body)
     record_id = obj.get(fields.id)

@@ -134,6 +134,14 @@ def test_json_and_jsonl_records_ids_and_fields(tmp_path: Path) -> None:
     assert (first.date, first.source, first.url) == ("2025-01-02", "Agentur", "https://example.org/a-1")
 
 
+def test_json_headline_repeated_in_text_is_kept_once(tmp_path: Path) -> None:
+    (tmp_path / "r.jsonl").write_text(
+        json.dumps({"id": "x", "title": "Dax steigt", "text": "Dax steigt\n\nDer Dax stieg um 1 %."}) + "\n", encoding="utf-8"
+    )
+    (article,) = ingest([tmp_path], CFG).articles
+    assert article.text == "Dax steigt\n\nDer Dax stieg um 1 %."
+
+
 def test_json_field_names_configurable(tmp_path: Path) -> None:
     cfg = IngestConfig(json_fields=JsonFields(id="uid", title="headline", text="body"))
     (tmp_path / "x.jsonl").write_text(json.dumps({"uid": "u1", "headline": "Kopf", "body": "Rumpf."}) + "\n", encoding="utf-8")
