@@ -175,7 +175,7 @@ def test_sha256_and_exact_duplicates_reported_once(tmp_path: Path) -> None:
 
 
 def test_broken_inputs_are_reported_with_reasons(data_dir: Path) -> None:
-    report = ingest([data_dir], CFG)
+    report = ingest([data_dir / "broken"], CFG)
     reasons = {(Path(e.source_path).name, e.record): e.reason for e in report.errors}
     assert reasons[("empty.txt", "")] == "empty file"
     assert reasons[("blank.txt", "")] == "empty file"

@@ -87,7 +87,7 @@ def test_run_writes_every_output_file(corpus: Path, tmp_path: Path, light_config
 
 def test_every_input_accounted_for(corpus: Path, tmp_path: Path, light_config: Config, stages: Stages, data_dir: Path) -> None:
     for name in ("empty.txt", "binary.txt", "mixed.jsonl", "broken.json"):
-        shutil.copy(data_dir / name, corpus / name)
+        shutil.copy(data_dir / "broken" / name, corpus / name)
     shutil.copy(corpus / "sap.txt", corpus / "zz-sap-kopie.txt")
     out = tmp_path / "out"
     result = run_pipeline([corpus], out, light_config, stages=stages)
@@ -140,7 +140,7 @@ def test_cli_exit_codes(corpus: Path, tmp_path: Path, light_config_file: Path, d
     ok = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "ok"), "--config", str(light_config_file)])
     assert ok.exit_code == 0, ok.output
     assert "4 articles from 4 files" in ok.stdout
-    shutil.copy(data_dir / "empty.txt", corpus / "empty.txt")
+    shutil.copy(data_dir / "broken" / "empty.txt", corpus / "empty.txt")
     partial = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "p"), "--config", str(light_config_file)])
     assert partial.exit_code == 1
     missing = runner.invoke(app, ["run", str(tmp_path / "nope"), "--out", str(tmp_path / "m")])
