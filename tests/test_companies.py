@@ -73,6 +73,12 @@ def isin_of(span):
         ("Bei Novartis und Roche sieht sie nur begrenzten Spielraum.",
          [("Novartis", "ORG", "CH0012005267"), ("Roche", "ORG", "CH0012032048")]),
         ("Hiroshi Kato, Analyst bei Mizuho, bleibt skeptisch.", [("Mizuho", "ORG", "JP3885780001")]),
+        # A company name plus an organisation word is another, unlisted organisation.
+        ("Die Commerzbank Research und die Windkrafttochter Siemens Gamesa sind skeptisch.",
+         [("Commerzbank Research", "ORG", None), ("Siemens Gamesa", "ORG", "ORG:Siemens Gamesa")]),
+        ("Die Volkswagen Financial Services AG und die Siemens Energy AG berichten.",
+         [("Volkswagen Financial Services AG", "ORG", "ORG:Volkswagen Financial Services"),
+          ("Siemens Energy AG", "ORG", "DE000ENER6Y0")]),
     ],
 )
 def test_companies_in_german_sentences(nlp, text, expected):

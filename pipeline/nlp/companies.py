@@ -63,7 +63,8 @@ register_extensions()
 MAX_ALIAS_TOKENS = 10
 JOINERS = {"-", "&", ".", "'", "’", "+", "/"}
 DEFAULT_ORG_SUFFIXES = ["GmbH", "AG", "SE", "KGaA", "Inc.", "Corp.", "Ltd.", "plc", "LLC", "Capital", "Research",
-                        "Partners", "Securities", "Ventures", "Asset Management"]
+                        "Partners", "Securities", "Ventures", "Asset Management", "Financial Services",
+                        "Global Investors", "Investors", "Mobility", "Foundation", "Stiftung"]
 DEFAULT_ORG_STOP_WORDS = ["Venture", "Private", "Equity", "Human", "Social", "Risiko", "Wagnis", "Eigen", "Fremd",
                           "Sozial", "Natur", "Kunden", "Mitarbeiter", "Laut", "So", "Wie", "Bei", "Von", "Nach",
                           "Trotz", "Seit", "Auch", "Dass", "Denn", "Doch"]
@@ -239,8 +240,16 @@ class CompanyRuler:
             matches.append(found)
             i = found.end
         if self.org_patterns:
-            taken = {t for m in matches for t in range(m.start, m.end)}
-            matches += [m for m in self._org_patterns(doc) if not taken & set(range(m.start, m.end))]
+            for pattern in self._org_patterns(doc):
+                overlapping = [m for m in matches if m.start < pattern.end and pattern.start < m.end]
+                if not overlapping:
+                    matches.append(pattern)
+                elif pattern.source == "pattern-suffix" and len(overlapping) == 1 and (
+                        overlapping[0].start == pattern.start and overlapping[0].end < pattern.end
+                        and overlapping[0].label == "ORG"):
+                    # A company name plus an organisation word is another organisation, usually a
+                    # subsidiary: "Deutsche Bank Research", "Volkswagen Financial Services AG".
+                    matches = [m for m in matches if m not in overlapping] + [pattern]
             matches.sort(key=lambda m: m.start)
         self._apply_discourse(doc, matches)
         return matches
@@ -340,6 +349,7 @@ class CompanyRuler:
         """``Aletheia Capital``, ``Muster GmbH``: 1-3 capitalised name words before an organisation suffix."""
         suffix_keys = {name_key(s): len(s.split()) for s in self.org_suffixes}
         stop = {w.casefold() for w in self.org_stop_words}
+        known = self.gazetteer.aliases  # "Commerzbank" ends like a descriptor but is a name
         out = []
         for tok in doc:
             for key, width in suffix_keys.items():
@@ -352,11 +362,11 @@ class CompanyRuler:
                     word = prev.text
                     if (not word[:1].isupper() or prev.is_punct or "\n" in prev.whitespace_
                             or word.casefold() in STOP_WORDS or word.casefold() in stop
-                            or word.casefold().endswith(DESCRIPTOR_ENDINGS) or prev.is_sent_start and word.casefold() in STOP_WORDS):
+                            or (word.casefold().endswith(DESCRIPTOR_ENDINGS) and name_key(word) not in known)):
                         break
                     start -= 1
                 if start < tok.i:
-                    out.append(CompanyMatch(start, end, "ORG", [], False, 1.0, True, "pattern"))
+                    out.append(CompanyMatch(start, end, "ORG", [], False, 1.0, True, "pattern-suffix"))
         out += self._descriptor_patterns(doc, stop)
         return sorted(out, key=lambda m: m.start)
 
@@ -415,7 +425,7 @@ class CompanyRuler:
         for m in matches:
             if not m.accepted:
                 continue
-            if m.source == "pattern" and existing & set(range(m.start, m.end)):
+            if m.source.startswith("pattern") and existing & set(range(m.start, m.end)):
                 continue  # an NER entity knows better than a suffix pattern
             span = Span(doc, m.start, m.end, label=m.label)
             span._.link_candidates = list(m.candidates)
