@@ -223,6 +223,7 @@ class Gazetteer:
         self.mixed_case_keys: set[str] = set()  # some alias is not all capitals ("Dax" as well as "DAX")
         self.sources: list[dict[str, Any]] = []
         self.build_seconds = 0.0
+        self._max_chars: Optional[int] = None
 
     # -- building -------------------------------------------------------
     def add_entry(self, entry: GazetteerEntry) -> GazetteerEntry:
@@ -243,9 +244,9 @@ class Gazetteer:
                   source: str = "", overrides_block: bool = False) -> None:
         """Add ``text`` as an alias of an entry (for each of its keys), unless it is a never-alias or blocked.
 
-        A stronger source's alias is never shadowed: a weaker source cannot add an
-        alias key that another entry already holds with a higher weight by more than 0.1.
+        A weaker source (a user CSV) never adds an alias key that another entry already holds.
         """
+        self._max_chars = None
         for key in {k for form in inflected_forms(text) for k in name_keys(form)}:
             if len(key) < 2 or key in self.never_keys or key in self.legal_form_keys:
                 continue
@@ -384,7 +385,10 @@ class Gazetteer:
 
     # -- inspection -----------------------------------------------------
     def max_alias_chars(self) -> int:
-        return max((len(k) for k in self.aliases), default=0)
+        """Length of the longest alias key (cached; the table is read-only once built)."""
+        if self._max_chars is None:
+            self._max_chars = max((len(k) for k in self.aliases), default=0)
+        return self._max_chars
 
     def describe(self) -> dict[str, Any]:
         """Sources (with versions and hashes), entry and alias counts, build time, for ``run.json``."""
