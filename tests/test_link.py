@@ -165,3 +165,27 @@ def test_deepseek_article_links(nlp, stage):
     assert by_name["DeepSeek"].listed is False and by_name["DeepSeek"].isin is None
     listed_isins = [e.isin for e in document.entities if e.listed]
     assert sorted(listed_isins) == sorted(DEEPSEEK_LISTED.values())  # nothing else got an ISIN
+
+
+def test_user_reference_csv_through_the_config(tmp_path):
+    """A company only in a user CSV is found by the ruler and linked by the stage."""
+    from pipeline.config import load_config as load
+
+    csv_path = tmp_path / "my_listing.csv"
+    csv_path.write_text("isin,name,symbol,exchange\nDE0006083405,Hornbach Holding AG & Co. KGaA,HBH.DE,XETRA\n",
+                        encoding="utf-8")
+    overlay = load_config().resolve(load_config().link.overlay)
+    config = tmp_path / "finnews.yaml"
+    config.write_text(
+        "nlp:\n  components:\n    finnews_sentences: {}\n"
+        f"    finnews_companies: {{overlay: '{overlay}', reference_csvs: ['{csv_path}']}}\n"
+        "    finnews_entity_clusters: {}\n"
+        f"link:\n  overlay: '{overlay}'\n  reference_csvs: ['{csv_path}']\n",
+        encoding="utf-8",
+    )
+    cfg = load(config)
+    text = "Die Aktie von Hornbach Holding stieg um 3 %."
+    document = doc_to_document(build_nlp(cfg)(text), article(text))
+    LinkStage.from_config(cfg).link_document(document)
+    assert [(e.name, e.isin, e.ticker, e.exchange, e.listed) for e in document.entities] == [
+        ("Hornbach Holding", "DE0006083405", "HBH.DE", "XETRA", True)]
