@@ -85,12 +85,28 @@ def test_text_is_what_ingestion_makes_of_a_txt_file(gold):
         assert raw.title == record["title"]
 
 
+def test_at_least_forty_articles_with_every_phenomenon(gold):
+    assert len(gold) >= 40
+    seen = {tag for record in gold for tag in record["tags"]}
+    assert set(TAGS) - seen == set()
+    hard = [r["id"] for r in gold if "hard" in r["tags"]]
+    assert len(hard) >= 5
+
+
+def test_finnews_evaluate_reads_the_gold_file():
+    from pipeline.evaluate.gold import read_gold_jsonl
+
+    docs = read_gold_jsonl(GOLD)
+    assert len(docs) == len(read_gold(GOLD))
+    assert all(doc.linked for doc in docs)
+
+
 def test_ids_and_sizes(gold):
     ids = [r["id"] for r in gold]
     assert len(ids) == len(set(ids))
     for record in gold:
         words = len(record["text"].split())
-        assert 100 <= words <= 420, (record["id"], words)
+        assert 120 <= words <= 400, (record["id"], words)
 
 
 def test_listed_isins_belong_to_the_named_company_in_pytickersymbols(gold):

@@ -58,6 +58,8 @@ QUALIFIERS = (
     "annähernd", "nahezu", "knapp", "rund", "etwa", "über", "unter", "fast", "gut",
 )
 PRONOUNS = ("er", "sie", "Er", "Sie")
+# "über" after these nouns names an amount ("Auftrag über 140 Mio. Euro"), it does not hedge it.
+PREPOSITIONAL_UEBER = re.compile(r"(Vertrag|Verträge|Auftrag|Aufträge|Bestellung|Kredit|Anleihe|Scheck|Rechnung)\w* über $")
 ISIN_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -612,6 +614,8 @@ class _Article:
             else:
                 before = text[max(0, start - 20):start]
                 written = next((q for q in QUALIFIERS if re.search(rf"(?<!\w){re.escape(q)} $", before, re.IGNORECASE)), "")
+                if written == "über" and PREPOSITIONAL_UEBER.search(before):
+                    written = ""  # "ein Vertrag über 850 Tsd. Euro": the contract's value, no hedge
                 if written != qualifier:
                     self.problem(where, f"qualifier {qualifier!r} but the text before it reads {before!r} (qualifier {written!r})")
             if not isinstance(target, bool):
@@ -948,7 +952,7 @@ TAGS: dict[str, Tag] = {
         1 for q in a.quotes if q.speaker and not any(e.name == q.speaker for e in a.entities))),
     "speaker-role": Tag("speaker with role and organisation", lambda a: sum(1 for q in a.quotes if q.speaker_role)),
     "indirect-dass": Tag("indirect speech as a dass-clause", lambda a: sum(1 for q in a.quotes if q.kind == "indirect" and q.text.startswith("dass "))),
-    "indirect-konjunktiv": Tag("indirect speech in Konjunktiv I without dass", lambda a: sum(
+    "indirect-konjunktiv": Tag("indirect speech without dass: Konjunktiv I, laut/so/zufolge, wie … mitteilte, infinitive", lambda a: sum(
         1 for q in a.quotes if q.kind == "indirect" and not q.text.startswith("dass "))),
     "reported": Tag("reported speech: forderte eine schnellere Entscheidung", lambda a: sum(1 for q in a.quotes if q.kind == "reported")),
     "cue-laut": Tag("attribution with 'laut'", lambda a: sum(1 for q in a.quotes if (q.cue or "").lower() == "laut")),
