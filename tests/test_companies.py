@@ -217,7 +217,11 @@ def test_ents_filter_is_registered():
 
 def test_build_nlp_from_project_config():
     cfg = load_config()
-    nlp = build_nlp(cfg)
+    names = list(cfg.nlp.components)
+    assert names.index("finnews_companies") < names.index("finnews_entity_clusters")
+    # Only this area's components: the others are tested in their own files.
+    mine = {n: cfg.nlp.components[n] for n in ("finnews_sentences", "finnews_companies", "finnews_entity_clusters")}
+    nlp = build_nlp(cfg.model_copy(update={"nlp": cfg.nlp.model_copy(update={"components": mine})}))
     assert {"finnews_companies", "finnews_entity_clusters"} <= set(nlp.pipe_names)
     doc = nlp("Aixtron (-6,3 %), Siltronic (-4,7 %) und Suss Microtec (minus 10,3 %) fielen im TecDax.")
     assert ents(doc) == [("Aixtron", "ORG"), ("Siltronic", "ORG"), ("Suss Microtec", "ORG"), ("TecDax", "INDEX")]
