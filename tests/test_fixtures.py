@@ -36,6 +36,7 @@ from pipeline.ingest import read_txt, join_paragraphs
 from conftest import ROOT, SHARED_CORPORA, requires_shared
 
 FIXTURES = ROOT / "corpus" / "fixtures"
+SAMPLES = ROOT / "corpus" / "samples"
 SRC = FIXTURES / "src"
 GOLD = FIXTURES / "gold.jsonl"
 README = FIXTURES / "README.md"
@@ -150,6 +151,53 @@ def _shares_word(a: str, b: str) -> bool:
     aliases = {"munich": {"munchener"}, "hannover": {"hannover"}}
     fa, fb = _fold(a), _fold(b)
     return bool(fa & fb) or any(fb & aliases.get(w, set()) for w in fa)
+
+
+# ------------------------------------------------------------------ the sample articles
+
+
+def test_sample_files_have_their_stated_encodings():
+    raw = {p.name: p.read_bytes() for p in SAMPLES.iterdir() if p.name != "README.md"}
+    assert len(raw) == 8
+    cp1252 = raw["dax-schluss-cp1252.txt"]
+    with pytest.raises(UnicodeDecodeError):
+        cp1252.decode("utf-8")
+    text = cp1252.decode("cp1252")
+    assert all(word in text for word in ("Börse", "ü", "ß", "€"))
+    assert raw["infineon-prognose-utf8-bom.txt"].startswith(b"\xef\xbb\xbf")
+    assert raw["toyota-bilanz-utf16.txt"][:2] in (b"\xff\xfe", b"\xfe\xff")
+    for name in ("sap-cloud-utf8.txt", "nvidia-deepseek.md", "allianz-quartal.html", "rheinmetall-auftrag.json", "marktberichte.jsonl"):
+        assert not raw[name].startswith(b"\xef\xbb\xbf")
+        raw[name].decode("utf-8")
+    page = raw["allianz-quartal.html"].decode("utf-8")
+    assert all(tag in page for tag in ("<nav>", "<script", "<footer>", "<article>"))
+    markdown = raw["nvidia-deepseek.md"].decode("utf-8")
+    assert markdown.startswith("# ") and "**" in markdown and "](" in markdown and "\n- " in markdown
+
+
+def test_ingestion_reads_every_sample_into_a_quoted_article_with_figures():
+    from pipeline.config import IngestConfig
+    from pipeline.ingest import ingest
+
+    files = sorted(p for p in SAMPLES.iterdir() if p.name != "README.md")
+    report = ingest(files, IngestConfig())
+    assert report.errors == [] and report.duplicates == []
+    assert len(report.articles) == 10
+    by_file = {}
+    for article in report.articles:
+        by_file.setdefault(Path(article.source_path).name, []).append(article)
+        words = len(article.text.split())
+        assert 80 <= words <= 200, (article.article_id, words)
+        assert re.search(r"[„»\"«‚]", article.text), article.article_id
+        assert re.search(r"\d %", article.text) and re.search(r"(Euro|€|Dollar|Yen|Pfund)", article.text)
+    assert len(by_file["marktberichte.jsonl"]) == 3
+    assert by_file["dax-schluss-cp1252.txt"][0].title == "Börse Frankfurt: Dax schließt fester"
+    assert by_file["dax-schluss-cp1252.txt"][0].encoding == "cp1252"
+    assert by_file["toyota-bilanz-utf16.txt"][0].title.startswith("Toyota meldet Rekordumsatz")
+    html = by_file["allianz-quartal.html"][0]
+    assert html.title == "Allianz steigert operativen Gewinn deutlich"
+    assert "Newsletter" not in html.text and "Impressum" not in html.text and "dataLayer" not in html.text
+    assert by_file["rheinmetall-auftrag.json"][0].url == "https://example.com/rheinmetall-auftrag"
 
 
 # ------------------------------------------------------------------ the compiler
