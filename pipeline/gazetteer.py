@@ -190,6 +190,7 @@ class ContextRules:
     company_suffix_words: list[str] = field(default_factory=list)
     negative_before: dict[str, set[str]] = field(default_factory=dict)  # alias key -> words
     negative_after: dict[str, set[str]] = field(default_factory=dict)
+    base: dict[str, float] = field(default_factory=dict)  # alias key -> score before cues (default 0.4)
 
 
 _WORD = re.compile(r"[\w%&.]+(?:-[\w%&.]+)*|%")
@@ -337,7 +338,9 @@ class Gazetteer:
     def context_score(self, text: str, start: int, end: int) -> float:
         """Score in [0, 1] how clearly ``text[start:end]`` names a company.
 
-        Used for aliases that are ordinary words. Starts at 0.4; a company cue in
+        Used for aliases that are ordinary words. Starts at 0.4 (or the alias's
+        ``base`` in the overlay: 0.6 for ``Apple``, a company unless a negative
+        neighbour says otherwise); a company cue in
         the sentence adds 0.3 (``Aktie``, ``Prozent``, ``Konzern``, ``Dax``...), a
         descriptor right before (``iPhone-Konzern Apple``, ``Versicherer Allianz``)
         or a company word right after (``Allianz-Aktie``, ``Apple Inc.``) adds 0.5,
@@ -360,7 +363,7 @@ class Gazetteer:
         keys = {mention_key, name_key(self.strip_legal_form(text[start:end]))}
         if mention_key.endswith("s"):
             keys.add(mention_key[:-1])
-        score = 0.4
+        score = max((rules.base.get(k, 0.4) for k in keys), default=0.4)
         if before and before[-1].casefold().split("-")[-1].endswith(tuple(rules.descriptor_suffixes)):
             score += 0.5
         suffix_words = {w.casefold() for w in rules.company_suffix_words}
@@ -657,6 +660,7 @@ def _context_rules(overlay: dict[str, Any]) -> ContextRules:
         for key in name_keys(str(alias)):
             rules.negative_before[key] = {str(w).casefold() for w in spec.get("negative_before", [])}
             rules.negative_after[key] = {str(w).casefold() for w in spec.get("negative_after", [])}
+            rules.base[key] = float(spec.get("base", 0.4))
     return rules
 
 

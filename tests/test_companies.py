@@ -73,6 +73,7 @@ def isin_of(span):
         ("Bei Novartis und Roche sieht sie nur begrenzten Spielraum.",
          [("Novartis", "ORG", "CH0012005267"), ("Roche", "ORG", "CH0012032048")]),
         ("Hiroshi Kato, Analyst bei Mizuho, bleibt skeptisch.", [("Mizuho", "ORG", "JP3885780001")]),
+        ("In den App-Store-Rankings von Apple ist das Modell vorn.", [("Apple", "ORG", "US0378331005")]),
         # A company name plus an organisation word is another, unlisted organisation.
         ("Die Commerzbank Research und die Windkrafttochter Siemens Gamesa sind skeptisch.",
          [("Commerzbank Research", "ORG", None), ("Siemens Gamesa", "ORG", "ORG:Siemens Gamesa")]),
