@@ -396,7 +396,24 @@ def test_command_line_writes_then_checks(tmp_path):
     assert main([str(src), str(out)]) == 1
 
 
-def test_phenomenon_counters_cover_every_checkable_tag():
-    art = compile_source(variant(), "t.yaml")
-    counts = phenomena(art)
+def test_phenomenon_counters_count_instances():
+    text = ("Chipwerte fallen\n\nNvidias Kurs sank um -3 %, Broadcom AMD und Infineon fielen jeweils um knapp 2 %. "
+            "„Das ist ein Kauf“, sagt Anna Roth. Die Allianz der Chiphersteller sei stabil, so ein Händler.")
+    source = {"id": "t-4", "text": text, "not_entities": ["Die Allianz der"], "sentiment": {
+        "Nvidia": "negative", "Broadcom": "negative", "AMD": "negative", "Infineon": "negative"}, "entities": [
+        {"name": "Nvidia", "label": "ORG", "isin": "US67066G1040", "mentions": ["Nvidias"]},
+        {"name": "Broadcom", "label": "ORG", "isin": "US11135F1012"},
+        {"name": "AMD", "label": "ORG", "isin": "US0079031078"},
+        {"name": "Infineon", "label": "ORG", "isin": "DE0006231004"},
+        {"name": "Anna Roth", "label": "PER"}], "figures": [
+        {"text": "-3 %", "value": -3, "unit": "%", "dir": "down", "about": ["Nvidia"]},
+        {"text": "2 %", "value": -2, "unit": "%", "dir": "down", "q": "knapp", "about": ["Broadcom", "AMD", "Infineon"]}],
+        "quotes": [
+        {"kind": "direct", "text": "Das ist ein Kauf", "speaker": "Anna Roth", "cue": "sagt"},
+        {"kind": "indirect", "text": "Die Allianz der Chiphersteller sei stabil", "speaker": "ein Händler", "cue": "so"}]}
+    counts = phenomena(compile_source(source, "t.yaml"))
     assert set(counts) == {t for t, spec in TAGS.items() if spec.check is not None}
+    expected = {"genitive": 1, "pct-signed": 1, "multi-entity": 1, "qualifier": 1, "missing-comma": 1,
+                "quote-marks-german": 1, "cue-after": 2, "cue-so": 1, "unnamed-speaker": 1, "allianz-ambiguity": 1,
+                "indirect-konjunktiv": 1, "us-company": 3, "de-company": 1, "money": 0, "pct-range": 0}
+    assert {tag: counts[tag] for tag in expected} == expected
