@@ -1187,6 +1187,13 @@ def article_table(articles: list[GoldArticle]) -> str:
             f"| `{a.id}` | {title} | {words} | {len(a.entities)} / {len(a.figures)} / {len(a.quotes)} | "
             + ", ".join(a.tags) + " |"
         )
+    companies = {e.name for a in articles for e in a.entities if e.label == "ORG" and e.isin}
+    rows.append(
+        f"\n{len(articles)} articles, {sum(len(a.text.split()) for a in articles)} words, "
+        f"{sum(len(a.entities) for a in articles)} entity mentions ({len(companies)} distinct companies), "
+        f"{sum(len(a.figures) for a in articles)} figures, {sum(len(a.quotes) for a in articles)} quotes, "
+        f"{sum(len(a.sentiment) for a in articles)} sentiment labels, {sum(len(a.claims) for a in articles)} claim labels."
+    )
     return "\n".join(rows)
 
 
