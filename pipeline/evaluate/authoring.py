@@ -946,7 +946,7 @@ TAGS: dict[str, Tag] = {
     "cue-after": Tag("speech verb after the quote", lambda a: sum(1 for q in a.quotes if q.cue_start is not None and q.cue_start >= q.end)),
     "pronoun-speaker": Tag("pronoun speaker resolved to a name: sagte er", lambda a: sum(
         1 for q in a.quotes if q.speaker_start is not None and a.text[q.speaker_start:q.speaker_end] in PRONOUNS)),
-    "org-speaker": Tag("an organisation as speaker: merkt Aletheia Capital an", lambda a: sum(
+    "org-speaker": Tag("an organisation as speaker: merkt das Analysehaus Bernstein an", lambda a: sum(
         1 for q in a.quotes if q.speaker in _names(a, "ORG"))),
     "unnamed-speaker": Tag("a speaker without a name: so ein Börsianer", lambda a: sum(
         1 for q in a.quotes if q.speaker and not any(e.name == q.speaker for e in a.entities))),
