@@ -150,9 +150,11 @@ def test_ambiguous_alias_accepted_when_named_clearly_elsewhere(nlp):
 
 def test_org_pattern_finds_unlisted_organisation_without_ner(nlp):
     doc = nlp("Das merkt Aletheia Capital an. Die Muster Beteiligungs GmbH schweigt. Analyst Tobias Greiner von der "
-              "Privatbank Hollmann erhöhte das Ziel, so der Marktforscher Datavista.")
+              "Privatbank Hollmann erhöhte das Ziel, so der Marktforscher Datavista. Das Rüstungs-Start-up Quantis "
+              "sammelt Geld.")
     found = [(e.text, e._.link_candidates) for e in doc.ents]
-    assert found == [("Aletheia Capital", []), ("Muster Beteiligungs GmbH", []), ("Hollmann", []), ("Datavista", [])]
+    assert found == [("Aletheia Capital", []), ("Muster Beteiligungs GmbH", []), ("Hollmann", []), ("Datavista", []),
+                     ("Quantis", [])]
 
 
 def test_index_before_sentence_final_period(nlp):

@@ -375,7 +375,13 @@ class CompanyRuler:
         endings = tuple(d.casefold() for d in self.org_descriptors)
         out = []
         for tok in doc:
-            if not endings or not tok.text.casefold().endswith(endings) or not tok.whitespace_ or "\n" in tok.whitespace_:
+            if not endings or not tok.whitespace_ or "\n" in tok.whitespace_:
+                continue
+            # The whole hyphenated compound ending here: "Rüstungs-Start-up", "KI-Startup".
+            word, k = tok.text, tok.i
+            while k >= 2 and doc[k - 1].text == "-" and _glued(doc[k - 2], doc[k - 1]) and _glued(doc[k - 1], doc[k]):
+                word, k = f"{doc[k - 2].text}-{word}", k - 2
+            if not word.casefold().endswith(endings):
                 continue
             end = tok.i + 1
             while end < len(doc) and end - tok.i <= 3:
