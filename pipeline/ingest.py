@@ -57,6 +57,8 @@ _MAGIC = {
     b"\xd0\xcf\x11\xe0": "OLE document (e.g. .doc)",
     b"\x7fELF": "executable",
 }
+# Documentation files that sit next to articles in a folder and are not articles.
+_DOC_FILES = {"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
 
@@ -360,9 +362,10 @@ def read_jsonl(text: str, fields: Any) -> Iterator[Union[RawArticle, IngestFailu
 def discover(inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[str] = ()) -> list[tuple[Path, Path]]:
     """List ``(root, file)`` pairs to read, sorted, without duplicates.
 
-    A folder is searched recursively for files with a supported extension (hidden
-    files and folders are skipped); a file given directly is read whatever its
-    extension, with its parent folder as root. ``globs`` filter on the file name
+    A folder is searched recursively for files with a supported extension; hidden
+    files and folders, and documentation files (``README.md``, ``LICENSE.txt``,
+    ``CHANGELOG.md``) are skipped. A file given directly is always read, whatever
+    its name or extension, with its parent folder as root. ``globs`` filter on the file name
     or the path relative to the root (``'*.txt'``, ``'2025/*.md'``).
     """
     extensions = {e.lower() for e in extensions}
@@ -377,6 +380,7 @@ def discover(inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[
                 p for p in item.rglob("*")
                 if (p.is_file() or p.is_symlink()) and p.suffix.lower() in extensions
                 and not any(part.startswith(".") for part in p.relative_to(item).parts)
+                and p.stem.upper() not in _DOC_FILES
             )
         else:
             root, candidates = item.parent, [item]

@@ -156,6 +156,7 @@ def test_article_ids_relative_and_recursive_with_glob(tmp_path: Path) -> None:
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "c.txt").write_text("C\n\nText c.", encoding="utf-8")
     (tmp_path / "notes.csv").write_text("x,y", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# About this folder\n\nNot an article.", encoding="utf-8")
     report = ingest([tmp_path], CFG)
     assert [a.article_id for a in report.articles] == ["2025/b", "2025/jan/a"]
     only_txt = ingest([tmp_path], CFG, globs=["*.txt"])
@@ -188,7 +189,7 @@ def test_broken_inputs_are_reported_with_reasons(data_dir: Path) -> None:
     assert "missing or empty field 'text'" in reasons[("mixed.jsonl", "line 4")]
     assert "expected a JSON object" in reasons[("mixed.jsonl", "line 5")]
     assert reasons[("no_article.html", "")] == "no article text found in the HTML page"
-    assert sorted(a.article_id for a in report.articles if a.article_id != "README") == ["mixed#ok1", "mixed#ok2"]
+    assert sorted(a.article_id for a in report.articles) == ["mixed#ok1", "mixed#ok2"]
 
 
 def test_oversized_and_unreadable(tmp_path: Path) -> None:
