@@ -1,0 +1,1347 @@
+"""The ``finnews_quotes`` component: direct, indirect and reported speech with speakers.
+
+Writes ``doc.spans["quotes"]`` as documented in :mod:`pipeline.nlp.extensions`:
+one span per quotation, label ``direct``, ``indirect`` or ``reported``, covering
+the quoted content (without quotation marks); ``span._.speaker`` (the mention
+the cue attaches to, possibly a pronoun), ``span._.speaker_name`` (the resolved
+name), ``span._.speaker_role`` and ``span._.cue``.
+
+What counts as what (the conventions of the Wikinews quotation corpus, see
+``corpus/README.md``, section "Quotes"):
+
+* ``direct``: words in quotation marks that someone said or wrote, in any
+  German quotation style, across sentences and paragraphs; a quotation
+  continued without a new cue inherits the last speaker. Titles, names and
+  scare quotes (``der Browser „Firefox“``, ``die Einstufung „Equal Weight“``)
+  are not quotations.
+* ``indirect``: a ``dass``/``ob`` clause or a clause in Konjunktiv after a verb
+  of saying (``Er sagte, der Sohn habe sich ...``), a clause attributed by
+  ``laut``, ``zufolge``, ``nach Angaben``, ``so`` (``..., so ein Börsianer.``),
+  and runs of sentences in Konjunktiv I that go on reporting the last speaker
+  (``Die KI-Modelle von DeepSeek seien gut.``).
+* ``reported``: a speech act summarised without its wording: the object of a
+  verb like ``fordern`` (``forderte eine schnellere Entscheidung``).
+
+The work is split as in spaCy's own components: :meth:`QuoteFinder.match` is
+pure and returns :class:`QuoteMatch` records; :meth:`QuoteComponent.set_annotations`
+is the only place that writes to the ``Doc``. Which of two overlapping
+quotations survives is decided by a registered function
+(``finnews.quote_overlaps.v1``).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+import srsly
+from spacy.lang.de.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.util import registry
+
+from pipeline.config import PROJECT_ROOT
+from pipeline.nlp.extensions import register_extensions
+from pipeline.nlp.quotes_grammar import (
+    COMPLEMENTIZERS,
+    OBJECT_DETERMINERS,
+    FINAL_PUNCT,
+    SUBORDINATORS,
+    is_cap,
+    is_lower_word,
+    is_quote_token,
+    konjunktiv_tokens,
+    looks_like_name,
+    noun_phrase_end,
+    phrase_ending_at,
+    skip_adverbials,
+    speaker_phrase,
+    strip_punct,
+)
+from pipeline.nlp.quotes_marks import find_marked_quotes
+from pipeline.nlp.segmentation import sentence_starts
+from pipeline.nlp.speech_verbs import SpeechLexicon, load_speech_lexicon
+
+log = logging.getLogger(__name__)
+
+register_extensions()
+
+DEFAULT_LEXICON = "configs/quotes/lexicon.yaml"
+KINDS = ("direct", "indirect", "reported")
+# How quotations are delimited. Both find the same quotations; they differ where the two
+# gold standards differ:
+#   finnews  - corpus/fixtures: the speaker mention is the name ("Jonas Wendler", not
+#              "Marktanalyst Jonas Wendler von der DZ Bank"; the rest is speaker_role);
+#              reported speech is the reported content ("eine schnellere Entscheidung");
+#              each sentence of a Konjunktiv run is its own quotation, without its period;
+#              quotations in separate marks stay separate; "nach Angaben", "zufolge" and
+#              "demnach" attribute facts, not speech.
+#   wikinews - the Wikinews quotation corpus: the speaker is the whole noun phrase with
+#              appositions; reported speech is the whole clause with its speaker and
+#              period; a Konjunktiv run is one quotation with its periods; adjacent
+#              quotations in marks are one; "nach Angaben"/"zufolge"/"demnach" are cues.
+CONVENTIONS = {"finnews", "wikinews"}
+LEGAL_FORMS = {"AG", "SE", "GmbH", "KGaA", "Inc.", "Corp.", "Ltd.", "plc", "PLC", "SA", "S.A.", "NV", "N.V.", "Co.", "LLC", "AB", "ASA", "Oyj", "SpA", "S.p.A."}
+AUXILIARIES = {"wird", "wurde", "werden", "wurden", "hat", "hatte", "haben", "hatten", "ist", "war", "sind", "waren", "habe", "sei", "ließ", "ließen", "lässt", "lassen"}
+RELATIVE_PREPOSITIONS = {"in", "im", "mit", "von", "für", "bei", "an", "auf", "über", "zu", "nach", "gegen", "unter", "aus", "um", "durch", "ohne", "vor", "hinter", "neben", "zwischen", "während", "wegen", "seit", "bis", "dank", "trotz", "gemäß"}
+RELATIVE_PRONOUNS = {"der", "die", "das", "dem", "den", "deren", "dessen", "denen", "welche", "welcher", "welches", "welchen", "welchem"}
+# Priority when two quotations of one kind overlap: lower wins.
+RULE_PRIORITY = {"marks": 0, "dass": 1, "clause": 2, "preposed": 2, "marker": 3, "infinitive": 3, "run": 4, "reported": 5}
+Phrase = tuple[int, int, Optional[tuple[int, int]]]  # start, end, apposition
+
+
+@dataclass
+class Cue:
+    """A cue found in the text: a verb of saying or an attribution marker.
+
+    ``kind`` is ``verb``, ``laut`` (also ``gemäß``), ``zufolge``, ``nach``
+    (``nach Angaben``), ``so``, ``impersonal`` (``heißt es``) or ``anaphoric``
+    (``demnach``). ``head`` is the token of the cue word; ``end`` the end of
+    the cue words (``heißt es``); ``particle`` the token of a separated verb
+    particle (``merkt ... an``); ``speaker`` the speaker phrase, if found;
+    ``inverted`` whether the speaker follows the verb.
+    """
+
+    kind: str
+    head: int
+    end: int
+    sent: int
+    lemma: str = ""
+    particle: Optional[int] = None
+    speaker: Optional[Phrase] = None
+    inverted: bool = False
+    used: bool = False
+    relative: bool = False  # the verb closes a relative clause
+    speaker_rule: str = ""  # how the speaker was found: before, after, subject, antecedent, object
+
+
+@dataclass
+class QuoteMatch:
+    """One quotation found by :class:`QuoteFinder`, in token offsets.
+
+    ``speaker`` is ``(start, end, apposition)``; ``rule`` names the rule that
+    found it (for debugging and the overlap policy).
+    """
+
+    kind: str
+    start: int
+    end: int
+    rule: str
+    cue: Optional[tuple[int, int]] = None
+    speaker: Optional[Phrase] = None
+    speaker_name: str = ""
+    speaker_role: str = ""
+    sent: int = 0
+    end_sent: int = 0
+    nested: list[int] = field(default_factory=list)
+    speaker_rule: str = ""  # how the speaker was found (the cue's rule, "continued", "subject", "outer")
+    mention: Optional[tuple[int, int]] = None  # the speaker mention written as span._.speaker
+
+
+@dataclass
+class _DocView:
+    """Per-document look-ups shared by the rules."""
+
+    doc: Doc
+    sents: list[tuple[int, int]]
+    sent_of: list[int]
+    para_of: list[int]
+    mask: list[bool]  # token inside a direct quotation or a quotation mark
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    if doc.has_annotation("SENT_START"):
+        return [(s.start, s.end) for s in doc.sents]
+    starts = sentence_starts(doc)
+    bounds = [i for i, flag in enumerate(starts) if flag] + [len(doc)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _paragraphs(doc: Doc) -> list[int]:
+    para, out = 0, []
+    for tok in doc:
+        out.append(para)
+        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+            para += 1
+    return out
+
+
+class QuoteFinder:
+    """The pure half of the component: ``Doc`` in, :class:`QuoteMatch` list out.
+
+    Args:
+        lexicon: the cue lexicon.
+        min_uncued_words: a quotation in marks with no cue in its sentence
+            needs at least this many words (or a full sentence) to count as a
+            quotation rather than a title or a scare quote.
+        run_window: how many sentences after a quotation a Konjunktiv I
+            sentence without a cue may still report its speaker.
+        conventions: ``finnews`` (the gold format of ``corpus/fixtures``) or
+            ``wikinews`` (the annotation conventions of the Wikinews quotation
+            corpus); see :data:`CONVENTIONS`.
+    """
+
+    def __init__(
+        self,
+        lexicon: SpeechLexicon,
+        min_uncued_words: int = 6,
+        run_window: int = 3,
+        conventions: str = "finnews",
+    ):
+        if conventions not in CONVENTIONS:
+            raise ValueError(f"conventions must be one of {sorted(CONVENTIONS)}, not {conventions!r}")
+        self.lex = lexicon
+        self.min_uncued_words = min_uncued_words
+        self.run_window = run_window
+        self.conventions = conventions
+        self.wikinews = conventions == "wikinews"
+
+    # ------------------------------------------------------------------ entry point
+
+    def match(self, doc: Doc) -> list[QuoteMatch]:
+        """Find every quotation of ``doc``.
+
+        Args:
+            doc: a tokenised ``Doc`` (sentence boundaries from ``finnews_sentences``
+                are used when set; ``doc.ents`` help to find names when present).
+
+        Returns:
+            The quotations in text order, before the overlap policy is applied.
+        """
+        if not len(doc):
+            return []
+        view = self._view(doc)
+        cues = self.find_cues(view)
+        direct = self.find_direct(view, cues)
+        indirect = self.find_indirect(view, cues, direct)
+        found = sorted(direct + indirect, key=lambda m: (m.start, m.end))
+        runs = self.find_runs(view, found)
+        found = sorted(found + runs, key=lambda m: (m.start, m.end))
+        self._fill_direct_speakers(view, direct, found)
+        for m in found:
+            self._name_speaker(view, m)
+        self._resolve_pronouns(view, found)
+        return found
+
+    def _view(self, doc: Doc) -> _DocView:
+        sents = _sentences(doc)
+        sent_of = [0] * len(doc)
+        for k, (s, e) in enumerate(sents):
+            for i in range(s, e):
+                sent_of[i] = k
+        mask = [False] * len(doc)
+        view = _DocView(doc=doc, sents=sents, sent_of=sent_of, para_of=_paragraphs(doc), mask=mask)
+        view.marked = []  # type: ignore[attr-defined]
+        for mq in find_marked_quotes(doc.text):
+            span = doc.char_span(mq.start, mq.end, alignment_mode="expand")
+            open_tok = doc.char_span(mq.open, mq.open + 1, alignment_mode="expand")
+            close_tok = doc.char_span(mq.close, mq.close + 1, alignment_mode="expand")
+            if span is None or open_tok is None or close_tok is None or not len(span):
+                continue
+            view.marked.append((open_tok.start, span.start, span.end, close_tok.start))  # type: ignore[attr-defined]
+            for i in range(open_tok.start, close_tok.end):
+                mask[i] = True
+        return view
+
+    # ------------------------------------------------------------------ cues
+
+    def _clause_start(self, view: _DocView, i: int) -> int:
+        """First token of the clause that contains token ``i`` (after ``,``/``:``/quotes)."""
+        s0 = view.sents[view.sent_of[i]][0]
+        j = i - 1
+        while j >= s0:
+            tok = view.doc[j]
+            if tok.text in {",", ";", ":", "–", "—"} or view.mask[j]:
+                return j + 1
+            j -= 1
+        return s0
+
+    def _clause_limit(self, view: _DocView, i: int) -> int:
+        """Where a speaker phrase after token ``i`` must end: sentence end, a colon or a quotation."""
+        e0 = view.sents[view.sent_of[i]][1]
+        j = i + 1
+        while j < e0:
+            tok = view.doc[j]
+            if view.mask[j] or tok.text in {":", ";", "(", "–", "—"}:
+                return j
+            j += 1
+        return e0
+
+    def _find_particle(self, view: _DocView, i: int, particle: str) -> Optional[int]:
+        """The separated particle of the verb at ``i``: ``merkt Aletheia Capital an.``"""
+        doc = view.doc
+        e0 = view.sents[view.sent_of[i]][1]
+        for j in range(i + 1, min(e0, i + 25)):
+            if view.mask[j] or doc[j].text in {":", ";"}:
+                return None
+            if doc[j].lower_ == particle and doc[j].text.islower():
+                nxt = doc[j + 1] if j + 1 < len(doc) else None
+                if nxt is None or nxt.is_punct or nxt.lower_ in COMPLEMENTIZERS or nxt.is_space or is_quote_token(nxt):
+                    return j
+        return None
+
+    def find_cues(self, view: _DocView) -> list[Cue]:
+        """Find the verbs of saying and attribution markers outside quotation marks.
+
+        Example: in ``„…“, merkt Aletheia Capital an.`` the cue is ``merkt``
+        with the particle ``an`` and the speaker ``Aletheia Capital``.
+        """
+        doc, lex = view.doc, self.lex
+        cues: list[Cue] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            if view.mask[i]:
+                i += 1
+                continue
+            tok = doc[i]
+            low = tok.lower_
+            sent = view.sent_of[i]
+            cue: Optional[Cue] = None
+            imp = self._impersonal_at(view, i)
+            if imp:
+                cue = Cue("impersonal", i, i + imp, sent, lemma=" ".join(t.lower_ for t in doc[i : i + imp]))
+            elif tok.text.islower() and (low in lex.joined_index or low in lex.finite_index):
+                cue = self._verb_cue(view, i)
+            elif low in lex.markers_before and i + 1 < n:
+                cue = Cue("laut", i, i + 1, sent, lemma=low)
+            elif low in lex.markers_after and i > 0 and self.wikinews:
+                cue = Cue("zufolge", i, i + 1, sent, lemma=low)
+            elif low in lex.markers_so and i > 0 and (doc[i - 1].text in {",", "–"} or view.mask[i - 1]):
+                cue = Cue("so", i, i + 1, sent, lemma=low)
+            elif low == "nach" and i + 1 < n and doc[i + 1].text in lex.according_nouns and self.wikinews:
+                cue = Cue("nach", i, i + 1, sent, lemma=low)
+            elif low in lex.anaphoric and (low != "danach" or tok.is_sent_start) and self.wikinews:
+                cue = Cue("anaphoric", i, i + 1, sent, lemma=low)
+            if cue is not None:
+                self._cue_speaker(view, cue)
+                if cue.kind in {"verb", "impersonal", "anaphoric"} or cue.speaker is not None:
+                    cues.append(cue)
+                i = cue.end
+                continue
+            i += 1
+        return cues
+
+    def _impersonal_at(self, view: _DocView, i: int) -> int:
+        doc = view.doc
+        for phrase in self.lex.impersonal:
+            k = len(phrase)
+            if i + k <= len(doc) and all(doc[i + j].lower_ == phrase[j] and not view.mask[i + j] for j in range(k)):
+                return k
+        return 0
+
+    def _verb_cue(self, view: _DocView, i: int) -> Optional[Cue]:
+        doc, lex = view.doc, self.lex
+        low = doc[i].lower_
+        if i > 0 and doc[i - 1].lower_ == "zu":
+            return None  # "um zu sagen": an infinitive, not a cue
+        sent = view.sent_of[i]
+        if low in lex.joined_index:
+            return Cue("verb", i, i + 1, sent, lemma=lex.joined_index[low][0])
+        plain = None
+        for lemma in lex.finite_index.get(low, []):
+            entry = lex.verbs[lemma]
+            if entry.particle:
+                j = self._find_particle(view, i, entry.particle)
+                if j is not None:
+                    return Cue("verb", i, i + 1, sent, lemma=lemma, particle=j)
+            elif plain is None:
+                plain = lemma
+        if plain is not None:
+            return Cue("verb", i, i + 1, sent, lemma=plain)
+        return None
+
+    def _cue_speaker(self, view: _DocView, cue: Cue) -> None:
+        """Find the speaker phrase of a cue (before or after it) and store it on the cue."""
+        doc, lex = view.doc, self.lex
+        i = cue.head
+        limit = self._clause_limit(view, cue.end - 1)
+        if cue.particle is not None:
+            limit = min(limit, cue.particle)
+        cue.speaker_rule = cue.kind
+        if cue.kind in {"laut", "so"}:
+            cue.speaker = speaker_phrase(doc, i + 1, limit, lex)
+            cue.inverted = True
+            return
+        if cue.kind == "nach":
+            end = noun_phrase_end(doc, i + 1, limit, lex, common_head=True, pronouns=False)
+            cue.speaker = (i + 1, end, None) if end else None
+            cue.inverted = True
+            return
+        if cue.kind == "zufolge":
+            start = self._clause_start(view, i)
+            for s in range(max(start, i - 12), i):
+                found = phrase_ending_at(doc, s, i, lex)
+                if found is not None:
+                    cue.speaker = found
+                    break
+            return
+        if cue.kind == "anaphoric":
+            return
+        if cue.kind == "impersonal":
+            for k in range(cue.end, min(limit, cue.end + 3)):
+                if doc[k].lower_ in {"in", "im", "bei", "beim", "aus", "von", "vom", "seitens"}:
+                    end = noun_phrase_end(doc, k + 1, limit, lex, common_head=True, pronouns=False)
+                    if end:
+                        cue.speaker = (k + 1, end, None)
+                    break
+            cue.inverted = True
+            return
+        # A verb: the subject before it ("Die Firma teilte mit"), else after it ("sagte Vey-Sern Ling").
+        start = self._clause_start(view, i)
+        verb_final = cue.particle is None and (i + 1 >= len(doc) or doc[i + 1].is_punct or doc[i + 1].is_space)
+        if self._in_relative_clause(view, start, i):
+            # "ein Kommentar, der die Entscheidung als „…“ bezeichnet": the speaker is the antecedent.
+            cue.relative = True
+            cue.speaker = self._phrase_before(view, start - 1)
+            cue.speaker_rule = "antecedent"
+            return
+        if cue.lemma in lex.object_speaker and not verb_final:
+            # "Ein Fernsehsender zitierte Papandreou mit den Worten": the one quoted is the object.
+            phrases = []
+            k = i + 1
+            skips = 0
+            while k < limit and len(phrases) < 2:
+                found = speaker_phrase(doc, k, limit, lex)
+                if found is None:
+                    if skips or phrases:
+                        break
+                    skips, k = 1, k + 1  # "zitiert ndr.de Polizeisprecher Ralf Meyer"
+                    continue
+                phrases.append(found)
+                k = (found[2][1] if found[2] else found[1])
+            if phrases:
+                cue.speaker = phrases[-1]
+                cue.inverted = True
+                cue.speaker_rule = "object"
+                return
+        if start < len(doc) and doc[start].lower_ in SUBORDINATORS and verb_final:
+            start += 1  # "..., wie X sagte."
+        while start < i and doc[start].lower_ in AUXILIARIES:
+            start += 1  # "..., wird Mike Downey zitiert."
+        prefix_end = i
+        while prefix_end > start and doc[prefix_end - 1].lower_ in lex.skip_after_cue:
+            prefix_end -= 1  # "hatte Koch-Mehrin damals gesagt"
+        if start < prefix_end:
+            found = phrase_ending_at(doc, start, prefix_end, lex)
+            if found is not None:
+                cue.speaker, cue.speaker_rule = found, "before"
+                return
+        s0 = view.sents[cue.sent][0]
+        if start > s0 and doc[start - 1].text == "," and not view.mask[start - 1] and start == i:
+            # "Hans-Jürgen Papier, Präsident des Bundesverfassungsgerichtes, sagte, ..."
+            first = s0 + 1 if doc[s0].lower_ in SUBORDINATORS else s0  # "Wie der Vorsitzende Richter, X, ausführte"
+            found = phrase_ending_at(doc, first, start, lex)
+            if found is None:
+                # "Miroslav Klose, der wegen wiederholten Fouls Gelb-Rot sah, nannte ..."
+                opening = self._relative_clause_opening(view, start - 1)
+                if opening is not None:
+                    found = phrase_ending_at(doc, first, opening, lex)
+            if found is not None:
+                cue.speaker, cue.speaker_rule = found, "before-apposition"
+                return
+        if self._subject_may_follow(view, start, prefix_end):
+            for k in skip_adverbials(doc, i + 1, limit, lex):
+                found = speaker_phrase(doc, k, limit, lex)
+                if found is not None and doc[found[0]].lower_ not in OBJECT_DETERMINERS:
+                    cue.speaker, cue.speaker_rule = found, "after"
+                    cue.inverted = True
+                    return
+                if found is not None:
+                    break
+        if verb_final or cue.particle is not None:
+            # "Die Bundesregierung hatte den Bericht als „falsch“ zurückgewiesen."
+            cue.speaker = self.sentence_subject(view, cue.sent, i)
+            cue.speaker_rule = "subject"
+
+    def _subject_may_follow(self, view: _DocView, start: int, verb: int) -> bool:
+        """Whether the subject of a verb may stand after it: nothing, an adverb, a
+        prepositional phrase or an object pronoun before the verb (``„…“, sagt X``,
+        ``Dazu sagte X``, ``Am Montag erklärte X``, ``Das teilte X mit``), not a
+        noun phrase we failed to read (then the phrase after the verb is its object)."""
+        doc, lex = view.doc, self.lex
+        if start >= verb:
+            return True
+        first = doc[start]
+        low = first.lower_
+        if low in lex.adverbs or low in lex.adverbial_prepositions or low in STOP_WORDS or not first.is_alpha:
+            return True
+        if low in OBJECT_DETERMINERS:
+            return True
+        return not (first.text[:1].isupper() or low in lex.determiners)
+
+    def _relative_clause_opening(self, view: _DocView, comma: int) -> Optional[int]:
+        """The comma that opens the relative clause closed by the comma at ``comma``, if any."""
+        doc = view.doc
+        s0 = view.sents[view.sent_of[comma]][0]
+        for j in range(comma - 2, max(s0, comma - 25), -1):
+            if view.mask[j]:
+                return None
+            if doc[j].text == ",":
+                nxt = doc[j + 1]
+                if nxt.lower_ in RELATIVE_PRONOUNS or (
+                    nxt.lower_ in RELATIVE_PREPOSITIONS and j + 2 < comma and doc[j + 2].lower_ in RELATIVE_PRONOUNS
+                ):
+                    return j
+                return None
+        return None
+
+    def _phrase_before(self, view: _DocView, comma: int) -> Optional[Phrase]:
+        """The noun phrase that ends right before token ``comma`` (a relative clause's antecedent)."""
+        doc = view.doc
+        s0 = view.sents[view.sent_of[comma]][0] if comma < len(doc) else 0
+        for s in range(max(s0, comma - 10), comma):
+            if view.mask[s]:
+                continue
+            found = phrase_ending_at(doc, s, comma, self.lex)
+            if found is not None and not any(view.mask[k] for k in range(s, comma)):
+                return found
+        return None
+
+    def sentence_subject(self, view: _DocView, sent: int, before: int) -> Optional[Phrase]:
+        """The subject of a sentence, by position: its first noun phrase when a verb follows.
+
+        ``Die Firma empfindet die Kritik als ungerechtfertigt: „…“`` gives ``Die
+        Firma``; ``Im Kongress warb Obama mit den Worten: „…“`` gives ``Obama``
+        (after a fronted phrase the subject follows the verb).
+
+        Args:
+            view: the document view.
+            sent: the sentence index.
+            before: the subject must end before this token.
+
+        Returns:
+            The phrase or ``None``.
+        """
+        doc, lex = view.doc, self.lex
+        s0 = view.sents[sent][0]
+        limit = before
+        for k in range(s0, before):
+            if view.mask[k] or doc[k].text in {":", ";"}:
+                limit = k
+                break
+        found = speaker_phrase(doc, s0, limit, lex)
+        if found is not None:
+            end = found[2][1] if found[2] else found[1]
+            if end < limit and (is_lower_word(doc[end]) or doc[end].text == ","):
+                return found
+            if end == limit and limit < len(doc) and doc[limit].text == ":":
+                return found  # "Ein Beamter der Nationalpolizei: „…“"
+            return None
+        # A fronted phrase, the finite verb, then the subject: "Im Kongress warb Obama ..."
+        for k in range(s0 + 1, min(limit, s0 + 8)):
+            tok = doc[k]
+            if tok.text in {",", "."}:
+                break
+            if is_lower_word(tok) and (tok.lower_ in AUXILIARIES or tok.lower_ not in STOP_WORDS) and not tok.lower_.endswith(("isch", "lich")):
+                if k > s0 and doc[k - 1].lower_ in lex.determiners:
+                    continue
+                for j in skip_adverbials(doc, k + 1, limit, lex):
+                    found = speaker_phrase(doc, j, limit, lex)
+                    if found is not None:
+                        return found
+                return None
+        return None
+
+    def _in_relative_clause(self, view: _DocView, start: int, i: int) -> bool:
+        """``die Preise, die DeepSeek verlangt, seien ...``: a verb at the end of a relative clause."""
+        doc = view.doc
+        if start <= 0 or doc[start - 1].text != "," or start >= i:
+            return False
+        first = doc[start]
+        if first.lower_ not in RELATIVE_PRONOUNS and not (
+            first.lower_ in RELATIVE_PREPOSITIONS and start + 1 < i and doc[start + 1].lower_ in RELATIVE_PRONOUNS
+        ):
+            return False
+        j = i + 1
+        while j < len(doc) and doc[j].lower_ in AUXILIARIES | {"worden", "wurden", "werde", "würde"}:
+            j += 1  # "zu der ein Bündnis aufgerufen hatte,"
+        return j >= len(doc) or doc[j].is_punct or doc[j].is_space
+
+    # ------------------------------------------------------------------ direct quotations
+
+    def _is_title(self, view: _DocView, open_tok: int, start: int, end: int) -> bool:
+        """Whether a quotation in marks names something rather than quoting someone.
+
+        ``der Film „Million Dollar Baby“``, ``mit „Equal Weight“ eingestuft``,
+        ``die sogenannte „Bad Bank“``.
+        """
+        doc, lex = view.doc, self.lex
+        content = doc[start:end]
+        if content.text.lower().strip(" .") in lex.ratings:
+            return True
+        before = [t for t in doc[max(0, open_tok - 3) : open_tok] if not t.is_punct]
+        if any(t.text in lex.title_nouns for t in before[-2:]):
+            return True
+        if before and before[-1].lower_ in {"sogenannte", "sogenannten", "sogenannter", "sogenanntes", "namens", "genannt", "titel"}:
+            return True
+        words = [t for t in content if t.is_alpha]
+        if words and len(words) <= 6 and all(is_cap(t, lex) or not t.text.isalpha() or t.lower_ in {"of", "the", "and", "de", "la", "und"} for t in words):
+            return not any(t.text in FINAL_PUNCT for t in content)
+        return False
+
+    def _cue_for_direct(self, view: _DocView, cues: list[Cue], open_tok: int, close_tok: int) -> Optional[Cue]:
+        """The cue a quotation in marks attaches to: after it, before it, or in its sentence."""
+        doc = view.doc
+        by_head = {c.head: c for c in cues}
+        # "„…“, sagt X" / "„…“, so X" / "„…“ – heißt es"
+        j = close_tok + 1
+        while j < len(doc) and (doc[j].text in {",", "–", "—", "-"} or doc[j].is_space):
+            j += 1
+        for k in range(j, min(len(doc), j + 3)):
+            cue = by_head.get(k)
+            if cue is not None and cue.kind in {"verb", "so", "impersonal"} and self._frames_direct(cue):
+                return cue
+            if view.mask[k] or doc[k].text in {".", ":", ";"}:
+                break
+        # "X sagte: „…“" / "sagte X, „…“"
+        s_open = view.sent_of[open_tok]
+        before = [c for c in cues if c.sent == s_open and c.head < open_tok and self._frames_direct(c)]
+        if before and open_tok > 0 and doc[open_tok - 1].text in {":", ","}:
+            return before[-1]
+        # a partial quotation inside its sentence: "Das Modell sei „höchst problematisch“, erklärte X"
+        s_close = view.sent_of[close_tok] if close_tok < len(doc) else s_open
+        around = [c for c in cues if s_open <= c.sent <= s_close and self._frames_direct(c) and not view.mask[c.head]]
+        if around:
+            return min(around, key=lambda c: min(abs(c.head - open_tok), abs(c.head - close_tok)))
+        return None
+
+    def _is_quotation(
+        self, view: _DocView, open_tok: int, start: int, end: int, cue: Optional[Cue], full_sentence: bool, konjunktiv: bool
+    ) -> bool:
+        """Whether words in quotation marks are someone's words rather than a title or a name.
+
+        A title or rating (``der Film „Million Dollar Baby“``, ``„Equal
+        Weight“``) is not, unless it is a whole sentence. With a cue in the
+        sentence it is. Without a cue, a lower-case start marks a quoted
+        phrase (``nannte es „höchst problematisch“``), while a capitalised
+        start of a few words is usually a name (``im „Hard Rock Café“``), so it
+        needs ``min_uncued_words`` words or a sentence of its own.
+        """
+        doc = view.doc
+        words = [t for t in doc[start:end] if not t.is_punct and not t.is_space]
+        if not words:
+            return False
+        lower_start = words[0].text[:1].islower()
+        if self._is_title(view, open_tok, start, end):
+            return (len(words) >= self.min_uncued_words and full_sentence) or (lower_start and len(words) >= 2 and cue is not None)
+        if cue is not None:
+            return True
+        if lower_start:
+            return len(words) >= 3 or konjunktiv
+        return len(words) >= self.min_uncued_words or (full_sentence and len(words) >= 2)
+
+    def _frames_direct(self, cue: Cue) -> bool:
+        if cue.kind == "verb":
+            return cue.lemma not in self.lex.clause_only
+        return cue.kind in {"so", "impersonal", "laut", "nach", "zufolge"}
+
+    def find_direct(self, view: _DocView, cues: list[Cue]) -> list[QuoteMatch]:
+        """Quotations in marks that are someone's words, with their cue and speaker.
+
+        ``„DeepSeek zeigt, dass es möglich ist ...“, sagt Vey-Sern Ling,
+        Managing Director bei Union Bancaire Privee.`` gives a direct quote with
+        the cue ``sagt`` and the speaker ``Vey-Sern Ling``.
+        """
+        doc = view.doc
+        out: list[QuoteMatch] = []
+        for open_tok, start, end, close_tok in view.marked:  # type: ignore[attr-defined]
+            cue = self._cue_for_direct(view, cues, open_tok, close_tok)
+            words = sum(1 for t in doc[start:end] if not t.is_punct)
+            full_sentence = any(t.text in FINAL_PUNCT for t in doc[start:end]) or (
+                (open_tok == view.sents[view.sent_of[open_tok]][0] or doc[open_tok - 1].text == ":")
+                and (close_tok + 1 >= len(doc) or doc[close_tok + 1].text in FINAL_PUNCT or doc[close_tok + 1].is_space)
+            )
+            sent = view.sent_of[open_tok]
+            s0, s1 = view.sents[sent]
+            k1, _ = konjunktiv_tokens(doc, s0, s1, self.lex, view.mask)
+            if not self._is_quotation(view, open_tok, start, end, cue, full_sentence, bool(k1)):
+                continue
+            speaker = cue.speaker if cue else None
+            speaker_rule = cue.speaker_rule if cue else ""
+            if speaker is None and open_tok > 0 and doc[open_tok - 1].text == ":":
+                # "Die Firma empfindet die Kritik als ungerechtfertigt: „…“"
+                speaker = self.sentence_subject(view, sent, open_tok)
+                speaker_rule = "colon"
+            m = QuoteMatch(
+                kind="direct",
+                start=start,
+                end=end,
+                rule="marks",
+                cue=(cue.head, cue.head + 1) if cue and cue.kind != "impersonal" else ((cue.head, cue.end) if cue else None),
+                speaker=speaker,
+                speaker_rule=speaker_rule if speaker else "",
+                sent=sent,
+                end_sent=view.sent_of[min(close_tok, len(doc) - 1)],
+            )
+            m.nested = [open_tok, close_tok]
+            if cue is not None:
+                cue.used = True
+            out.append(m)
+        return self._merge_adjacent(view, out)
+
+    def _merge_adjacent(self, view: _DocView, quotes: list[QuoteMatch]) -> list[QuoteMatch]:
+        """Join quotations separated only by space: ``„Satz eins.“ „Satz zwei.“`` is one quotation."""
+        doc = view.doc
+        merged: list[QuoteMatch] = []
+        for q in quotes:
+            if merged and self.wikinews:
+                prev = merged[-1]
+                prev_close, q_open = prev.nested[1], q.nested[0]
+                gap = doc[prev_close + 1 : q_open]
+                if all(t.is_space for t in gap) and prev_close < q_open:
+                    after_cue = prev.cue is not None and prev.cue[0] > prev_close
+                    if not after_cue:
+                        prev.end = q.end
+                        prev.nested[1] = q.nested[1]
+                        prev.end_sent = q.end_sent
+                        if prev.cue is None and q.cue is not None:
+                            prev.cue, prev.speaker = q.cue, q.speaker
+                        continue
+            merged.append(q)
+        return merged
+
+    def _context_speaker(self, view: _DocView, found: list[QuoteMatch], q: QuoteMatch, window: int = 2) -> Optional[QuoteMatch]:
+        """The latest quotation with a speaker that ends before ``q``, at most ``window`` sentences back."""
+        best = None
+        for m in found:
+            if m is q or m.speaker is None or m.start >= q.start:
+                continue
+            if m.end > q.start and not (m.start <= q.start and q.end <= m.end):
+                continue
+            if q.sent - m.end_sent > window or view.para_of[q.start] - view.para_of[m.end - 1] > 1:
+                continue
+            if best is None or m.end > best.end:
+                best = m
+        return best
+
+    def _fill_direct_speakers(self, view: _DocView, direct: list[QuoteMatch], found: list[QuoteMatch]) -> None:
+        """Speakers for quotations in marks without a cue of their own.
+
+        * inside reported speech or a Konjunktiv sentence, the speaker of the
+          reported speech around it (``Er werde „einen neuen Deal“ aushandeln``);
+        * a partial quotation in an ordinary sentence: the sentence's subject
+          (``Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“``);
+        * a quotation that is a sentence of its own: the last speaker, as a
+          quotation continued without a new cue (``„DeepSeek zeigt ...“, sagt
+          Vey-Sern Ling. „Das kann ...“``).
+        """
+        doc, lex = view.doc, self.lex
+        for q in direct:
+            if q.speaker is not None:
+                continue
+            open_tok = q.nested[0]
+            s0, s1 = view.sents[q.sent]
+            outer = [m for m in found if m.kind != "direct" and m.start <= q.start and q.end <= m.end and m.speaker]
+            if outer:
+                q.speaker, q.speaker_rule = outer[0].speaker, "outer"
+                continue
+            k1, _ = konjunktiv_tokens(doc, s0, s1, lex, view.mask)
+            partial = open_tok > s0 and not (open_tok > 0 and doc[open_tok - 1].text == ":")
+            if partial and not k1:
+                subject = self.sentence_subject(view, q.sent, open_tok)
+                if subject is not None:
+                    q.speaker, q.speaker_rule = subject, "subject-partial"
+                continue
+            context = self._context_speaker(view, found, q)
+            if context is not None:
+                q.speaker, q.speaker_rule = context.speaker, "continued"
+
+    # ------------------------------------------------------------------ indirect and reported speech
+
+    def find_indirect(self, view: _DocView, cues: list[Cue], direct: list[QuoteMatch]) -> list[QuoteMatch]:
+        """Indirect and reported speech attached to cues.
+
+        * ``Die Firma teilte mit, dass das Werk schließt.`` → indirect ``dass das Werk schließt``;
+        * ``Der Staatsanwalt sagte, der Sohn habe sich umgebracht.`` → indirect
+          ``der Sohn habe sich umgebracht``;
+        * ``Das Risiko sei gering, sagte sie.`` → indirect ``Das Risiko sei gering``;
+        * ``Laut Polizei wurde niemand verletzt.`` → indirect ``wurde niemand verletzt``;
+        * ``Die Gewerkschaft forderte eine schnellere Entscheidung.`` → reported
+          ``eine schnellere Entscheidung``.
+        """
+        out: list[QuoteMatch] = []
+        for cue in cues:
+            if cue.kind == "verb":
+                found = self._verb_complement(view, cue, direct)
+            else:
+                found = self._marker_clause(view, cue, direct)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def _only_direct(self, view: _DocView, start: int, end: int, direct: list[QuoteMatch]) -> bool:
+        """Whether ``[start, end)`` holds nothing but one direct quotation (and its marks)."""
+        doc = view.doc
+        rest = [i for i in range(start, end) if not view.mask[i] and not doc[i].is_punct and not doc[i].is_space]
+        return not rest and any(view.mask[i] for i in range(start, end))
+
+    def _make(self, view: _DocView, kind: str, start: int, end: int, rule: str, cue: Optional[Cue], keep_final: bool = False) -> Optional[QuoteMatch]:
+        start, end = strip_punct(view.doc, start, end, keep_final=keep_final)
+        if end - start < 2:
+            return None
+        cue_span = None
+        if cue is not None:
+            cue_span = (cue.head, cue.end if cue.kind == "impersonal" else cue.head + 1)
+            cue.used = True
+        return QuoteMatch(
+            kind=kind,
+            start=start,
+            end=end,
+            rule=rule,
+            cue=cue_span,
+            speaker=cue.speaker if cue else None,
+            speaker_rule=cue.speaker_rule if cue else "",
+            sent=view.sent_of[start],
+            end_sent=view.sent_of[end - 1],
+        )
+
+    def _verb_complement(self, view: _DocView, cue: Cue, direct: list[QuoteMatch]) -> Optional[QuoteMatch]:
+        doc, lex = view.doc, self.lex
+        s0, s1 = view.sents[cue.sent]
+        after = (cue.particle if cue.particle is not None else cue.head) + 1
+        if cue.inverted and cue.speaker is not None:
+            sp_end = cue.speaker[2][1] if cue.speaker[2] else cue.speaker[1]
+            after = max(after, sp_end)
+        # (a) a dass/ob clause: "teilte mit, dass ...", "rechnen damit, dass ..."
+        for j in range(cue.head + 1, min(s1, after + 12)):
+            if view.mask[j] or doc[j].text in {";", ":"}:
+                break
+            if doc[j].lower_ in COMPLEMENTIZERS and (doc[j - 1].text == "," or j == cue.head + 1 or j - 1 == cue.particle):
+                return self._make(view, "indirect", j, s1, "dass", cue)
+            if doc[j].text == "," and j >= after and not (j + 1 < s1 and doc[j + 1].lower_ in COMPLEMENTIZERS):
+                break
+        if cue.relative:
+            return None  # "die Preise, die DeepSeek verlangt, seien ...": not DeepSeek's words
+        # (b) a clause in Konjunktiv after a comma or colon: "sagte, der Sohn habe ...",
+        # "bemängelte den hohen Preis: Nemetschek zahle ..."
+        j = after
+        while j < s1 and doc[j].is_space:
+            j += 1
+        if j < s1 and doc[j].text != "," and not view.mask[j]:
+            k = j
+            while k < min(s1, j + 12) and not view.mask[k] and doc[k].text not in {",", ";", ":"}:
+                k += 1
+            if k < s1 and doc[k].text == ":":
+                j = k
+        if j < s1 and doc[j].text in {",", ":"} and j + 1 < s1 and not view.mask[j + 1]:
+            first = doc[j + 1]
+            if first.lower_ not in SUBORDINATORS | {"und", "aber", "sondern", "oder", "um", "so"}:
+                k1, k2 = konjunktiv_tokens(doc, j + 1, s1, lex, view.mask)
+                if k1 or k2:
+                    return self._make(view, "indirect", j + 1, s1, "clause", cue)
+                if self._infinitive_clause(view, j + 1, s1):
+                    return self._make(view, "indirect", j + 1, s1, "infinitive", cue)
+        # (c) the clause before ", sagte X": "Das Risiko sei gering, sagte sie."
+        if cue.lemma not in lex.clause_only and cue.inverted and cue.head - 1 > s0 and doc[cue.head - 1].text in {",", "–"}:
+            start = s0
+            if self._relative_clause_opening(view, cue.head - 1) is not None:
+                return None  # "Die Bundesregierung, die ... hält, lehnt eine Übernahme ab"
+            if doc[start].lower_ in SUBORDINATORS or doc[start].lower_ in {"dass", "ob"}:
+                return None
+            if self._only_direct(view, start, cue.head - 1, direct):
+                return None
+            has_quote = any(view.mask[i] for i in range(start, cue.head - 1))
+            k1, k2 = konjunktiv_tokens(doc, start, cue.head - 1, lex, view.mask)
+            if has_quote and not (k1 or k2):
+                return None  # "Das Modell R1 „stellt ... in Frage“, merkt X an": a partial direct quote only
+            if sum(1 for t in doc[start : cue.head - 1] if not t.is_punct) >= 3:
+                return self._make(view, "indirect", start, cue.head - 1, "preposed", cue)
+        # (d) a speech act with its object: "forderte eine schnellere Entscheidung"
+        if cue.lemma in lex.reported and not cue.used:
+            return self._reported(view, cue, after)
+        return None
+
+    def _infinitive_clause(self, view: _DocView, start: int, end: int) -> bool:
+        """``..., eine neue Regierung zu bilden``: a clause ending in ``zu`` + infinitive."""
+        doc = view.doc
+        j = end
+        while j > start and (doc[j - 1].is_punct or doc[j - 1].is_space):
+            j -= 1
+        words = [t for t in doc[start:j]]
+        if len(words) < 3:
+            return False
+        if any(t.text == "," for t in words):
+            stop = next(k for k, t in enumerate(words) if t.text == ",")
+            words = words[:stop]
+        if len(words) < 3:
+            return False
+        last, second = words[-1], words[-2]
+        if second.lower_ == "zu" and is_lower_word(last):
+            return True  # "..., eine Regierung zu bilden"
+        modal = {"wollen", "können", "müssen", "lassen", "werden", "haben", "sein"}
+        return words[-3].lower_ == "zu" and is_lower_word(second) and last.lower_ in modal  # "... installieren zu wollen"
+
+    def _reported(self, view: _DocView, cue: Cue, after: int) -> Optional[QuoteMatch]:
+        doc, lex = view.doc, self.lex
+        s0, s1 = view.sents[cue.sent]
+        limit = s1
+        for j in range(after, s1):
+            if view.mask[j]:
+                return None  # a quotation in the clause: it is direct speech
+            if doc[j].text in {",", ";", ":", "(", "–"}:
+                limit = j
+                break
+        if cue.particle is not None:
+            limit = min(limit, cue.particle)
+        starts = skip_adverbials(doc, after, limit, lex)
+        for k in starts:
+            low = doc[k].lower_
+            if low in {"vor", "von"} and k + 1 < limit:
+                k_np = k + 1
+            else:
+                k_np = k
+            end = noun_phrase_end(doc, k_np, limit, lex, pronouns=False)
+            if end is None:
+                continue
+            if self.wikinews:
+                speaker = cue.speaker
+                first = min(speaker[0], cue.head) if speaker else cue.head
+                start = min(first, self._clause_start(view, cue.head))
+                return self._make(view, "reported", start, s1, "reported", cue, keep_final=True)
+            return self._make(view, "reported", k, limit, "reported", cue)
+        return None
+
+    def _marker_clause(self, view: _DocView, cue: Cue, direct: list[QuoteMatch]) -> Optional[QuoteMatch]:
+        """The clause a marker attributes: ``Laut Polizei wurde niemand verletzt.``"""
+        doc = view.doc
+        s0, s1 = view.sents[cue.sent]
+        if cue.kind == "so":
+            comma = cue.head - 1
+            if comma <= s0 or self._only_direct(view, s0, comma, direct):
+                return None
+            return self._make(view, "indirect", s0, comma, "marker", cue)
+        if cue.kind == "impersonal":
+            if cue.head - 1 > s0 and doc[cue.head - 1].text == "," and not self._only_direct(view, s0, cue.head - 1, direct):
+                return self._make(view, "indirect", s0, cue.head - 1, "marker", cue)
+            return None
+        # laut / zufolge / nach Angaben / demnach: the sentence without the marker phrase at its edge
+        if cue.kind == "anaphoric":
+            k1, k2 = konjunktiv_tokens(doc, s0, s1, self.lex, view.mask)
+            if not (k1 or k2) and cue.lemma != "demnach":
+                return None
+            phrase = (cue.head, cue.head + 1)
+        else:
+            sp = cue.speaker
+            if sp is None:
+                return None
+            sp_end = sp[2][1] if sp[2] else sp[1]
+            phrase = (min(cue.head, sp[0]), max(cue.end, sp_end))
+        start, end = s0, s1
+        if phrase[0] <= s0 + 1:
+            start = phrase[1]
+        elif phrase[1] >= s1 - 1 or (phrase[1] < s1 and doc[phrase[1]].text in FINAL_PUNCT):
+            end = phrase[0]
+        if self._only_direct(view, start, end, direct):
+            return None
+        inside = sum(1 for i in range(start, end) if view.mask[i])
+        if inside > (end - start) / 2:
+            return None
+        return self._make(view, "indirect", start, end, "marker", cue)
+
+    # ------------------------------------------------------------------ Konjunktiv runs
+
+    def find_runs(self, view: _DocView, found: list[QuoteMatch]) -> list[QuoteMatch]:
+        """Sentences in Konjunktiv I that go on reporting the last speaker.
+
+        After ``„…“, schreiben die Experten um Stacy Rasgon.``, the sentence
+        ``Die KI-Modelle von DeepSeek seien gut und böten eine gute Leistung.``
+        is indirect speech of the same speakers. Consecutive such sentences in
+        a paragraph are one quotation.
+        """
+        doc, lex = view.doc, self.lex
+        covered: dict[int, QuoteMatch] = {}  # sentences that are quotations already
+        touched: dict[int, list[QuoteMatch]] = {}  # quotations in each sentence, for the speaker context
+        for m in found:
+            for k in range(m.sent, m.end_sent + 1):
+                s0, s1 = view.sents[k]
+                touched.setdefault(k, []).append(m)
+                overlap = max(0, min(s1, m.end) - max(s0, m.start))
+                if overlap * 2 >= (s1 - s0) or m.kind != "direct":
+                    covered.setdefault(k, m)
+        runs: list[QuoteMatch] = []
+        context: Optional[QuoteMatch] = None
+        context_sent = -10
+        current: Optional[QuoteMatch] = None
+        for k, (s0, s1) in enumerate(view.sents):
+            with_speaker = [m for m in touched.get(k, []) if m.speaker is not None]
+            if with_speaker:
+                context, context_sent = with_speaker[-1], k
+            if k in covered:
+                current = None
+                continue
+            k1, k2 = konjunktiv_tokens(doc, s0, s1, lex, view.mask)
+            continuing = current is not None and current.end_sent == k - 1
+            if not (k1 or (k2 and continuing)):
+                current = None
+                continue
+            near = (
+                context is not None
+                and k - context_sent <= self.run_window + (1 if continuing else 0)
+                and view.para_of[s0] - view.para_of[view.sents[context_sent][1] - 1] <= 1
+            )
+            if not near and not continuing:
+                current = None
+                continue
+            start, end = strip_punct(doc, s0, s1, keep_final=self.wikinews)
+            if end - start < 3:
+                continue
+            if self.wikinews and continuing and current is not None and view.para_of[start] == view.para_of[current.end - 1]:
+                current.end = end
+                current.end_sent = k
+            else:
+                current = QuoteMatch(
+                    kind="indirect",
+                    start=start,
+                    end=end,
+                    rule="run",
+                    speaker=context.speaker if context else None,
+                    speaker_rule="run" if context else "",
+                    sent=k,
+                    end_sent=k,
+                )
+                runs.append(current)
+            context_sent = k
+        return runs
+
+    # ------------------------------------------------------------------ names, roles, pronouns
+
+    def _name_speaker(self, view: _DocView, m: QuoteMatch) -> None:
+        """Fill ``speaker_name``, ``speaker_role`` and the mention span from the speaker phrase.
+
+        ``Vey-Sern Ling, Managing Director bei Union Bancaire Privee`` → name
+        ``Vey-Sern Ling``, role ``Managing Director bei Union Bancaire Privee``;
+        ``Marktanalyst Jonas Wendler von der DZ Bank`` → ``Jonas Wendler``,
+        role ``Marktanalyst``; ``die Experten um Stacy Rasgon von Analysehaus
+        Bernstein Research`` → ``Stacy Rasgon``, role ``Analysehaus Bernstein
+        Research``; ``ein Börsianer`` has no name: the name is the mention.
+        The mention is the name (``finnews``) or the whole phrase with its
+        appositions (``wikinews``).
+        """
+        if m.speaker is None:
+            return
+        doc, lex = view.doc, self.lex
+        start, end, app = m.speaker
+        whole = (min(start, app[0]), max(end, app[1])) if app else (start, end)
+        if end - start == 1 and doc[start].lower_ in lex.speaker_pronouns:
+            m.mention = (start, end)
+            return
+        if app is not None and looks_like_name(doc, start, end, lex):
+            name, role = (start, end), doc[app[0] : app[1]].text
+        elif app is not None and looks_like_name(doc, app[0], app[1], lex):
+            name, role = app, _strip_det(doc, start, end, lex)
+        else:
+            name, role = _name_in_phrase(doc, start, end, lex)
+            if app is not None and not role:
+                role = doc[app[0] : app[1]].text
+        m.speaker_name = doc[name[0] : name[1]].text if name else doc[start:end].text
+        m.speaker_role = role
+        if self.wikinews:
+            m.mention = whole
+        else:
+            m.mention = name or (start, end)
+
+    def _resolve_pronouns(self, view: _DocView, found: list[QuoteMatch]) -> None:
+        """Give a pronoun speaker (``er``, ``sie``) the name of the nearest earlier named speaker.
+
+        ``„…“, sagt Vey-Sern Ling. Er erwartet, dass ...`` → ``Vey-Sern Ling``.
+        Only when safe: the candidate spoke within the last three sentences, and
+        no other person or organisation was named as a speaker in between.
+        """
+        doc, lex = view.doc, self.lex
+        named: list[tuple[int, str, int]] = []  # (sentence, name, token)
+        for m in sorted(found, key=lambda q: q.start):
+            sp = m.speaker
+            if sp is None:
+                continue
+            start, end, _ = sp
+            if end - start == 1 and doc[start].lower_ in lex.speaker_pronouns:
+                pron = doc[start].lower_
+                if pron not in {"er", "sie"}:
+                    continue
+                before = [c for c in named if c[2] < start and view.sent_of[start] - c[0] <= 3]
+                if not before:
+                    continue
+                last = before[-1]
+                rivals = {c[1] for c in before if c[1] != last[1] and c[0] >= last[0] - 1}
+                if rivals:
+                    continue
+                if pron == "er" and _looks_feminine(last[1], lex):
+                    continue
+                m.speaker_name = last[1]
+            elif m.speaker_name:
+                named.append((view.sent_of[start], m.speaker_name, start))
+
+
+def _strip_det(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> str:
+    if start < end and doc[start].lower_ in lex.determiners:
+        start += 1
+    return doc[start:end].text
+
+
+def _looks_feminine(name: str, lex: SpeechLexicon) -> bool:
+    first = name.split()[0] if name.split() else ""
+    return first.endswith("in") and lex.is_role_word(first)
+
+
+def _cap_runs(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised words in ``[start, end)``; a word is a token range, so
+    ``Dax-Konzern`` (three tokens) is one word."""
+    runs: list[list[tuple[int, int]]] = []
+    j = start
+    while j < end:
+        if not is_cap(doc[j], lex):
+            j += 1
+            continue
+        run: list[tuple[int, int]] = []
+        while j < end and is_cap(doc[j], lex):
+            k = j + 1
+            while k + 1 < end and doc[k].text == "-" and not doc[k - 1].whitespace_ and doc[k + 1].is_alpha:
+                k += 2
+            run.append((j, k))
+            j = k
+        runs.append(run)
+    return runs
+
+
+def _name_in_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[Optional[tuple[int, int]], str]:
+    """Split a speaker phrase without apposition into (name span or ``None``, role text).
+
+    See :meth:`QuoteFinder._name_speaker` for examples.
+    """
+    lead = start + 1 if doc[start].lower_ in lex.determiners else start
+    for ent in doc.ents:
+        if ent.label_ in {"PER", "ORG"} and start <= ent.start and ent.end <= end and (ent.label_ == "PER" or ent.start == lead):
+            role = doc[start : ent.start].text if ent.start > start else ""
+            rest = doc[ent.end : end]
+            if not role and len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"}:
+                role = _strip_det(doc, ent.end + 1, end, lex)
+            return (ent.start, ent.end), _clean_role(role, lex)
+    runs = _cap_runs(doc, start, end, lex)
+    if not runs:
+        return None, ""
+    has_det = doc[start].lower_ in lex.determiners
+    first = runs[0]
+    head = first[0]
+    head_common = has_det or lex.is_role_word(doc[head[0] : head[1]].text)
+    if head_common and len(first) == 2 and doc[first[1][0]].text in LEGAL_FORMS and not lex.is_role_word(doc[head[0]].text):
+        return (head[0], first[1][1]), ""  # "Die Allianz SE"
+    if head_common and len(first) >= 2:
+        # "Bundesverkehrsminister Manfred Stolpe" / "Die Betreiberfirma Vattenfall Europe"
+        name = (first[1][0], first[-1][1])
+        role = doc[head[0] : head[1]].text
+        rest = doc[name[1] : end]
+        if len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim"}:
+            role = f"{role} {rest.text}"
+        return name, role
+    if not head_common:
+        if any(t.lower_ == "und" for t in doc[start:end]):
+            return (start, end), ""  # "Rasgon und Kollegen", "Sonia und Willy Bogner"
+        name_end = first[-1][1]
+        rest = doc[name_end:end]
+        role = ""
+        if len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"}:
+            role = _strip_det(doc, name_end + 1, end, lex)
+        return (head[0], name_end), role
+    # "die Experten um Stacy Rasgon von ...": a name after "um"/"von"
+    for run in runs[1:]:
+        a, b = run[0][0], run[-1][1]
+        if len(run) >= 2 and doc[a - 1].lower_ in {"um", "von", "vom"}:
+            role = ""
+            if b < end and doc[b].lower_ in {"von", "vom", "bei", "beim"}:
+                role = _strip_det(doc, b + 1, end, lex)
+            return (a, b), role
+    return None, ""
+
+
+def _clean_role(role: str, lex: SpeechLexicon) -> str:
+    words = role.strip(" ,").split()
+    if words and words[0].lower() in lex.determiners:
+        words = words[1:]
+    return " ".join(words)
+
+
+# ---------------------------------------------------------------------- overlap policy
+
+
+@registry.misc("finnews.quote_overlaps.v1")
+def make_quote_overlap_filter() -> Callable[[list[QuoteMatch]], list[QuoteMatch]]:
+    """Registered overlap policy: which of two overlapping quotations survives.
+
+    * A direct quotation inside indirect speech stays (``Sie sei „vollkommen
+      geschockt“, sagte sie`` has both, as in the Wikinews corpus).
+    * Of two overlapping quotations of the same kind, the one found by the
+      stronger rule wins (quotation marks > ``dass`` clause > Konjunktiv
+      clause > marker > Konjunktiv run > reported), then the longer one.
+    * Reported speech that overlaps indirect speech is dropped.
+    """
+
+    def filter_overlaps(matches: list[QuoteMatch]) -> list[QuoteMatch]:
+        ranked = sorted(matches, key=lambda m: (RULE_PRIORITY.get(m.rule, 9), -(m.end - m.start), m.start))
+        kept: list[QuoteMatch] = []
+        for m in ranked:
+            clash = False
+            for k in kept:
+                if m.start >= k.end or k.start >= m.end:
+                    continue
+                if m.kind == "direct" or k.kind == "direct":
+                    # nested is fine, crossing is not
+                    inner, outer = (m, k) if m.kind == "direct" else (k, m)
+                    if outer.start <= inner.start and inner.end <= outer.end and outer.kind != "direct":
+                        continue
+                    if m.kind == "direct" and k.kind == "direct":
+                        clash = True
+                        break
+                    # an indirect clause crossing a direct quotation loses to it
+                    clash = m.kind != "direct"
+                    if clash:
+                        break
+                    continue
+                clash = True
+                break
+            if not clash:
+                kept.append(m)
+        return sorted(kept, key=lambda m: (m.start, m.end))
+
+    return filter_overlaps
+
+
+# ---------------------------------------------------------------------- the component
+
+
+@Language.factory(
+    "finnews_quotes",
+    default_config={
+        "lexicon_path": DEFAULT_LEXICON,
+        "spans_key": "quotes",
+        "min_uncued_words": 6,
+        "run_window": 3,
+        "conventions": "finnews",
+        "overlap_filter": {"@misc": "finnews.quote_overlaps.v1"},
+    },
+)
+def make_quotes(
+    nlp: Language,
+    name: str,
+    lexicon_path: str,
+    spans_key: str,
+    min_uncued_words: int,
+    run_window: int,
+    conventions: str,
+    overlap_filter: Callable[[list[QuoteMatch]], list[QuoteMatch]],
+) -> "QuoteComponent":
+    """Build the quotation component (see the module docstring).
+
+    Args:
+        nlp: the pipeline.
+        name: the component name.
+        lexicon_path: the cue lexicon YAML; relative paths are resolved against
+            the project root.
+        spans_key: the ``doc.spans`` key to write.
+        min_uncued_words: words a quotation in marks without a cue needs.
+        run_window: sentences after a quotation within which Konjunktiv I
+            sentences still report its speaker.
+        conventions: ``finnews`` or ``wikinews`` (see :data:`CONVENTIONS`).
+        overlap_filter: the registered overlap policy.
+
+    Returns:
+        The component; call ``initialize()`` (``build_nlp`` does) to load the lexicon.
+    """
+    return QuoteComponent(
+        nlp,
+        name,
+        lexicon_path=lexicon_path,
+        spans_key=spans_key,
+        min_uncued_words=min_uncued_words,
+        run_window=run_window,
+        conventions=conventions,
+        overlap_filter=overlap_filter,
+    )
+
+
+class QuoteComponent:
+    """spaCy component writing ``doc.spans[spans_key]`` with quotations and their speakers."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "finnews_quotes",
+        *,
+        lexicon_path: str = DEFAULT_LEXICON,
+        spans_key: str = "quotes",
+        min_uncued_words: int = 6,
+        run_window: int = 3,
+        conventions: str = "finnews",
+        overlap_filter: Optional[Callable[[list[QuoteMatch]], list[QuoteMatch]]] = None,
+    ):
+        self.name = name
+        self.lexicon_path = lexicon_path
+        self.spans_key = spans_key
+        self.settings = dict(
+            min_uncued_words=min_uncued_words,
+            run_window=run_window,
+            conventions=conventions,
+        )
+        self.overlap_filter = overlap_filter or make_quote_overlap_filter()
+        self.finder: Optional[QuoteFinder] = None
+        QuoteFinder(SpeechLexicon(), **self.settings)  # validate the settings now, not at the first doc
+
+    def _resolve(self, path: str | Path) -> Path:
+        path = Path(path)
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    def initialize(self, get_examples: Optional[Callable[[], Iterable]] = None, *, nlp: Optional[Language] = None, lexicon_path: Optional[str] = None) -> None:
+        """Load the cue lexicon.
+
+        Args:
+            get_examples: unused (the component has no weights).
+            nlp: the pipeline (unused).
+            lexicon_path: overrides the configured lexicon file.
+        """
+        if lexicon_path:
+            self.lexicon_path = lexicon_path
+        lexicon = load_speech_lexicon(self._resolve(self.lexicon_path))
+        self.finder = QuoteFinder(lexicon, **self.settings)
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Find the quotations of ``doc`` and write them; returns the same ``Doc``."""
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[QuoteMatch]:
+        """The pure step: the quotations of ``doc`` after the overlap policy, nothing written."""
+        if self.finder is None:
+            self.initialize()
+        assert self.finder is not None
+        return self.overlap_filter(self.finder.match(doc))
+
+    def set_annotations(self, doc: Doc, matches: list[QuoteMatch]) -> None:
+        """Write ``doc.spans[spans_key]`` and the span extensions from ``matches``."""
+        spans = [Span(doc, m.start, m.end, label=m.kind) for m in matches]
+        doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=spans)
+        for span, m in zip(doc.spans[self.spans_key], matches):
+            speaker = Span(doc, m.mention[0], m.mention[1]) if m.mention else None
+            span._.speaker = speaker
+            span._.speaker_name = m.speaker_name or (speaker.text if speaker is not None else "")
+            span._.speaker_role = m.speaker_role
+            span._.cue = Span(doc, m.cue[0], m.cue[1]) if m.cue else None
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Save the settings and a copy of the lexicon into the directory ``path``."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self._resolve(self.lexicon_path), path / "lexicon.yaml")
+        srsly.write_json(path / "cfg.json", {"spans_key": self.spans_key, **self.settings})
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "QuoteComponent":
+        """Load settings and lexicon written by :meth:`to_disk`; returns ``self``."""
+        path = Path(path)
+        cfg = srsly.read_json(path / "cfg.json")
+        self.spans_key = cfg.pop("spans_key", self.spans_key)
+        self.settings.update(cfg)
+        self.lexicon_path = str(path / "lexicon.yaml")
+        self.initialize()
+        return self

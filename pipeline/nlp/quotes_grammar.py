@@ -1,0 +1,401 @@
+"""Shallow German grammar for quotation attribution: noun phrases, Konjunktiv, clauses.
+
+No German parser is available offline, so these rules work on tokens,
+capitalisation, punctuation and the cue lexicon
+(:class:`pipeline.nlp.speech_verbs.SpeechLexicon`). Each function takes a
+``Doc`` and token indices and returns indices; none of them changes the ``Doc``.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from spacy.lang.de.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Token
+
+from pipeline.nlp.speech_verbs import SpeechLexicon
+
+CLAUSE_PUNCT = {",", ";", ":", "(", ")", "–", "—", "-", "."}
+FINAL_PUNCT = {".", "!", "?", "…", "...", "?!", "!?"}
+QUOTE_TOKENS = set("„“”\"»«‚‘’‹›")
+ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+COMMON_NOUN_SUFFIXES = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "tion", "tionen", "nis", "nisse", "tät", "täten", "ismus", "gewinn", "verlust", "umsatz", "prognose")
+# Words that continue a name only inside an apposition ("Chef ... bei Aletheia Capital in Singapur").
+APPOSITION_CONNECTORS = {"in", "im", "bei", "beim", "für", "of", "at"}
+# "der"/"des" continue a noun phrase as a genitive only after a common noun ("Sprecher der Firma").
+GENITIVE_CONNECTORS = {"der", "des", "eines", "einer"}
+# Prepositions that continue a noun phrase only after a common noun ("Bundesagentur für Arbeit").
+COMMON_HEAD_CONNECTORS = {"für"}
+NAME_PARTICLES = {"von", "van", "de", "zu", "du", "da", "dos", "del", "la", "le", "of", "den", "der", "ter", "ten", "bin", "al", "el"}
+COMPLEMENTIZERS = {"dass", "ob"}
+OBJECT_DETERMINERS = {"den", "dem", "einen", "einem", "ihren", "ihrem", "seinen", "seinem", "diesen", "diesem", "allen"}
+SUBORDINATORS = {"wie", "als", "nachdem", "weil", "da", "obwohl", "während", "wenn", "bevor", "seit", "seitdem", "denn"}
+FOCUS_PARTICLES = {"auch", "selbst", "sogar", "nur", "jedoch", "aber", "und", "doch", "zudem", "ebenso"}
+
+
+def is_quote_token(token: Token) -> bool:
+    """Whether the token is a quotation mark."""
+    return token.text in QUOTE_TOKENS or token.text in {"''", "``"}
+
+
+ADVERB_SUFFIXES = ("lich", "weise", "mals", "falls", "dings", "wärts", "hin", "dessen", "gemäß")
+
+
+def is_cap(token: Token, lex: Optional[SpeechLexicon] = None) -> bool:
+    """Whether a token can be part of a name or noun: it starts with an upper-case letter.
+
+    A sentence-initial function word or adverb (``Die``, ``Dazu``, ``Am``,
+    ``Ursprünglich``, ``Weiterhin``) is not one.
+    """
+    text = token.text
+    if not text[:1].isupper():
+        return False
+    if token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_space):
+        low = text.lower()
+        if low in STOP_WORDS or low.endswith(ADVERB_SUFFIXES) or (lex is not None and low in lex.adverbs):
+            return False
+    return True
+
+
+def is_lower_word(token: Token) -> bool:
+    """Whether a token is a lower-case word (an adjective or verb candidate)."""
+    return token.text[:1].islower() and token.text.isalpha()
+
+
+def _consume_caps(doc: Doc, j: int, limit: int) -> int:
+    """Return the end of a run of capitalised tokens starting at ``j``.
+
+    The run goes on over a hyphen inside a word (``Vey-Sern Ling``), an ``&``
+    (``Johnson & Johnson``) and a bracketed acronym (``Günther Oettinger (CDU)``).
+    """
+    while j < limit:
+        tok = doc[j]
+        if is_cap(tok):
+            j += 1
+            continue
+        glued = j > 0 and not doc[j - 1].whitespace_ and not tok.whitespace_
+        if tok.text == "-" and glued and j + 1 < limit and (doc[j + 1].is_alpha or doc[j + 1].text[:1].isdigit()):
+            j += 2  # "Vey-Sern", "Neu-ödp-Mitglieder", "Formel-1"
+            continue
+        if tok.like_num and j + 1 < limit and is_cap(doc[j + 1]) and j > 0 and is_cap(doc[j - 1]):
+            j += 1  # "Bayer 04 Leverkusen"
+            continue
+        if tok.text == "&" and j + 1 < limit and is_cap(doc[j + 1]):
+            j += 2
+            continue
+        if tok.text == "(" and j + 2 < limit and doc[j + 2].text == ")" and doc[j + 1].text[:1].isupper():
+            j += 3
+            continue
+        break
+    return j
+
+
+def _skip_adjectives(doc: Doc, j: int, limit: int, lex: SpeechLexicon) -> int:
+    """Skip up to three lower-case attributive words (``neue``, ``britische``, ``wissenschaftlicher``)."""
+    k = j
+    while k < limit and k - j < 3:
+        tok = doc[k]
+        low = tok.lower_
+        if not is_lower_word(tok) or low in lex.speaker_pronouns or low in COMPLEMENTIZERS:
+            break
+        if low in lex.finite_index or low in lex.joined_index or low in lex.konjunktiv1 or low in lex.konjunktiv2:
+            break
+        if not (low.endswith(ADJECTIVE_ENDINGS) or tok.like_num or low in lex.determiners):
+            break
+        k += 1
+    return k
+
+
+def noun_phrase_end(
+    doc: Doc,
+    i: int,
+    limit: int,
+    lex: SpeechLexicon,
+    apposition: bool = False,
+    pronouns: bool = True,
+    common_head: bool = False,
+) -> Optional[int]:
+    """Return the end of a speaker noun phrase starting at token ``i``, or ``None``.
+
+    Accepts a pronoun (``er``), a name (``Vey-Sern Ling``), a noun with
+    determiner and adjectives (``die britische Königin``), joined by name
+    connectors (``die Experten um Stacy Rasgon von Analysehaus Bernstein
+    Research``, ``Der Sprecher der Firma``), and stops before anything else.
+    Appositions are handled by :func:`speaker_phrase`.
+
+    Args:
+        doc: the document.
+        i: the first token.
+        limit: the phrase must end at or before this token index.
+        lex: the lexicon.
+        apposition: allow the connectors of appositions (``in``, ``bei``).
+        pronouns: accept a personal pronoun as a phrase.
+        common_head: the first noun is a common noun even without determiner
+            (``Angaben der Polizei``), so a genitive may follow.
+
+    Returns:
+        The exclusive end index, or ``None`` when no noun phrase starts at ``i``.
+    """
+    if i >= limit:
+        return None
+    tok = doc[i]
+    if pronouns and tok.lower_ in lex.speaker_pronouns:
+        return i + 1
+    j = i
+    had_det = False
+    if tok.lower_ in lex.determiners and not is_quote_token(tok):
+        j += 1
+        had_det = True
+    j = _skip_adjectives(doc, j, limit, lex)
+    if j >= limit or not is_cap(doc[j], lex):
+        return None
+    head_start = j
+    j = _consume_caps(doc, j, limit)
+    if had_det or lex.is_role_word(doc[head_start].text):
+        # "das Unternehmen Verzögerungen bei ...": a second common noun starts a new phrase
+        k = head_start + 1
+        while k < j and not (is_cap(doc[k], lex) and doc[k].lower_.endswith(COMMON_NOUN_SUFFIXES) and doc[k - 1].text != "-"):
+            k += 1
+        j = k
+    run_len = j - head_start
+    head_is_common = (
+        common_head or (had_det and run_len == 1) or lex.is_role_word(doc[head_start].text) or apposition
+    )
+    connectors = set(lex.name_connectors) | COMMON_HEAD_CONNECTORS | {"in"} | (APPOSITION_CONNECTORS if apposition else set())
+    while j < limit:
+        low = doc[j].lower_
+        if low not in connectors or doc[j].text[:1].isupper():
+            break
+        if low in GENITIVE_CONNECTORS and not head_is_common:
+            break
+        if low == "zu" and (head_is_common or j + 1 >= limit or not is_cap(doc[j + 1], lex)):
+            break  # only a name particle: "Karl-Theodor zu Guttenberg"
+        if low in {"bei", "beim"} and not (apposition or lex.is_role_word(doc[j - 1].text) or head_is_common):
+            break
+        if low in COMMON_HEAD_CONNECTORS and not head_is_common:
+            break
+        if low == "in" and not (apposition or (head_is_common and j + 2 <= limit and is_cap(doc[j + 1], lex) and doc[j + 1].lower_ not in lex.determiners)):
+            break  # "Der Einsatzleiter der Polizei in Dortmund"
+        k = j + 1
+        if k < limit and doc[k].lower_ in lex.determiners and doc[k].lower_ not in lex.speaker_pronouns:
+            k += 1
+        k = _skip_adjectives(doc, k, limit, lex)
+        if k >= limit or not is_cap(doc[k], lex):
+            break
+        if doc[k].text in lex.event_nouns:
+            break  # "bei der Vorlage der Zahlen" says when, not who
+        start = k
+        j = _consume_caps(doc, k, limit)
+        head_is_common = head_is_common or lex.is_role_word(doc[start].text) or doc[k - 1].lower_ in lex.determiners
+    return j
+
+
+def looks_like_name(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
+    """Whether tokens ``[start, end)`` look like a person's or organisation's name.
+
+    ``Vey-Sern Ling``, ``Aletheia Capital``: capitalised, no determiner, and not
+    a role word alone (``Bundesverkehrsminister``).
+    """
+    if start >= end or doc[start].lower_ in lex.determiners:
+        return False
+    if doc.ents:
+        for ent in doc.ents:
+            if ent.label_ in {"PER", "ORG"} and ent.start <= start < ent.end:
+                return True
+    caps = [t for t in doc[start:end] if is_cap(t, lex)]
+    if not caps or any(lex.is_role_word(t.text) for t in caps):
+        return False
+    for k in range(start, end):
+        t = doc[k]
+        if is_cap(t, lex) or t.text in {"-", "&", "(", ")"} or t.like_num:
+            continue
+        # Only name particles may stand between name parts ("Ursula von der Leyen"); "Kopf
+        # einer Gruppe", "Managing Director bei Union Bancaire Privee" are roles.
+        if t.lower_ in NAME_PARTICLES and k + 1 < end and (is_cap(doc[k + 1], lex) or doc[k + 1].lower_ in NAME_PARTICLES):
+            if t.lower_ in {"der", "den"} and doc[k - 1].lower_ not in NAME_PARTICLES:
+                return False
+            continue
+        return False
+    return True
+
+
+def is_role_like(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
+    """Whether an apposition describes a role: ``der Verteidigungsminister Österreichs``,
+    ``Managing Director bei Union Bancaire Privee``, ``Kopf einer Gruppe von Inspektoren``."""
+    if start >= end:
+        return False
+    if doc[start].lower_ in lex.determiners or lex.is_role_word(doc[start].text):
+        return True
+    return not looks_like_name(doc, start, end, lex)
+
+
+def speaker_phrase(doc: Doc, i: int, limit: int, lex: SpeechLexicon) -> Optional[tuple[int, int, Optional[tuple[int, int]]]]:
+    """A speaker noun phrase at ``i`` with an apposition after a comma, if any.
+
+    ``Vey-Sern Ling, Managing Director bei Union Bancaire Privee`` gives the
+    name phrase and the apposition; ``Der Leiter des Programms, Klaus Stöhr,``
+    gives the role phrase and the name as apposition.
+
+    Args:
+        doc: the document.
+        i: the first token.
+        limit: the phrase ends at or before this index.
+        lex: the lexicon.
+
+    Returns:
+        ``(start, end, apposition)`` where ``apposition`` is ``(start, end)`` or
+        ``None``; ``None`` when no noun phrase starts at ``i``.
+    """
+    end = noun_phrase_end(doc, i, limit, lex)
+    if end is None:
+        return None
+    if doc[i].lower_ in lex.speaker_pronouns:
+        return (i, end, None)
+    if end < limit and doc[end].text == "," and end + 1 < limit:
+        a_start = end + 1
+        a_end = noun_phrase_end(doc, a_start, limit, lex, apposition=True, pronouns=False)
+        if a_end is not None and a_end - a_start <= 14:
+            closes = a_end >= limit or doc[a_end].text in {",", ".", ":", ";", "!", "?", ")"} or is_quote_token(doc[a_end])
+            core_name = looks_like_name(doc, i, end, lex)
+            app_name = looks_like_name(doc, a_start, a_end, lex)
+            if closes and (core_name != app_name or (not app_name and is_role_like(doc, a_start, a_end, lex) and _ends_in_name(doc, i, end, lex))):
+                return (i, end, (a_start, a_end))
+    return (i, end, None)
+
+
+def _ends_in_name(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
+    """``Die Kernaussage von Jerry Larson``: the phrase ends in a name of two or more words."""
+    k = end
+    while k > start and is_cap(doc[k - 1], lex) and not lex.is_role_word(doc[k - 1].text):
+        k -= 1
+    return end - k >= 2
+
+
+def phrase_ending_at(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> Optional[tuple[int, int, Optional[tuple[int, int]]]]:
+    """The speaker phrase that fills ``[start, end)`` exactly (a trailing comma allowed), or ``None``.
+
+    Used for a subject before its verb: ``Der Leiter des Programms, Klaus
+    Stöhr, sagte`` and ``Die Firma teilte mit``.
+    """
+    while start < end and doc[start].lower_ in FOCUS_PARTICLES:
+        start += 1
+    if start >= end or doc[start].lower_ in OBJECT_DETERMINERS:
+        return None  # "Den Unmut der CDU äußerte ...": an object, not the subject
+    last = end - 1 if doc[end - 1].text == "," else end
+    found = speaker_phrase(doc, start, last, lex)
+    if found is None:
+        return None
+    s, e, app = found
+    stop = app[1] if app else e
+    return found if stop == last else None
+
+
+def skip_adverbials(doc: Doc, i: int, limit: int, lex: SpeechLexicon) -> list[int]:
+    """Token indices after a verb of saying where its speaker may start.
+
+    ``sagte dazu am Montag der Sprecher`` gives the positions of ``dazu``,
+    ``am`` and ``der``: adverbs from the lexicon and prepositional phrases
+    (``am Montag``, ``in einem Interview``, ``gegenüber der Zeitung``) are skipped.
+    """
+    out = []
+    j = i
+    for _ in range(4):
+        if j >= limit:
+            break
+        out.append(j)
+        tok = doc[j]
+        low = tok.lower_
+        if low in lex.skip_after_cue and not is_cap(tok, lex):
+            j += 1
+            continue
+        if low in lex.adverbial_prepositions and not is_cap(tok, lex):
+            k = j + 1
+            if k < limit and doc[k].lower_ in lex.determiners:
+                k += 1
+            k = _skip_adjectives(doc, k, limit, lex)
+            if k < limit and (is_cap(doc[k], lex) or doc[k].like_num):
+                k = _consume_caps(doc, k, limit) if is_cap(doc[k], lex) else k + 1
+                j = k
+                continue
+        break
+    return out
+
+
+def is_konjunktiv1(doc: Doc, i: int, lex: SpeechLexicon) -> bool:
+    """Whether token ``i`` is a 3rd person Konjunktiv I form, the mark of reported speech.
+
+    Listed forms (``sei``, ``seien``, ``habe``, ``könne``) count unless ``ich``
+    is their subject (``ich habe`` is indicative); other lower-case words in
+    ``-e`` count when they stand like a finite verb: not after a determiner,
+    not before a noun (``die neue Firma``), not adjectival (``-ische``,
+    ``-liche``, ``-ende``): ``Zudem überrasche die Effizienz nicht.``
+    """
+    tok = doc[i]
+    low = tok.lower_
+    if not is_lower_word(tok):
+        return False
+    prev = doc[i - 1] if i > 0 else None
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    near = {t.lower_ for t in doc[max(0, i - 3) : min(len(doc), i + 3)]}
+    if "ich" in near or "wir" in near and low.endswith("en"):
+        return False
+    if low in lex.konjunktiv1:
+        return True
+    if low in lex.not_verbs or len(low) < 4 or not low.endswith("e"):
+        return False
+    if low.endswith(("te", "nde", "ische", "liche", "lichen", "ige", "ale", "ive", "ene", "ere", "ste", "weise", "ee", "ie")):
+        return False
+    if prev is not None and (prev.lower_ in lex.determiners or prev.lower_ in {"zu", "am", "im", "vom", "zum", "zur", "beim", "so", "sehr", "als"}):
+        return False
+    if prev is not None and is_lower_word(prev) and prev.lower_.endswith(ADJECTIVE_ENDINGS) and prev.lower_ not in STOP_WORDS:
+        return False  # a run of adjectives: "die große neue Anlage"
+    if nxt is not None and is_cap(nxt) and not nxt.is_sent_start:
+        return False
+    return True
+
+
+def is_konjunktiv2(doc: Doc, i: int, lex: SpeechLexicon) -> bool:
+    """Whether token ``i`` is a Konjunktiv II form that reported speech uses (``hätten``, ``würde``)."""
+    tok = doc[i]
+    return is_lower_word(tok) and tok.lower_ in lex.konjunktiv2
+
+
+def konjunktiv_tokens(doc: Doc, start: int, end: int, lex: SpeechLexicon, mask: Sequence[bool]) -> tuple[int, int]:
+    """Count Konjunktiv I and II forms in ``[start, end)`` outside quotation marks.
+
+    Args:
+        doc: the document.
+        start: first token.
+        end: end token (exclusive).
+        lex: the lexicon.
+        mask: ``mask[i]`` is true for tokens inside a direct quotation.
+
+    Returns:
+        ``(konjunktiv I count, konjunktiv II count)``.
+    """
+    k1 = k2 = 0
+    for i in range(start, end):
+        if mask[i]:
+            continue
+        if is_konjunktiv1(doc, i, lex):
+            k1 += 1
+        elif is_konjunktiv2(doc, i, lex):
+            k2 += 1
+    return k1, k2
+
+
+def strip_punct(doc: Doc, start: int, end: int, keep_final: bool = False) -> tuple[int, int]:
+    """Trim punctuation and spaces from both ends of ``[start, end)``.
+
+    With ``keep_final`` a sentence-final ``.``/``!``/``?`` stays (reported
+    speech that spans whole sentences keeps its period, as the Wikinews corpus does).
+    """
+    while start < end and (doc[start].is_punct or doc[start].is_space) and not is_quote_token(doc[start]):
+        start += 1
+    while end > start:
+        tok = doc[end - 1]
+        if tok.is_space or (tok.is_punct and not is_quote_token(tok) and not (keep_final and tok.text in FINAL_PUNCT)):
+            end -= 1
+            continue
+        break
+    return start, end

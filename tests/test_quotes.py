@@ -1,0 +1,426 @@
+"""Tests of the quotation component ``finnews_quotes`` (pipeline/nlp/quotes.py).
+
+The examples are German sentences written for these tests; they run through a
+real spaCy pipeline (blank German, the finance tokenizer, the sentence rules
+and the component with the lexicon in configs/quotes/lexicon.yaml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+import pipeline.nlp  # noqa: F401  (registers the extensions and components)
+from pipeline.config import PROJECT_ROOT, load_config
+from pipeline.nlp.quotes import QuoteComponent
+from pipeline.nlp.quotes_grammar import is_konjunktiv1
+from pipeline.nlp.quotes_marks import find_marked_quotes
+from pipeline.nlp.speech_verbs import load_speech_lexicon, strong_forms, weak_forms
+from pipeline.nlp.tokenizer import customize_tokenizer
+
+LEXICON = PROJECT_ROOT / "configs" / "quotes" / "lexicon.yaml"
+DEEPSEEK = PROJECT_ROOT.parent / "shared" / "articles" / "2025-01-27-deepseek-techwerte.txt"
+
+
+def make_nlp(**config):
+    nlp = spacy.blank("de")
+    customize_tokenizer(nlp.tokenizer)
+    nlp.add_pipe("finnews_sentences")
+    nlp.add_pipe("finnews_quotes", config=config).initialize()
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return make_nlp()
+
+
+@pytest.fixture(scope="module")
+def wikinews_nlp():
+    return make_nlp(conventions="wikinews")
+
+
+def quotes(nlp, text, kind=None):
+    doc = nlp(text)
+    return [q for q in doc.spans["quotes"] if kind is None or q.label_ == kind]
+
+
+def speaker(q):
+    return q._.speaker.text if q._.speaker is not None else None
+
+
+# ---------------------------------------------------------------- quotation marks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "„Das Geschäft läuft gut“, sagte Anna Berger.",
+        '"Das Geschäft läuft gut", sagte Anna Berger.',
+        "»Das Geschäft läuft gut«, sagte Anna Berger.",
+        "«Das Geschäft läuft gut», sagte Anna Berger.",
+        "‚Das Geschäft läuft gut‘, sagte Anna Berger.",
+        "“Das Geschäft läuft gut”, sagte Anna Berger.",
+    ],
+)
+def test_every_quotation_style_gives_the_content_without_marks(nlp, text):
+    (q,) = quotes(nlp, text)
+    assert q.label_ == "direct"
+    assert q.text == "Das Geschäft läuft gut"
+    assert speaker(q) == "Anna Berger"
+    assert q._.cue.text == "sagte"
+
+
+def test_marks_inside_a_quotation_belong_to_it():
+    text = "„Er nannte das ‚absurd‘ und ging“, sagte sie."
+    (mq,) = find_marked_quotes(text)
+    assert text[mq.start : mq.end] == "Er nannte das ‚absurd‘ und ging"
+
+
+def test_apostrophes_and_wiki_markup_are_not_quotation_marks():
+    assert find_marked_quotes("Moody's und S&P’s Urteil, ''kursiv'' gesetzt, geht’s gut.") == []
+
+
+def test_a_quotation_over_two_paragraphs_is_one_span(nlp):
+    text = (
+        "Der Chef sagte: „Wir haben ein schwieriges Jahr hinter uns.\n\n"
+        "„Aber wir schneiden die Kosten schneller als geplant.“\n\nDann ging er."
+    )
+    (q,) = quotes(nlp, text, "direct")
+    assert q.text.startswith("Wir haben ein schwieriges Jahr")
+    assert q.text.endswith("schneller als geplant.")
+    assert speaker(q) == "Der Chef"
+
+
+def test_an_unclosed_mark_yields_nothing():
+    assert find_marked_quotes("Er sagte „das ist offen\n\nNeuer Absatz ohne Ende.") == []
+
+
+# ---------------------------------------------------------------- titles and scare quotes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mozilla verdient mit dem Browser „Firefox“ weiter Geld.",
+        "Morgan Stanley bestätigte die Einstufung „Equal Weight“ für die Aktie.",
+        "Die Analysten stuften das Papier mit „Overweight“ ein.",
+        "Der Film „Million Dollar Baby“ gewann vier Preise.",
+        "Im Londoner „Hard Rock Café“ wurde gefeiert.",
+    ],
+)
+def test_titles_names_and_ratings_are_not_quotations(nlp, text):
+    assert quotes(nlp, text, "direct") == []
+
+
+def test_a_lower_case_phrase_in_marks_is_a_partial_quotation(nlp):
+    (q,) = quotes(nlp, "Die Gewerkschaft nannte den Plan „völlig unverhältnismäßig“.", "direct")
+    assert q.text == "völlig unverhältnismäßig"
+    assert speaker(q) == "Die Gewerkschaft"
+
+
+# ---------------------------------------------------------------- cues and speakers
+
+
+def test_speaker_with_role_apposition(nlp):
+    (q,) = quotes(
+        nlp,
+        "„DeepSeek zeigt, dass es möglich ist, günstige Modelle zu bauen“, sagt Vey-Sern Ling, "
+        "Managing Director bei Union Bancaire Privee.",
+    )
+    assert speaker(q) == "Vey-Sern Ling"
+    assert q._.speaker_name == "Vey-Sern Ling"
+    assert q._.speaker_role == "Managing Director bei Union Bancaire Privee"
+
+
+def test_wikinews_conventions_keep_the_apposition_in_the_mention(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "„Das ist gut“, sagt Vey-Sern Ling, Managing Director bei Union Bancaire Privee.")
+    assert speaker(q) == "Vey-Sern Ling, Managing Director bei Union Bancaire Privee"
+    assert q._.speaker_name == "Vey-Sern Ling"
+
+
+def test_role_before_the_name(nlp):
+    (q,) = quotes(nlp, "„Der Markt ist nervös“, sagte Marktanalyst Jonas Wendler von der DZ Bank.")
+    assert speaker(q) == "Jonas Wendler"
+    assert q._.speaker_role.startswith("Marktanalyst")
+
+
+def test_separable_verb_after_the_quotation(nlp):
+    (q,) = quotes(nlp, "Das Modell „stellt die Ressourcen der Konzerne in Frage“, merkt Aletheia Capital an.")
+    assert q.text == "stellt die Ressourcen der Konzerne in Frage"
+    assert speaker(q) == "Aletheia Capital"
+    assert q._.cue.text == "merkt"
+
+
+def test_speaker_before_the_verb_and_colon(nlp):
+    (q,) = quotes(nlp, "Der Finanzchef der Firma sagte am Montag: „Wir sind gut ins Jahr gestartet.“")
+    assert speaker(q) == "Der Finanzchef der Firma"
+    assert q._.cue.text == "sagte"
+
+
+def test_speaker_after_an_adverbial_phrase(nlp):
+    (q,) = quotes(nlp, "Am Montag erklärte der Sprecher des Konzerns: „Die Zahlen sind vorläufig.“")
+    assert speaker(q) == "der Sprecher des Konzerns"
+
+
+def test_group_speaker_with_name(nlp):
+    (q,) = quotes(
+        nlp,
+        "„Das Szenario scheint übertrieben“, schreiben die Experten um Stacy Rasgon von Analysehaus Bernstein Research.",
+    )
+    assert q._.speaker_name == "Stacy Rasgon"
+    assert q._.cue.text == "schreiben"
+
+
+def test_a_continued_quotation_keeps_the_speaker_without_a_new_cue(nlp):
+    found = quotes(
+        nlp,
+        "„Wir wachsen in allen Segmenten“, sagte Stefan Albrecht. „Das Geschäft mit Glasfaser legt am stärksten zu.“",
+        "direct",
+    )
+    assert [q.text for q in found] == ["Wir wachsen in allen Segmenten", "Das Geschäft mit Glasfaser legt am stärksten zu."]
+    assert [q._.speaker_name for q in found] == ["Stefan Albrecht", "Stefan Albrecht"]
+    assert found[1]._.cue is None
+
+
+def test_partial_quotation_in_reported_speech(nlp):
+    found = quotes(
+        nlp,
+        "Das neue Modell sei „höchst problematisch für die These, dass hohe Ausgaben nötig sind“, "
+        "erklärte Nirgunan Tiruchelvam, Chef des Bereichs Internet bei Aletheia Capital.",
+    )
+    direct = [q for q in found if q.label_ == "direct"]
+    assert [q.text for q in direct] == ["höchst problematisch für die These, dass hohe Ausgaben nötig sind"]
+    assert direct[0]._.speaker_name == "Nirgunan Tiruchelvam"
+    assert direct[0]._.speaker_role == "Chef des Bereichs Internet bei Aletheia Capital"
+    # the sentence around it is reported speech in Konjunktiv with the same speaker
+    (indirect,) = [q for q in found if q.label_ == "indirect"]
+    assert indirect.text.startswith("Das neue Modell sei")
+
+
+# ---------------------------------------------------------------- indirect and reported speech
+
+
+def test_dass_clause_after_a_separable_verb(nlp):
+    (q,) = quotes(nlp, "Die Betreiberfirma Vattenfall teilte mit, dass das Kraftwerk am Sonntag wieder Strom liefere.")
+    assert q.label_ == "indirect"
+    assert q.text == "dass das Kraftwerk am Sonntag wieder Strom liefere"
+    assert q._.cue.text == "teilte"
+    assert q._.speaker_name == "Vattenfall"
+
+
+def test_konjunktiv_clause_after_a_comma(nlp):
+    (q,) = quotes(nlp, "Der Staatsanwalt sagte, der Angeklagte habe die Tat gestanden.")
+    assert (q.label_, q.text, speaker(q)) == ("indirect", "der Angeklagte habe die Tat gestanden", "Der Staatsanwalt")
+
+
+def test_clause_before_the_cue(nlp):
+    (q,) = quotes(nlp, "Die Nachfrage bleibe hoch, sagte die Analystin Miriam Kohl.")
+    assert (q.label_, q.text, q._.speaker_name) == ("indirect", "Die Nachfrage bleibe hoch", "Miriam Kohl")
+
+
+def test_so_marker(nlp):
+    (q,) = quotes(nlp, "Die Debatte könnte eine Konsolidierung auslösen, so ein Börsianer.")
+    assert (q.label_, q.text, speaker(q), q._.cue.text) == (
+        "indirect",
+        "Die Debatte könnte eine Konsolidierung auslösen",
+        "ein Börsianer",
+        "so",
+    )
+
+
+def test_laut_marker(nlp):
+    (q,) = quotes(nlp, "Laut Chefvolkswirt Felix Arendt dürfte die Zinswende damit abgeschlossen sein.")
+    assert q.label_ == "indirect"
+    assert q.text == "dürfte die Zinswende damit abgeschlossen sein"
+    assert q._.cue.text == "Laut"
+    assert q._.speaker_name == "Felix Arendt"
+
+
+def test_nach_angaben_counts_only_under_wikinews_conventions(nlp, wikinews_nlp):
+    text = "Nach Angaben der Polizei wurde niemand verletzt."
+    assert quotes(nlp, text) == []
+    (q,) = quotes(wikinews_nlp, text)
+    assert q.label_ == "indirect" and q._.cue.text == "Nach"
+
+
+def test_konjunktiv_run_reports_the_last_speaker(nlp):
+    found = quotes(
+        nlp,
+        "„Das Weltuntergangsszenario scheint übertrieben“, schreiben die Experten von Bernstein. "
+        "Die Modelle von DeepSeek seien gut. Zudem überrasche die Effizienz nicht. "
+        "Am Abend schloss der Dax im Plus.",
+    )
+    indirect = [q for q in found if q.label_ == "indirect"]
+    assert [q.text for q in indirect] == ["Die Modelle von DeepSeek seien gut", "Zudem überrasche die Effizienz nicht"]
+    assert all(speaker(q) == "die Experten von Bernstein" for q in indirect)
+    assert all(q._.cue is None for q in indirect)
+
+
+def test_wikinews_conventions_merge_a_konjunktiv_run(wikinews_nlp):
+    found = quotes(
+        wikinews_nlp,
+        "„Das scheint übertrieben“, schreiben die Experten. Die Modelle seien gut. Zudem überrasche die Effizienz nicht.",
+        "indirect",
+    )
+    assert [q.text for q in found] == ["Die Modelle seien gut. Zudem überrasche die Effizienz nicht."]
+
+
+def test_konjunktiv_without_a_speaker_nearby_is_not_reported_speech(nlp):
+    assert quotes(nlp, "Der Dax stieg um 1 %. Wie dem auch sei, die Woche endete ruhig.") == []
+
+
+def test_reported_speech_act(nlp):
+    (q,) = quotes(nlp, "Die Gewerkschaft forderte eine schnellere Entscheidung.")
+    assert (q.label_, q.text, speaker(q), q._.cue.text) == (
+        "reported",
+        "eine schnellere Entscheidung",
+        "Die Gewerkschaft",
+        "forderte",
+    )
+
+
+def test_reported_speech_is_the_whole_clause_under_wikinews_conventions(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "Die Gewerkschaft forderte eine schnellere Entscheidung.")
+    assert q.text == "Die Gewerkschaft forderte eine schnellere Entscheidung."
+
+
+def test_a_verb_of_saying_in_a_relative_clause_is_not_a_speaker_of_the_sentence(nlp):
+    found = quotes(nlp, "Die Sorgen angesichts der Preise, die der Konzern verlangt, seien berechtigt.")
+    assert all(speaker(q) != "der Konzern" for q in found)
+
+
+@pytest.mark.parametrize(
+    "text, index, expected",
+    [
+        ("Das Modell sei gut.", 2, True),
+        ("Zudem überrasche die Effizienz nicht.", 1, True),
+        ("Ich habe das gesagt.", 1, False),  # 1st person indicative
+        ("Die neue Anlage läuft.", 1, False),  # an adjective
+        ("Das Werk wurde geschlossen.", 2, False),  # past indicative
+    ],
+)
+def test_konjunktiv_i(nlp, text, index, expected):
+    lexicon = nlp.get_pipe("finnews_quotes").finder.lex
+    doc = nlp(text)
+    assert is_konjunktiv1(doc, index, lexicon) is expected
+
+
+# ---------------------------------------------------------------- pronouns
+
+
+def test_pronoun_speaker_is_resolved_to_the_last_named_speaker(nlp):
+    found = quotes(
+        nlp,
+        "„Wir sind gut auf Kurs“, sagte Finanzchefin Katrin Sommer. Sie betonte, dass die Prognose stehe.",
+    )
+    last = found[-1]
+    assert speaker(last) == "Sie"
+    assert last._.speaker_name == "Katrin Sommer"
+
+
+def test_pronoun_is_not_resolved_when_two_speakers_compete(nlp):
+    found = quotes(
+        nlp,
+        "„Wir sind gut auf Kurs“, sagte Katrin Sommer. „Das sehe ich anders“, sagte Jonas Falk. "
+        "Er betonte, dass die Prognose wackle.",
+    )
+    last = found[-1]
+    assert speaker(last) == "Er"
+    assert last._.speaker_name == "Er"
+
+
+def test_names_come_from_doc_ents_when_the_ner_provides_them():
+    nlp = make_nlp()
+    doc = nlp.make_doc("„Die Lage ist ernst“, sagte der Sprecher Hans Peter Müller-Wohlfahrt gestern.")
+    for _, proc in nlp.pipeline:
+        if proc is nlp.get_pipe("finnews_quotes"):
+            continue
+        doc = proc(doc)
+    start = doc.text.index("Hans")
+    doc.ents = [doc.char_span(start, start + len("Hans Peter Müller-Wohlfahrt"), label="PER")]
+    doc = nlp.get_pipe("finnews_quotes")(doc)
+    (q,) = doc.spans["quotes"]
+    assert q._.speaker_name == "Hans Peter Müller-Wohlfahrt"
+
+
+# ---------------------------------------------------------------- lexicon and component
+
+
+def test_weak_and_strong_verb_forms():
+    finite, participle = weak_forms("erklären")
+    assert {"erklärt", "erklärte", "erklärten"} <= finite and participle == "erklärt"
+    finite, participle = weak_forms("berichten")
+    assert "berichtete" in finite and participle == "berichtet"
+    assert weak_forms("rechnen")[0] >= {"rechnet", "rechnete"}
+    finite, participle = strong_forms("schreiben", ["schreibt", "schrieb", "geschrieben"])
+    assert {"schreibt", "schrieb", "schrieben", "schreibe"} <= finite and participle == "geschrieben"
+
+
+def test_lexicon_particle_verbs():
+    lexicon = load_speech_lexicon(LEXICON)
+    entry = lexicon.verbs["anmerken"]
+    assert entry.particle == "an"
+    assert "merkt" in entry.finite and {"anmerkte", "angemerkt"} <= entry.joined
+    assert "mitteilen" in lexicon.finite_index["teilte"]
+
+
+def test_lexicon_rejects_unknown_reported_verbs(tmp_path: Path):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("speech_verbs:\n  weak: [sagen]\n  reported: [fordern]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="fordern"):
+        load_speech_lexicon(path)
+
+
+def test_invalid_conventions_are_rejected():
+    with pytest.raises(ValueError, match="conventions"):
+        make_nlp(conventions="nonsense")
+
+
+def test_component_round_trips_through_disk(tmp_path: Path):
+    nlp = make_nlp(conventions="wikinews")
+    nlp.to_disk(tmp_path / "pipeline")
+    reloaded = spacy.load(tmp_path / "pipeline")
+    text = "„Das ist gut“, sagt Vey-Sern Ling, Managing Director bei Union Bancaire Privee."
+    before = [(q.text, speaker(q)) for q in nlp(text).spans["quotes"]]
+    after = [(q.text, speaker(q)) for q in reloaded(text).spans["quotes"]]
+    assert before == after and before
+    component = reloaded.get_pipe("finnews_quotes")
+    assert isinstance(component, QuoteComponent) and component.settings["conventions"] == "wikinews"
+
+
+def test_match_is_pure_and_set_annotations_writes(nlp):
+    component = nlp.get_pipe("finnews_quotes")
+    doc = nlp.make_doc("„Es läuft“, sagte sie.")
+    doc = nlp.get_pipe("finnews_sentences")(doc)
+    matches = component.match(doc)
+    assert "quotes" not in doc.spans and len(matches) == 1
+    component.set_annotations(doc, matches)
+    assert [q.text for q in doc.spans["quotes"]] == ["Es läuft"]
+
+
+# ---------------------------------------------------------------- the project pipeline
+
+
+@pytest.mark.skipif(not DEEPSEEK.exists(), reason="needs ../shared/articles/2025-01-27-deepseek-techwerte.txt")
+def test_deepseek_article_has_its_five_direct_quotes_with_speakers():
+    from pipeline.nlp import build_nlp
+
+    nlp = build_nlp(load_config())
+    doc = nlp(DEEPSEEK.read_text(encoding="utf-8"))
+    direct = [q for q in doc.spans["quotes"] if q.label_ == "direct"]
+    assert [q._.speaker_name for q in direct] == [
+        "Vey-Sern Ling",
+        "Vey-Sern Ling",
+        "Aletheia Capital",
+        "Nirgunan Tiruchelvam",
+        "Stacy Rasgon",
+    ]
+    assert direct[1]._.cue is None  # continued without a new cue
+    assert direct[1].text.startswith("Das kann das Investmentszenario")
+    assert direct[3].text.startswith("höchst problematisch")
+    indirect = [q for q in doc.spans["quotes"] if q.label_ == "indirect"]
+    cues = {q._.cue.text for q in indirect if q._.cue is not None}
+    assert {"so", "laut"} <= cues
