@@ -279,3 +279,11 @@ def test_real_heldout_sets_are_excluded(nlp):
     assert news_test > 2000  # about half of the 5,100 test sentences
     train, dev, _ = build_docs(examples, held, nlp)
     assert all(text_key(d.text) not in held.sentence_keys for d in train + dev)
+
+
+def test_finance_tokenizer_keeps_report_abbreviations(nlp):
+    doc = nlp("Der Umsatz stieg ggü. Vj. im 1. Hj. um 5 Mill. Euro, sagte die Dt. Bank in Ffm. zur VW-Aktie.")
+    words = [t.text for t in doc]
+    for abbreviation in ("Vj.", "Hj.", "Mill.", "Dt.", "Ffm."):
+        assert abbreviation in words
+    assert words[-4:] == ["VW", "-", "Aktie", "."]

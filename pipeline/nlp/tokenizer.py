@@ -50,6 +50,13 @@ FINANCE_ABBREVIATIONS: dict[str, str] = {
     "Prozentp.": "Prozentpunkte",
     "Pkt.": "Punkte",
     "Quart.": "Quartal",
+    # Report periods and places of company news: "ggü. Vj.", "im 1. Hj.", "Dt. Bank", "Ffm."
+    "Vj.": "Vorjahr",
+    "Vorj.": "Vorjahr",
+    "Hj.": "Halbjahr",
+    "Gj.": "Geschäftsjahr",
+    "Dt.": "Deutsche",
+    "Ffm.": "Frankfurt am Main",
     "Q1.": "Q1",
     "Jan.": "Januar",
     "Feb.": "Februar",
