@@ -144,6 +144,7 @@ def test_spacy_stage_then_link_on_german_article(nlp, stage):
     }
     nvidia = next(e for e in document.entities if e.name == "Nvidia")
     assert [m.text for m in nvidia.mentions] == ["Nvidias", "NVIDIA Corp."]
+    assert {m.source for m in document.mentions} == {"gazetteer"}
 
 
 DEEPSEEK_LISTED = {

@@ -433,7 +433,8 @@ class CompanyRuler:
                 continue
             if m.source.startswith("pattern") and existing & set(range(m.start, m.end)):
                 continue  # an NER entity knows better than a suffix pattern
-            span = Span(doc, m.start, m.end, label=m.label)
+            # kb_id names the finder ("gazetteer" or "pattern"): EntityMention.source in the records.
+            span = Span(doc, m.start, m.end, label=m.label, kb_id="pattern" if m.source.startswith("pattern") else "gazetteer")
             span._.link_candidates = list(m.candidates)
             spans.append(span)
         doc.ents = self.ents_filter(doc.ents, spans)
