@@ -408,6 +408,86 @@ def test_a_bank_confirming_a_rating_is_not_what_the_target_is_about(nlp):
     assert rows(doc) == [("300 Euro", "money", 300.0, "EUR", ["SAP"])]
 
 
+def test_a_stake_is_about_the_holder_and_the_company_held(nlp):
+    doc = annotate(nlp, "Die Allianz hat ihren Anteil an der Commerzbank auf 9 % aufgestockt.",
+                   [("Allianz", ORG), ("Commerzbank", ORG)])
+    assert [r[4] for r in rows(doc)] == [["Allianz", "Commerzbank"]]
+    doc = annotate(nlp, "Der Bund, der noch 14 % an der Lufthansa hält, will verkaufen.", [("Bund", ORG), ("Lufthansa", ORG)])
+    assert [r[4] for r in rows(doc)] == [["Bund", "Lufthansa"]]
+
+
+def test_a_descriptor_noun_refers_to_the_name_it_described(nlp):
+    text = "Der Chemiekonzern BASF meldete Zahlen. Auch Bayer legte vor. Die Aktie des Chemiekonzerns fiel um 2 %."
+    doc = annotate(nlp, text, [("BASF", ORG), ("Bayer", ORG)])
+    assert rows(doc) == [("2 %", "percent", -2.0, "%", ["BASF"])]
+
+
+def test_a_share_word_refers_to_the_subject_of_the_previous_sentence(nlp):
+    text = "Die Hannover Rück meldete Schäden. Munich Re stellte ebenfalls Zahlen vor. Die Aktie fiel um 2 %."
+    doc = annotate(nlp, text, [("Hannover Rück", ORG), ("Munich Re", ORG)])
+    assert rows(doc) == [("2 %", "percent", -2.0, "%", ["Munich Re"])]
+
+
+def test_a_demonstrative_points_to_a_metric_of_the_main_company(nlp):
+    text = "Nvidia legte Zahlen vor. Nvidia übertraf die Prognosen. Anleger achten auf die Bruttomarge. Diese lag bei 74 %."
+    doc = annotate(nlp, text, [("Nvidia", ORG)])
+    assert rows(doc) == [("74 %", "percent", 74.0, "%", ["Nvidia"])]
+
+
+def test_the_lead_index_is_the_benchmark_not_the_last_index_named(nlp):
+    text = "Der Dax fiel um 1 %. Der MDax verlor 2 %. Damit summierten sich die Verluste des Leitindex auf knapp 5 %."
+    doc = annotate(nlp, text, [("Dax", INDEX), ("MDax", INDEX)])
+    assert rows(doc)[-1] == ("5 %", "percent", -5.0, "%", ["Dax"])
+
+
+def test_an_index_inside_a_company_compound_is_no_index_mention(nlp):
+    doc = annotate(nlp, "SAP legte Zahlen vor. Der Umsatz stieg um 9 %, wie der Dax-Konzern mitteilte.",
+                   [("SAP", ORG), ("Dax", INDEX)])
+    assert rows(doc) == [("9 %", "percent", 9.0, "%", ["SAP"])]
+
+
+def test_a_name_inside_an_apposition_or_inserted_clause_is_skipped(nlp):
+    doc = annotate(nlp, "Auch Porsche SE, Großaktionär von Volkswagen, verlor 2 %.", [("Porsche SE", ORG), ("Volkswagen", ORG)])
+    assert [r[4] for r in rows(doc)] == [["Porsche SE"]]
+    doc = annotate(nlp, "Die Aktie von Bayer, das Lanxess einst abgespalten hatte, legte um 0,4 % zu.",
+                   [("Bayer", ORG), ("Lanxess", ORG)])
+    assert [r[4] for r in rows(doc)] == [["Bayer"]]
+
+
+def test_a_list_with_a_missing_comma_still_coordinates(nlp):
+    doc = annotate(nlp, "Titel wie Intel, Broadcom Micron oder Qualcomm verloren 3 bis 6 %.",
+                   [("Intel", ORG), ("Broadcom", ORG), ("Micron", ORG), ("Qualcomm", ORG)])
+    assert [r[4] for r in rows(doc)] == [["Intel", "Broadcom", "Micron", "Qualcomm"]]
+
+
+def test_the_object_of_a_rating_verb_is_what_the_target_is_about(nlp):
+    text = "Puma wurde abgestuft. Den Rivalen Adidas stuften die Analysten dagegen hoch, mit einem Kursziel von 260 Euro."
+    doc = annotate(nlp, text, [("Puma", ORG), ("Adidas", ORG)])
+    assert rows(doc) == [("260 Euro", "money", 260.0, "EUR", ["Adidas"])]
+
+
+@pytest.mark.parametrize(
+    "text, span, value, direction, qualifier",
+    [
+        ("Munich Re gewannen 1,6 %, Hannover Rück 1,1 %.", "1,1 %", 1.1, "up", ""),
+        ("Evotec will die Kosten um weitere 30 Mio. Euro pro Jahr senken.", "30 Mio. Euro", -3e7, "down", ""),
+        ("Symrise enttäuschte mit einem Wachstum von nur 2,1 %.", "2,1 %", 2.1, "up", ""),
+        ("Softbank steigt mit bis zu 30 Mrd. Dollar bei OpenAI ein.", "30 Mrd. Dollar", 3e10, "none", "bis zu"),
+        ("Amazon verlor an einem Tag gut 180 Milliarden Dollar an Börsenwert.", "180 Milliarden Dollar", -1.8e11, "down", "gut"),
+        ("Die Prognose lautet 2 Mrd. Euro plus oder minus 100 Mio. Euro.", "100 Mio. Euro", 1e8, "none", ""),
+        ("Kontron meldete einen Vertrag über 850 Tsd. Euro.", "850 Tsd. Euro", 8.5e5, "none", ""),
+        ("Ein Anstieg des Yen um zehn Prozent würde Exporteure treffen.", "zehn Prozent", 10.0, "up", ""),
+    ],
+)
+def test_direction_and_qualifier_in_context(nlp, text, span, value, direction, qualifier):
+    doc = annotate(nlp, text, [(o, ORG) for o in ("Munich Re", "Hannover Rück", "Evotec", "Symrise", "Softbank",
+                                                  "OpenAI", "Amazon", "Kontron")])
+    figure = [s for s in doc.spans["figures"] if s.text == span][0]
+    assert figure._.figure["value"] == pytest.approx(value)
+    assert figure._.figure["direction"] == direction
+    assert figure._.figure["qualifier"] == qualifier
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 register_extensions()
 
 # A percentage glued into one token: "3,5%", "3,5%-Plus", "10%ige".
+GENITIVE_ARTICLES = {"des", "der", "eines", "einer"}
 _GLUED_PERCENT = re.compile(r"^(?P<num>[+\-−–]?\d[\d.,]*)%(?P<rest>.*)$")
 
 
@@ -154,6 +155,8 @@ class FigureFinder:
                     number.value = abs(number.value) * number.sign
             else:
                 sign_word = idx.sign_words.ending_at(i)
+                if sign_word and sign_word[0] > 0 and doc[sign_word[0] - 1].lower_ in self.lex.tolerance_words:
+                    sign_word = None  # "plus oder minus 500 Mio. Euro": a tolerance
                 if sign_word:
                     number.sign = -1.0 if sign_word[1] == "down" else 1.0
                     number.start = sign_word[0]
@@ -342,6 +345,11 @@ class FigureFinder:
 
     def _set_qualifier(self, doc: Doc, figure: FigureMatch, idx: DocIndex) -> None:
         qualifier = idx.qualifiers.ending_at(figure.start)
+        if qualifier and qualifier[0] > 0 and doc[qualifier[0]:figure.start].text.lower() in {"über", "unter"}:
+            before = doc[qualifier[0] - 1]
+            if before.is_alpha and before.text[:1].isupper() and before.i not in {e.start for e in doc.ents} \
+                    and not before.is_sent_start:
+                qualifier = None  # "ein Vertrag über 850 Tsd. Euro": a preposition after a noun
         if qualifier:
             start = qualifier[0]
             figure.qualifier = doc[start:figure.start].text.lower()
@@ -373,7 +381,7 @@ class FigureFinder:
         for j in range(start, end - width + 1):
             if tuple(t.lower_ for t in doc[j:j + width]) == particle:
                 k = j + width
-                if k >= len(doc) or doc[k].is_punct or doc[k].is_space:
+                if k >= len(doc) or doc[k].is_punct or doc[k].is_space or doc[k].lower_ in {"und", "oder", "sowie", "aber"}:
                     return True
         return False
 
@@ -490,12 +498,18 @@ class FigureFinder:
                 direction = after[1]
         if not direction:
             p = figure.qualifier_start - 1
+            while p > 0 and doc[p].lower_ in self.lex.preposition_fillers:
+                p -= 1  # "um weitere 30 Mio. Euro", "von nur 2,1 %"
             change = p >= 0 and bool(idx.change_prepositions.ending_at(p + 1))
             level = False
             if figure.qualifier in self.lex.level_qualifiers:
                 level = not change
             if not level and p >= 0 and doc[p].lower_ in {"von", "um"}:
                 direction = self._noun_direction(doc, p - 1, figure.kind)
+                if not direction and p >= 3 and doc[p - 2].lower_ in GENITIVE_ARTICLES:
+                    # "ein Anstieg des Yen um zehn Prozent": the noun before a genitive
+                    # (only a change noun: in "die Gewinne der Exporteure um 5 % schmälern" the verb decides).
+                    direction = self._noun_direction(doc, p - 3, "money")
             if not direction and not level and p >= 0 and idx.level_prepositions.ending_at(p + 1):
                 level = True
             if level:
@@ -516,7 +530,8 @@ class FigureFinder:
             if figure.value_to is not None:
                 figure.value_to = abs(figure.value_to)
 
-    def decide_target(self, doc: Doc, figure: FigureMatch, layout: SentenceLayout, idx: DocIndex) -> None:
+    def decide_target(self, doc: Doc, figure: FigureMatch, layout: SentenceLayout, idx: DocIndex,
+                      previous: Optional[FigureMatch] = None) -> None:
         """Mark a money figure as a price target when a target word shortly precedes it.
 
         ``eine Kaufempfehlung mit einem Ziel von 80 Euro``, ``hob das Kursziel
@@ -527,6 +542,12 @@ class FigureFinder:
         """
         if figure.kind != "money":
             return
+        if previous is not None and previous.is_target and previous.kind == "money":
+            # "das Kursziel von 285 Euro auf 240 Euro": the second amount continues the first.
+            between = doc[previous.end:figure.qualifier_start]
+            if 0 < len(between) <= 2 and all(t.lower_ in {"auf", "bis", "und", "-", "–"} for t in between):
+                figure.is_target = True
+                return
         ent_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         first = max(layout.start, figure.qualifier_start - self.lex.target_window)
         for i in range(figure.qualifier_start - 1, first - 1, -1):
@@ -610,10 +631,12 @@ class FiguresComponent:
         idx = DocIndex.of(doc, finder.tables)
         figures = finder.find(doc, idx)
         layouts = [sentence_layout(doc, s, e, finder.lex) for s, e in sentence_ranges(doc)]
+        previous = None
         for figure in figures:
             layout = _layout_of(layouts, figure.start)
             finder.decide_direction(doc, figure, layout, idx)
-            finder.decide_target(doc, figure, layout, idx)
+            finder.decide_target(doc, figure, layout, idx, previous)
+            previous = figure
         attribute_figures(doc, figures, layouts, idx, finder.lex, self.entity_labels, self.carry_over)
         return figures
 

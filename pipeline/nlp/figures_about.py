@@ -42,6 +42,7 @@ from pipeline.nlp.figures_lexicon import DocIndex, FiguresLexicon
 
 Pair = tuple[int, int]
 COMPOUND_PARTS = {"-", "‑"}
+SHARE_WORDS = {"aktie", "aktien", "papiere", "papier", "titel", "anteilsscheine", "vorzugsaktien", "stammaktien"}
 MAX_ANTECEDENT_GAP = 3
 
 
@@ -86,12 +87,23 @@ def after_issuer_preposition(doc: Doc, ent: Span, idx: DocIndex) -> bool:
     in between (``von der Bank of America``, ``von Analysehaus Bernstein``)."""
     k = ent.start
     for _ in range(2):
-        if idx.bank_prepositions.ending_at(k):
-            return True
+        prep = idx.bank_prepositions.ending_at(k)
+        if prep:
+            # "die Papiere von Siemens Energy", "die Aktie der Allianz" name the company.
+            before = prep[0] - 1
+            return not (before >= 0 and doc[before].lower_ in SHARE_WORDS)
         if k - 1 < 0 or not doc[k - 1].is_alpha or not doc[k - 1].text[:1].isupper():
             return False
         k -= 1
     return False
+
+
+def issuer_descriptor(doc: Doc, ent: Span, lex: FiguresLexicon) -> bool:
+    """Whether a bank word describes ``ent``: ``Die Investmentbank Goldman Sachs``, ``das Analysehaus Bernstein``."""
+    if ent.start == 0:
+        return False
+    word = doc[ent.start - 1].lower_
+    return doc[ent.start - 1].is_alpha and doc[ent.start - 1].text[:1].isupper() and word.endswith(lex.issuer_descriptors)
 
 
 def is_index_modifier(doc: Doc, ent: Span, lex: FiguresLexicon) -> bool:
@@ -129,6 +141,28 @@ class _Context:
         ent_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         self.ent_tokens = ent_tokens
         self.frames = {(e.start, e.end) for e in candidates if is_frame(doc, e, idx, lex, ent_tokens)}
+        # "der Softwarekonzern SAP", "die Schweizer Großbank UBS": descriptor noun -> mentions it named.
+        self.descriptors: dict[str, list[Span]] = {}
+        for ent in self.candidates:
+            word = self.descriptor_of(ent)
+            if word:
+                self.descriptors.setdefault(word, []).append(ent)
+            # "des Alphabet-Konzerns": the compound's head describes the name too.
+            if ent.end + 1 < len(doc) and doc[ent.end].text in COMPOUND_PARTS and not doc[ent.end - 1].whitespace_:
+                head = doc[ent.end + 1]
+                if head.is_alpha and lex.noun_class(head.text) == "company" and head.lower_ not in SHARE_WORDS:
+                    self.descriptors.setdefault(head.lower_, []).append(ent)
+
+    def descriptor_of(self, ent: Span) -> str:
+        """The noun right before a name that describes it (``Großbank`` in ``die Großbank UBS``), lower-cased."""
+        if ent.start == 0:
+            return ""
+        token = self.doc[ent.start - 1]
+        if token.i in self.ent_tokens or not token.is_alpha or not token.text[:1].isupper() or not token.whitespace_:
+            return ""
+        if self.lex.noun_class(token.text) not in {"company", "index", ""} or token.lower_ in SHARE_WORDS:
+            return ""
+        return token.lower_
 
     def in_range(self, start: int, end: int) -> list[Span]:
         return [e for e in self.candidates if start <= e.start and e.end <= end]
@@ -143,7 +177,10 @@ class _Context:
             while 0 <= i + step < len(ordered):
                 a, b = (ordered[i + step], ordered[i]) if step < 0 else (ordered[i], ordered[i + step])
                 gap = range(a.end, b.start)
-                if not gap or not all(self.doc[k].lower_ in self.lex.coordinators for k in gap):
+                if not gap and not self.doc[a.end - 1].whitespace_:
+                    break
+                # "Micron Broadcom und Qualcomm": a missing comma still lists.
+                if not all(self.doc[k].lower_ in self.lex.coordinators for k in gap):
                     break
                 members.append(ordered[i + step])
                 i += step
@@ -161,18 +198,44 @@ class _Context:
         return best
 
 
-def _pick(ctx: _Context, pool: list[Span], figure, layout: SentenceLayout, before: bool) -> Optional[Span]:
-    """The nearest usable name before (or after) the figure in ``pool``; place names last."""
+def apposition_of(ctx: _Context, layout: SentenceLayout, i: int) -> Optional[tuple[int, int]]:
+    """The apposition containing token ``i``: a segment between two commas that starts with a
+    noun and has no verb of direction (``Talanx, Mehrheitsaktionär der Hannover Rück, verlor``)."""
+    start, end = layout.segment_of(i)
+    doc = ctx.doc
+    if start == end or start == 0 or end >= len(doc) or doc[start - 1].text != "," or doc[end].text != ",":
+        return None
+    first = doc[start]
+    if first.i in ctx.ent_tokens or not first.is_alpha or not first.text[:1].isupper():
+        return None
+    if ctx.idx.direction_verbs.within(start, end):
+        return None
+    return (start, end)
+
+
+def _pick(ctx: _Context, pool: list[Span], figure, layout: SentenceLayout, before: bool,
+          skip: frozenset[Pair] = frozenset(), frames: bool = True) -> Optional[Span]:
+    """The nearest usable name before (or after) the figure in ``pool``; place names last.
+
+    Names inside another relative clause, bracket or apposition than the
+    figure's, and names in ``skip``, are not usable.
+    """
     relative = layout.relative_of(figure.start)
     paren = layout.paren_of(figure.start)
+    apposition = apposition_of(ctx, layout, figure.start)
     start = figure.qualifier_start if figure.qualifier_start >= 0 else figure.start
 
     def usable(ent: Span) -> bool:
+        if (ent.start, ent.end) in skip:
+            return False
         other_relative = layout.relative_of(ent.start)
         if other_relative is not None and other_relative != relative:
             return False
         other_paren = layout.paren_of(ent.start)
         if other_paren is not None and other_paren != paren:
+            return False
+        other_apposition = apposition_of(ctx, layout, ent.start)
+        if other_apposition is not None and other_apposition != apposition:
             return False
         return True
 
@@ -181,7 +244,7 @@ def _pick(ctx: _Context, pool: list[Span], figure, layout: SentenceLayout, befor
     else:
         ordered = sorted((e for e in pool if e.start >= figure.end), key=lambda e: e.start)
     ordered = [e for e in ordered if usable(e)]
-    for allow_frames in (False, True):
+    for allow_frames in (False, True) if frames else (False,):
         for ent in ordered:
             if allow_frames or (ent.start, ent.end) not in ctx.frames:
                 return ent
@@ -189,7 +252,8 @@ def _pick(ctx: _Context, pool: list[Span], figure, layout: SentenceLayout, befor
 
 
 def _anaphor_class(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: set[int]) -> str:
-    """What a sentence without names refers to: ``"index"``, ``"company"``, ``"pronoun"`` or ``""``.
+    """What a sentence without names refers to: ``"index"``, ``"company"``, ``"metric"``,
+    ``"market"``, ``"pronoun"`` or ``""``.
 
     The noun nearest before the figure in its clause decides, else the nearest
     in the sentence: ``Der deutsche Leitindex schloss 0,8 % höher`` ->
@@ -201,14 +265,14 @@ def _anaphor_class(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: se
     for token in doc[layout.start:layout.end]:
         if token.i in ent_tokens or figure.start <= token.i < figure.end:
             continue
-        if token.text[:1].isupper() and token.is_alpha or "-" in token.text:
-            cls = lex.noun_class(token.text)
-            if cls == "metric":
-                cls = "company"
-            if cls in {"company", "index"}:
-                found.append((token.i, cls))
-        elif token.lower_ in lex.pronouns:
+        if token.lower_ in lex.pronouns:
             found.append((token.i, "pronoun"))
+        elif token.lower_ in lex.demonstratives:
+            found.append((token.i, "metric"))
+        elif token.text[:1].isupper() and token.is_alpha or "-" in token.text:
+            cls = lex.noun_class(token.text)
+            if cls in {"company", "index", "metric", "market"}:
+                found.append((token.i, cls))
     if not found:
         return ""
     before = [f for f in found if clause_start <= f[0] < figure.start]
@@ -228,9 +292,10 @@ def _is_macro(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: set[int
     return "macro" in classes and not classes & {"company", "metric", "index"}
 
 
-def about_figure(ctx: _Context, figure, layout: SentenceLayout) -> Optional[list[Pair]]:
+def about_figure(ctx: _Context, figure, layout: SentenceLayout, owners: Iterable[Pair] = ()) -> Optional[list[Pair]]:
     """The entity mentions (token pairs) ``figure`` is about, from its own sentence (rules 1-6).
 
+    ``owners`` are names that have a figure of their own in this sentence.
     Returns ``None`` when the sentence names nothing the figure can be about
     and the caller should try the discourse topic (rule 7); ``[]`` when the
     figure is about nothing (macro data).
@@ -259,7 +324,7 @@ def about_figure(ctx: _Context, figure, layout: SentenceLayout) -> Optional[list
         # Without a "für", the bank is the name after "von (der)" or before a rating verb: "dass
         # Alexander Virgo von der Bank of America ein Ziel von 80 Euro nannte", "Die UBS bestätigte
         # ihre Kaufempfehlung mit einem Ziel von 300 Euro" are about the company named elsewhere.
-        not_banks = [e for e in clause if not after_issuer_preposition(doc, e, idx) and not before_rating_verb(ctx, e)]
+        not_banks = [e for e in clause if not _is_bank(ctx, e)]
         for before in (True, False):
             ent = _pick(ctx, not_banks, figure, layout, before)
             if ent is not None:
@@ -269,18 +334,66 @@ def about_figure(ctx: _Context, figure, layout: SentenceLayout) -> Optional[list
     if relative is not None:
         antecedent = ctx.named_before(relative[0])
         if antecedent is not None:
-            return ctx.group(antecedent, sentence)
+            return with_stake(ctx, figure, layout, ctx.group(antecedent, sentence), sentence)
     segment_start, segment_end = layout.segment_of(figure.qualifier_start)
     segment = [e for e in clause if segment_start <= e.start < segment_end]
-    for pool, before in ((clause, True), (segment, False), (sentence, True)):
-        ent = _pick(ctx, pool, figure, layout, before)
+    # Ahead beyond the segment only to a name that has no figure of its own: "Nach einem Plus
+    # von fast 19 % sind Anleger skeptisch, ob der Dax weiter steigen kann" (but not "Die
+    # Aktien der Deutschen Bank verloren 1,8 %, Commerzbank gaben 2,3 % nach").
+    searches = ((clause, True, ()), (segment, False, ()), (sentence, True, ()), (sentence, False, tuple(owners)))
+    for pool, before, skip in searches:
+        ent = _pick(ctx, pool, figure, layout, before, skip=frozenset(skip), frames=False)
+        if ent is not None:
+            return with_stake(ctx, figure, layout, ctx.group(ent, sentence), clause)
+    # Only a place name is left ("... war damit der schwächste Wert im MDax"): a company word
+    # in the sentence ("Die Aktie brach um 25 % ein") refers back instead.
+    if _anaphor_class(ctx, figure, layout, ctx.ent_tokens) in {"company", "metric", "market"}:
+        return None
+    for pool, before, skip in searches:
+        ent = _pick(ctx, pool, figure, layout, before, skip=frozenset(skip))
         if ent is not None:
             return ctx.group(ent, sentence)
     return None
 
 
+def with_stake(ctx: _Context, figure, layout: SentenceLayout, about: list[Pair], clause: list[Span]) -> list[Pair]:
+    """Add the company held to a stake figure, and the holder to a figure found on the company held.
+
+    ``Unicredit hat ihren Anteil an der Commerzbank auf rund 29 % erhöht`` and
+    ``Die Bundesregierung, die noch gut 12 % an der Commerzbank hält`` are
+    about both the holder and the Commerzbank.
+    """
+    doc, lex = ctx.doc, ctx.lex
+    if figure.kind != "percent" or figure.unit != "%":
+        return about
+    start, end = layout.clause_of(figure.start)
+    if not any(t.lower_ in lex.stake_words for t in doc[start:end]):
+        return about
+    held = [
+        e for e in clause
+        if e.start >= 1 and (doc[e.start - 1].lower_ in {"an", "am"} or (
+            e.start >= 2 and doc[e.start - 2].lower_ == "an" and doc[e.start - 1].lower_ in {"der", "dem", "den"}))
+    ]
+    if not held:
+        return about
+    held_ent = min(held, key=lambda e: abs(e.start - figure.start))
+    pair = (held_ent.start, held_ent.end)
+    result = list(about)
+    if pair in result:
+        # The nearest name was the company held: the holder is the name before it.
+        holders = [e for e in clause if e.end <= held_ent.start - 1 and (e.start, e.end) not in ctx.frames]
+        if holders:
+            result = [(holders[-1].start, holders[-1].end)] + result
+    else:
+        result.append(pair)
+    return sorted(set(result))
+
+
 def before_rating_verb(ctx: _Context, ent: Span) -> bool:
-    """Whether a rating verb follows ``ent`` closely: ``Die UBS bestätigte ...``, ``JPMorgan hebt ...``."""
+    """Whether a rating verb follows ``ent`` closely: ``Die UBS bestätigte ...``, ``JPMorgan hebt ...``;
+    not when ``ent`` is an object (``Den Rivalen Adidas hoben die Analysten ...``)."""
+    if any(t.lower_ in {"den", "dem", "einen", "einem"} for t in ctx.doc[max(ent.start - 3, 0):ent.start]):
+        return False
     for token in ctx.doc[ent.end:ent.end + 2]:
         if token.lower_ in ctx.lex.rating_verbs:
             return True
@@ -294,28 +407,99 @@ class _Topics:
         self.ctx = ctx
         self.salience: dict[str, int] = {}
         for ent in ctx.candidates:
-            if ent.label_ != "INDEX":
-                self.salience[_key(ent)] = self.salience.get(_key(ent), 0) + 1
+            self.salience[_key(ent)] = self.salience.get(_key(ent), 0) + 1
         self.previous: list[Pair] = []  # the previous sentence's topic
-        self.previous_figures: list[Pair] = []  # companies the previous sentence's figures were about
+        self.previous_figures: list[Pair] = []  # what the previous sentence's figures were about
+        self.previous_subject: list[Pair] = []  # the previous sentence's first company
+        self.previous_index: list[Pair] = []  # the previous sentence's last index
 
-    def company(self, before: int) -> list[Pair]:
-        """The company a noun such as ``der Konzern`` or ``der Umsatz`` refers to: the company
-        of the previous sentence's figures, else the most mentioned company named so far."""
-        if self.previous_figures:
-            return self.previous_figures
-        seen = [e for e in self.ctx.candidates if e.end <= before and e.label_ != "INDEX"
-                and (e.start, e.end) not in self.ctx.frames]
+    def _most_salient(self, seen: list[Span]) -> list[Pair]:
         if not seen:
             return []
-        best = max(seen, key=lambda e: (self.salience.get(_key(e), 0), -seen.index(e)))
+        first = {}
+        for n, e in enumerate(seen):
+            first.setdefault(_key(e), n)
+        # Most mentions; on a tie the one named first (the headline's company).
+        best = max(seen, key=lambda e: (self.salience.get(_key(e), 0), -first[_key(e)]))
         latest = [e for e in seen if _key(e) == _key(best)][-1]
         return [(latest.start, latest.end)]
 
-    def index(self, before: int) -> list[Pair]:
-        """The index a noun such as ``der Leitindex`` refers to: the last index named."""
+    def company(self, before: int, nouns: list[str], kind: str, exclude: frozenset[Pair] = frozenset()) -> list[Pair]:
+        """The company (or index) a word of class ``kind`` refers to.
+
+        * A noun that described a name earlier refers to that name:
+          ``die Schweizer Großbank UBS`` ... ``die Aktie der Großbank``.
+        * ``company`` nouns (``der Konzern``, ``die Aktie``) refer to the first
+          company of the previous sentence in the paragraph (its likely subject);
+          ``market`` nouns (``Kursgewinne``) continue what the previous sentence's
+          figures were about, a company or an index.
+        * Otherwise, and for ``metric`` nouns (``der Umsatz``, ``das Ergebnis``), the
+          most mentioned company named so far (ties: the one named first).
+        """
+        for noun in nouns:
+            for form in (noun, noun[:-1], noun[:-2]):
+                named = [e for e in self.ctx.descriptors.get(form, []) if e.end <= before and e.label_ != "INDEX"]
+                if named and len(form) > 3:
+                    return [(named[-1].start, named[-1].end)]
+        doc = self.ctx.doc
+        excluded = {_key(doc[a:b]) for a, b in exclude}
+        if kind == "company" and self.previous_subject and _key(doc[slice(*self.previous_subject[0])]) not in excluded:
+            return self.previous_subject
+        if kind == "market" and self.previous_figures:
+            return self.previous_figures
+        seen = [e for e in self.ctx.candidates if e.end <= before and e.label_ != "INDEX"
+                and (e.start, e.end) not in self.ctx.frames and _key(e) not in excluded]
+        return self._most_salient(seen)
+
+    def index(self, before: int, nouns: list[str] = ()) -> list[Pair]:
+        """The index a noun such as ``der Leitindex`` refers to: the index of the previous
+        sentence (``Auch für den Euro Stoxx 50 ist er optimistisch. Der europäische Leitindex
+        dürfte um etwa 8 % zulegen``), else the most mentioned index so far. A noun that described
+        an index earlier (``der deutsche Leitindex Dax``) refers to it first."""
+        for noun in nouns:
+            named = [e for e in self.ctx.descriptors.get(noun, []) if e.end <= before and e.label_ == "INDEX"]
+            if named:
+                return [(named[-1].start, named[-1].end)]
         seen = [e for e in self.ctx.candidates if e.end <= before and e.label_ == "INDEX"]
-        return [(seen[-1].start, seen[-1].end)] if seen else []
+        if any(noun in self.ctx.lex.lead_index_nouns for noun in nouns):
+            lead = [e for e in seen if _index_name(e) in self.ctx.lex.lead_indices]
+            if lead:
+                seen = lead
+                if self.previous_index and _index_name(self.ctx.doc[slice(*self.previous_index[0])]) \
+                        not in self.ctx.lex.lead_indices:
+                    return self._most_salient(seen)
+        if self.previous_index:
+            return self.previous_index
+        return self._most_salient(seen)
+
+
+def _is_bank(ctx: _Context, ent: Span) -> bool:
+    """Whether ``ent`` reads as the bank behind a rating (see :func:`about_figure`)."""
+    return (
+        after_issuer_preposition(ctx.doc, ent, ctx.idx)
+        or before_rating_verb(ctx, ent)
+        or issuer_descriptor(ctx.doc, ent, ctx.lex)
+    )
+
+
+def _owners(ctx: _Context, figures: list, layout: SentenceLayout) -> list[Pair]:
+    """Names that have a figure of their own: the last name before a figure in its segment."""
+    owners = []
+    for figure in figures:
+        seg_start, _ = layout.segment_of(figure.qualifier_start)
+        before = [e for e in ctx.in_range(seg_start, figure.start)]
+        if before:
+            owners.extend(ctx.group(before[-1], ctx.in_range(layout.start, layout.end)))
+        paren = layout.paren_of(figure.start)
+        if paren is not None:
+            owner = ctx.named_before(paren[0])
+            if owner is not None:
+                owners.append((owner.start, owner.end))
+    return owners
+
+
+def _index_name(ent: Span) -> str:
+    return (ent._.entity_name or ent.text).lower()
 
 
 def _key(ent: Span) -> str:
@@ -361,25 +545,43 @@ def attribute_figures(
         if not same_paragraph:
             topics.previous_figures = []
             topics.previous = []
+            topics.previous_subject = []
+            topics.previous_index = []
+        owners = _owners(ctx, in_sentence, layout)
+        describing = {e.start - 1 for e in ctx.candidates}
+        nouns = [
+            t.lower_ for t in doc[layout.start:layout.end]
+            if t.i not in ctx.ent_tokens and t.i not in describing and t.is_alpha and t.text[:1].isupper()
+            and lex.noun_class(t.text) == "company"
+        ]
+        index_nouns = [
+            t.lower_ for t in doc[layout.start:layout.end]
+            if t.i not in ctx.ent_tokens and t.i not in describing and t.is_alpha and lex.noun_class(t.text) == "index"
+        ]
+        banks = frozenset((e.start, e.end) for e in ctx.in_range(layout.start, layout.end) if _is_bank(ctx, e))
         for figure in in_sentence:
-            about = about_figure(ctx, figure, layout)
+            about = about_figure(ctx, figure, layout, owners)
             if about is None:
                 about = []
                 if carry_over:
                     kind = _anaphor_class(ctx, figure, layout, ctx.ent_tokens)
-                    if kind == "company" or (kind == "pronoun" and figure.is_target):
-                        about = topics.company(figure.start)
+                    if kind in {"company", "metric", "market"} or (kind == "pronoun" and figure.is_target):
+                        about = topics.company(figure.start, nouns, "metric" if kind == "pronoun" else kind,
+                                               banks if figure.is_target else frozenset())
                     elif kind == "index":
-                        about = topics.index(figure.start)
+                        about = topics.index(figure.start, index_nouns)
                     elif kind == "pronoun":
                         about = list(topics.previous)
             figure.about = about
         names = ctx.in_range(layout.start, layout.end)
+        companies = [e for e in names if e.label_ != "INDEX" and (e.start, e.end) not in ctx.frames]
+        topics.previous_subject = [(companies[0].start, companies[0].end)] if companies else []
+        indices = [e for e in names if e.label_ == "INDEX"]
+        topics.previous_index = [(indices[-1].start, indices[-1].end)] if indices else []
         attributed = [f.about for f in in_sentence if f.about]
         if attributed:
             topics.previous = attributed[-1]
-            companies = [p for p in attributed[-1] if doc[p[0]].ent_type_ != "INDEX"]
-            topics.previous_figures = companies
+            topics.previous_figures = attributed[-1]
         elif names:
             subjects = [e for e in names if (e.start, e.end) not in ctx.frames and e.label_ == "ORG"] or names
             topics.previous = [(subjects[0].start, subjects[0].end)]

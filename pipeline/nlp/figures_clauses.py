@@ -123,7 +123,22 @@ def relative_clause_at(doc: Doc, comma: int, end: int, lexicon: FiguresLexicon) 
         return True
     if word in lexicon.relative_articles and j + 1 < end:
         nxt = doc[j + 1].text
-        return bool(nxt) and (nxt[0].islower() or nxt[0].isdigit() or nxt[0] in "+-−–")
+        if nxt and (nxt[0].islower() or nxt[0].isdigit() or nxt[0] in "+-−–"):
+            return True
+        # "Siemens, das Siemens Energy 2020 abgespalten hatte, legte zu": an inserted clause
+        # closed by a comma and followed by the main clause's verb.
+        for k in range(j + 1, end):
+            if doc[k].text in {";", ".", "!", "?"}:
+                return False
+            if doc[k].text == ",":
+                after = doc[k + 1] if k + 1 < end else None
+                return (
+                    after is not None and after.text[:1].islower() and after.is_alpha
+                    and after.lower_ not in lexicon.clause_openers
+                    and after.lower_ not in lexicon.contrast_conjunctions
+                    and after.lower_ not in lexicon.relative_articles
+                    and after.lower_ not in lexicon.relative_pronouns
+                )
     return False
 
 

@@ -80,6 +80,7 @@ class FiguresLexicon:
     relative_prepositions: frozenset[str] = field(init=False)
     contrast_conjunctions: frozenset[str] = field(init=False)
     contrast_openers: frozenset[str] = field(init=False)
+    clause_openers: frozenset[str] = field(init=False)
     coordinators: frozenset[str] = field(init=False)
     percent_adjective_prefix: str = field(init=False)
     single_currencies: dict[str, str] = field(init=False)
@@ -88,10 +89,17 @@ class FiguresLexicon:
     not_direction_separable: dict[str, list[tuple[str, ...]]] = field(init=False)
     noun_classes: dict[str, str] = field(init=False)
     pronouns: frozenset[str] = field(init=False)
+    demonstratives: frozenset[str] = field(init=False)
+    lead_index_nouns: frozenset[str] = field(init=False)
+    lead_indices: frozenset[str] = field(init=False)
     index_modifier_heads: frozenset[str] = field(init=False)
     rating_verbs: frozenset[str] = field(init=False)
     amount_verbs: frozenset[str] = field(init=False)
     money_direction_verbs: dict[str, str] = field(init=False)
+    issuer_descriptors: tuple[str, ...] = field(init=False)
+    tolerance_words: frozenset[str] = field(init=False)
+    preposition_fillers: frozenset[str] = field(init=False)
+    stake_words: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         d = self.data
@@ -110,6 +118,7 @@ class FiguresLexicon:
         self.relative_prepositions = _lower_set(d.get("relative_prepositions", []))
         self.contrast_conjunctions = _lower_set(d.get("contrast_conjunctions", []))
         self.contrast_openers = _lower_set(d.get("contrast_openers", []))
+        self.clause_openers = _lower_set(d.get("clause_openers", []))
         self.coordinators = _lower_set(d.get("coordinators", []))
         self.percent_adjective_prefix = str(d.get("percent_adjective_prefix", "prozentig")).lower()
         # One-token currency and scale names, for tokens that glue them ("Mrd.€", "Mrd.-Euro").
@@ -128,14 +137,21 @@ class FiguresLexicon:
             self.not_direction_separable.setdefault(str(verb).lower(), []).append(tuple(str(particle).lower().split()))
         # Noun ending -> class ("company", "metric", "index", "macro"); the longest ending wins.
         self.noun_classes = {}
-        for key, cls in (("metric_nouns", "metric"), ("company_nouns", "company"), ("index_nouns", "index"),
-                         ("macro_nouns", "macro")):
+        for key, cls in (("metric_nouns", "metric"), ("market_nouns", "market"), ("company_nouns", "company"),
+                         ("index_nouns", "index"), ("macro_nouns", "macro")):
             for ending in d.get(key, []):
                 self.noun_classes[str(ending).lower()] = cls
         self.pronouns = _lower_set(d.get("pronouns", []))
+        self.demonstratives = _lower_set(d.get("demonstratives", []))
+        self.lead_index_nouns = _lower_set(d.get("lead_index_nouns", []))
+        self.lead_indices = _lower_set(d.get("lead_indices", []))
         self.index_modifier_heads = _lower_set(d.get("index_modifier_heads", []))
         self.rating_verbs = _lower_set(d.get("rating_verbs", []))
         self.amount_verbs = _lower_set(d.get("amount_verbs", []))
+        self.issuer_descriptors = tuple(str(w).lower() for w in d.get("issuer_descriptors", []))
+        self.tolerance_words = _lower_set(d.get("tolerance_words", []))
+        self.preposition_fillers = _lower_set(d.get("preposition_fillers", []))
+        self.stake_words = _lower_set(d.get("stake_words", []))
         self.money_direction_verbs = {
             str(verb).lower(): direction for direction, verbs in d.get("money_direction_verbs", {}).items() for verb in verbs
         }
@@ -144,7 +160,8 @@ class FiguresLexicon:
         """The class of a capitalised noun by its longest listed ending, or ``""``.
 
         ``"Rüstungskonzerns"`` -> ``"company"``, ``"Nettogewinn"`` -> ``"metric"``,
-        ``"Wechselkurs"`` -> ``"macro"`` (longer than ``kurs``), ``"Leitindex"`` -> ``"index"``.
+        ``"Wechselkurs"`` -> ``"macro"`` (longer than ``kurs``), ``"Leitindex"`` -> ``"index"``,
+        ``"Kursgewinne"`` -> ``"market"``.
         """
         word = word.lower()
         best, best_len = "", 0
