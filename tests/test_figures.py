@@ -408,6 +408,30 @@ def test_a_bank_confirming_a_rating_is_not_what_the_target_is_about(nlp):
     assert rows(doc) == [("300 Euro", "money", 300.0, "EUR", ["SAP"])]
 
 
+def test_macro_words_in_another_clause_do_not_hide_the_company(nlp):
+    doc = annotate(nlp, "Sony verloren 11,2 %, weil Anleger auf sinkende Zinsen setzten.", [("Sony", ORG)])
+    assert [r[4] for r in rows(doc)] == [["Sony"]]
+
+
+def test_a_metric_of_a_generic_group_is_about_nothing(nlp):
+    doc = annotate(nlp, "Union Investment ist vorsichtig. Ein starker Yen dürfte die Gewinne der Exporteure um 5 % schmälern.",
+                   [("Union Investment", ORG)])
+    assert [(r[2], r[4]) for r in rows(doc)] == [(-5.0, [])]
+
+
+def test_a_resolved_company_stays_the_subject_for_the_next_sentence(nlp):
+    text = ("Mozilla verhandelt mit Google. Mozilla braucht das Geld. Der Suchmaschinen-Konzern Alphabet zahlt. "
+            "Der Konzern verdiente 35 Mrd. Dollar. Die Aktie stieg um 1,2 %.")
+    doc = annotate(nlp, text, [("Mozilla", ORG), ("Google", ORG), ("Alphabet", ORG)])
+    assert [r[4] for r in rows(doc)] == [["Alphabet"], ["Alphabet"]]
+
+
+def test_a_company_spokesperson_speaks_for_the_main_company(nlp):
+    text = "Tesla drosselt die Produktion. Laut einem Unternehmenssprecher sollen etwa ein Prozent weniger Autos entstehen."
+    doc = annotate(nlp, text, [("Tesla", ORG)])
+    assert [(r[2], r[4]) for r in rows(doc)] == [(-1.0, ["Tesla"])]
+
+
 def test_a_stake_is_about_the_holder_and_the_company_held(nlp):
     doc = annotate(nlp, "Die Allianz hat ihren Anteil an der Commerzbank auf 9 % aufgestockt.",
                    [("Allianz", ORG), ("Commerzbank", ORG)])

@@ -271,6 +271,8 @@ def _anaphor_class(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: se
             found.append((token.i, "metric"))
         elif token.text[:1].isupper() and token.is_alpha or "-" in token.text:
             cls = lex.noun_class(token.text)
+            if cls == "metric" and _owned_by_other(ctx, token.i):
+                continue
             if cls in {"company", "index", "metric", "market"}:
                 found.append((token.i, cls))
     if not found:
@@ -281,15 +283,36 @@ def _anaphor_class(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: se
     return min(found, key=lambda f: abs(f[0] - figure.start))[1]
 
 
+def _owned_by_other(ctx: _Context, i: int) -> bool:
+    """Whether the metric at token ``i`` belongs to a genitive that is no company:
+    ``die Gewinne der Exporteure`` (market-wide), unlike ``das Ergebnis des Konzerns``."""
+    doc = ctx.doc
+    if i + 2 >= len(doc) or doc[i + 1].lower_ not in {"der", "des", "eines", "einer"}:
+        return False
+    head = doc[i + 2]
+    k = i + 2
+    while k < len(doc) and doc[k].is_alpha and doc[k].text[:1].islower() and k < i + 4:
+        k += 1  # "der deutschen Tochter": skip adjectives
+    if k >= len(doc):
+        return False
+    head = doc[k]
+    if head.i in ctx.ent_tokens or not head.is_alpha or not head.text[:1].isupper():
+        return False
+    return ctx.lex.noun_class(head.text) not in {"company", "metric", "market", "index"}
+
+
 def _is_macro(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: set[int]) -> bool:
-    """Whether the figure's clause measures macro data and names no company word:
-    ``Der für die Märkte maßgebliche Zins sinkt um 0,25 Prozentpunkte, wie die EZB mitteilte``."""
-    clause_start, clause_end = layout.clause_of(figure.start)
+    """Whether the figure's segment measures macro data and names no company:
+    ``Der für die Märkte maßgebliche Zins sinkt um 0,25 Prozentpunkte, wie die EZB mitteilte``
+    (but not ``Mitsubishi UFJ verloren 11,2 %, weil Anleger auf sinkende Zinsen setzten``)."""
+    seg_start, seg_end = layout.segment_of(figure.qualifier_start)
+    if any(seg_start <= e.start < seg_end for e in ctx.candidates):
+        return False
     classes = {
-        ctx.lex.noun_class(t.text) for t in ctx.doc[clause_start:clause_end]
+        ctx.lex.noun_class(t.text) for t in ctx.doc[seg_start:seg_end]
         if t.i not in ent_tokens and t.text[:1].isupper()
     }
-    return "macro" in classes and not classes & {"company", "metric", "index"}
+    return "macro" in classes and not classes & {"company", "metric", "index", "market"}
 
 
 def about_figure(ctx: _Context, figure, layout: SentenceLayout, owners: Iterable[Pair] = ()) -> Optional[list[Pair]]:
@@ -575,7 +598,13 @@ def attribute_figures(
             figure.about = about
         names = ctx.in_range(layout.start, layout.end)
         companies = [e for e in names if e.label_ != "INDEX" and (e.start, e.end) not in ctx.frames]
-        topics.previous_subject = [(companies[0].start, companies[0].end)] if companies else []
+        if companies:
+            topics.previous_subject = [(companies[0].start, companies[0].end)]
+        else:
+            # "Der Konzern verdiente 35 Mrd. Dollar. Die Aktie stieg um 1,2 %": the company a
+            # word was resolved to stays the subject.
+            resolved = [p for f in in_sentence for p in f.about if doc[p[0]].ent_type_ != "INDEX"]
+            topics.previous_subject = resolved[:1]
         indices = [e for e in names if e.label_ == "INDEX"]
         topics.previous_index = [(indices[-1].start, indices[-1].end)] if indices else []
         attributed = [f.about for f in in_sentence if f.about]
