@@ -158,3 +158,13 @@ def test_claims_without_figures_or_quotes_components(nlp):
     doc.ents = [Span(doc, 0, 1, label=ORG)]
     doc = nlp.get_pipe("finnews_claims")(doc)
     assert claims(doc) == [("Zalando", "Zalando fiel um 5 %.", [], None)]
+
+
+def test_a_colon_before_a_full_clause_starts_a_new_claim_unit(nlp):
+    text = "Ganz anders bei Vodafone: Während die Telekom Kunden gewann, verlor Vodafone Kunden."
+    doc = annotate(nlp, text, [("Vodafone", ORG), ("Telekom", ORG)])
+    assert [(c[0], c[1]) for c in claims(doc)] == [
+        ("Vodafone", "Ganz anders bei Vodafone"),
+        ("Telekom", "Während die Telekom Kunden gewann"),
+        ("Vodafone", "verlor Vodafone Kunden."),
+    ]

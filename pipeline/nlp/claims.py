@@ -19,6 +19,11 @@ companies, each claim is narrowed to its company's clause. Clause boundaries:
 * a comma between two main clauses that each name a company and have a
   direction verb: ``Nvidia fiel um 7 %, Apple legte um 1 % zu.``
 
+A colon before a capitalised word starts a new sentence for claims when
+both parts name a company (:func:`claim_units`): ``Ganz anders die Lage bei Vodafone: Während die
+Telekom Kunden gewann, verlor Vodafone Kunden.`` gives a claim for Vodafone
+in the first part and, narrowed, one for each company in the second.
+
 A sentence is narrowed only when companies sit in at least two different
 clauses. Lists keep the whole sentence for every company, because the verb they
 share comes at the end: ``Am deutschen Markt gerieten Aktien wie Aixtron
@@ -194,7 +199,7 @@ class ClaimsComponent:
         quotes = list(doc.spans[self.quotes_key]) if self.quotes_key in doc.spans else []
         companies_all = [e for e in doc.ents if e.label_ in self.entity_labels]
         claims: list[ClaimMatch] = []
-        for start, end in sentence_ranges(doc):
+        for start, end in claim_units(doc, companies_all):
             companies = [e for e in companies_all if start <= e.start < end]
             if not companies:
                 continue
@@ -259,6 +264,38 @@ class ClaimsComponent:
         self.lexicon_data = srsly.read_json(Path(path) / "lexicon.json")
         self._build(self.nlp)
         return self
+
+
+def claim_units(doc: Doc, companies: list[Span]) -> list[Pair]:
+    """Sentences, split once more after a colon that opens a full clause naming a company.
+
+    ``Ganz anders die Lage bei Vodafone: Während die Telekom Kunden gewann,
+    verlor Vodafone Kunden.`` gives ``Ganz anders die Lage bei Vodafone:`` and
+    the ``Während`` sentence, as a new sentence begins after such a colon
+    (capitalised word). ``Nvidias Rekord half nicht: Die Aktie fiel um 3 %.``
+    stays one unit, since the second part names no company of its own.
+
+    Args:
+        doc: the document.
+        companies: the company mentions.
+
+    Returns:
+        Token ranges of the units, in order.
+    """
+    units = []
+    for start, end in sentence_ranges(doc):
+        cut = start
+        for i in range(start, end - 1):
+            nxt = doc[i + 1]
+            if doc[i].text != ":" or not (nxt.is_alpha and nxt.text[:1].isupper()) or i + 1 <= cut:
+                continue
+            before = any(cut <= e.start < i for e in companies)
+            after = any(i < e.start < end for e in companies)
+            if before and after:
+                units.append((cut, i + 1))
+                cut = i + 1
+        units.append((cut, end))
+    return units
 
 
 def iter_claims(

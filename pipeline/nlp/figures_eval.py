@@ -1,4 +1,4 @@
-"""Score the figure rules alone: gold entities in, figures out.
+"""Score the figure and claim rules alone: gold entities in, figures and claims out.
 
 ``finnews evaluate`` scores the whole pipeline, so a figure attached to a
 company the entity recogniser missed counts against the figures. This
@@ -7,6 +7,10 @@ canonical names) instead, and reports the same value-and-entity F1, so the
 figure rules can be judged on their own::
 
     python -m pipeline.nlp.figures_eval corpus/fixtures/gold.jsonl
+
+It also checks claim narrowing on the gold ``claims`` (sentences that say
+opposite things about two companies): each such company should get a claim
+whose text holds its own mention and not the other company's.
 
 Scoring follows ``finnews evaluate``: a predicted figure matches a gold one when
 the spans overlap, the kind and unit agree and ``value``/``value_to`` agree
@@ -197,6 +201,34 @@ def misses(gold: list[FigureItem], pred: list[FigureItem], text: str) -> list[st
     return lines
 
 
+def check_claims(doc: Doc, record: dict[str, Any]) -> tuple[int, int, int]:
+    """``(gold contrast claims, found, narrowed)`` for one record.
+
+    A gold claim is found when a predicted claim targets a mention of the same
+    entity inside the gold sentence; it is narrowed when that claim's text does
+    not contain the target of the other gold claim(s) of the sentence.
+    """
+    from pipeline.nlp.claims import iter_claims
+
+    gold = record.get("claims") or []
+    predicted = [(span, target) for span, target, _, _ in iter_claims(doc)]
+    found = narrowed = 0
+    for claim in gold:
+        mine = [
+            span for span, target in predicted
+            if claim["start"] <= target.start_char and target.end_char <= claim["end"]
+            and (target._.entity_name or target.text) == claim["entity"]
+        ]
+        if not mine:
+            continue
+        found += 1
+        others = [o for o in gold if o["start"] == claim["start"] and o["entity"] != claim["entity"]]
+        span = mine[0]
+        if not any(span.start_char <= o["target_start"] and o["target_end"] <= span.end_char for o in others):
+            narrowed += 1
+    return len(gold), found, narrowed
+
+
 def evaluate_file(path: Path, config: Optional[Path] = None, show_misses: bool = False) -> dict[str, dict[str, float]]:
     """Score ``finnews_figures`` with gold entities on a gold JSONL file.
 
@@ -206,12 +238,13 @@ def evaluate_file(path: Path, config: Optional[Path] = None, show_misses: bool =
         show_misses: print each wrong or missed gold figure with its context.
 
     Returns:
-        The output of :func:`score`.
+        The output of :func:`score`, plus ``"claims"``: counts from :func:`check_claims`.
     """
     nlp = build_nlp(load_config(config))
     if "finnews_figures" not in nlp.pipe_names:
         raise SystemExit("the configured pipeline has no finnews_figures component")
     pairs = []
+    claim_counts = [0, 0, 0]
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
@@ -220,11 +253,15 @@ def evaluate_file(path: Path, config: Optional[Path] = None, show_misses: bool =
                     continue
                 doc = annotate_with_gold_entities(nlp, record)
                 pairs.append((gold_figures(record), predicted_figures(doc)))
+                if "finnews_claims" in nlp.pipe_names:
+                    claim_counts = [a + b for a, b in zip(claim_counts, check_claims(doc, record))]
                 if show_misses:
                     for line in misses(*pairs[-1], record["text"]):
                         print(f"[{record.get('id', '?')}] {line}")
     log.info("scored %d documents from %s", len(pairs), path)
-    return score(pairs)
+    scores = score(pairs)
+    scores["claims"] = {"gold": claim_counts[0], "found": claim_counts[1], "narrowed": claim_counts[2]}
+    return scores
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -238,9 +275,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     scores = evaluate_file(args.gold, args.config, args.misses)
     print(f"Figures with gold entities: {args.gold}")
     print(f"{'kind':8} {'gold':>5} {'pred':>5} {'found F1':>9} {'value acc':>10} {'v+e P':>6} {'v+e R':>6} {'v+e F1':>7}")
+    claims = scores.pop("claims")
     for kind, s in scores.items():
         print(f"{kind:8} {s['gold']:>5} {s['pred']:>5} {s['found_f1']:>9.3f} {s['value_acc']:>10.3f} "
               f"{s['ve_p']:>6.3f} {s['ve_r']:>6.3f} {s['ve_f1']:>7.3f}")
+    print(f"Contrast claims (gold claims): {claims['gold']}, found {claims['found']}, "
+          f"narrowed to their own clause {claims['narrowed']}")
     return 0
 
 
