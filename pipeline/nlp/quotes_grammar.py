@@ -158,9 +158,8 @@ def noun_phrase_end(
             k += 1
         j = k
     run_len = j - head_start
-    head_is_common = (
-        common_head or (had_det and run_len == 1) or lex.is_role_word(doc[head_start].text) or apposition
-    )
+    head_is_common = common_head or had_det or lex.is_role_word(doc[head_start].text) or apposition
+    del run_len
     connectors = set(lex.name_connectors) | COMMON_HEAD_CONNECTORS | {"in"} | (APPOSITION_CONNECTORS if apposition else set())
     while j < limit:
         low = doc[j].lower_
@@ -168,8 +167,10 @@ def noun_phrase_end(
             break
         if low in GENITIVE_CONNECTORS and not head_is_common:
             break
-        if low == "zu" and (head_is_common or j + 1 >= limit or not is_cap(doc[j + 1], lex)):
-            break  # only a name particle: "Karl-Theodor zu Guttenberg"
+        if low == "zu" and not (
+            j + 1 < limit and is_cap(doc[j + 1], lex) and (doc[j + 1].text.endswith("s") or (not head_is_common and j - head_start >= 2))
+        ):
+            break  # a name particle ("Karl-Theodor zu Guttenberg", "Der Doktorvater zu Guttenbergs"), not "Polizei zu Straftaten"
         if low in {"bei", "beim"} and not (apposition or lex.is_role_word(doc[j - 1].text) or head_is_common):
             break
         if low in COMMON_HEAD_CONNECTORS and not head_is_common:
@@ -229,7 +230,9 @@ def is_role_like(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
     return not looks_like_name(doc, start, end, lex)
 
 
-def speaker_phrase(doc: Doc, i: int, limit: int, lex: SpeechLexicon) -> Optional[tuple[int, int, Optional[tuple[int, int]]]]:
+def speaker_phrase(
+    doc: Doc, i: int, limit: int, lex: SpeechLexicon, common_head: bool = False
+) -> Optional[tuple[int, int, Optional[tuple[int, int]]]]:
     """A speaker noun phrase at ``i`` with an apposition after a comma, if any.
 
     ``Vey-Sern Ling, Managing Director bei Union Bancaire Privee`` gives the
@@ -246,7 +249,7 @@ def speaker_phrase(doc: Doc, i: int, limit: int, lex: SpeechLexicon) -> Optional
         ``(start, end, apposition)`` where ``apposition`` is ``(start, end)`` or
         ``None``; ``None`` when no noun phrase starts at ``i``.
     """
-    end = noun_phrase_end(doc, i, limit, lex)
+    end = noun_phrase_end(doc, i, limit, lex, common_head=common_head)
     if end is None:
         return None
     if doc[i].lower_ in lex.speaker_pronouns:

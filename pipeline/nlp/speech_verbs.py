@@ -55,6 +55,7 @@ class SpeechLexicon:
     verbs: dict[str, VerbEntry] = field(default_factory=dict)
     clause_only: set[str] = field(default_factory=set)  # lemmas
     reported: set[str] = field(default_factory=set)  # lemmas
+    reported_prepositions: dict[str, set[str]] = field(default_factory=dict)  # "warnen vor" -> {"vor"}
     object_speaker: set[str] = field(default_factory=set)  # lemmas whose object is the one quoted
     impersonal: list[tuple[str, ...]] = field(default_factory=list)
     markers_before: set[str] = field(default_factory=set)
@@ -196,7 +197,11 @@ def load_speech_lexicon(path: Path | str) -> SpeechLexicon:
         entry = _make_entry(str(spec), [str(s) for s in stems])
         lex.verbs[entry.lemma] = entry
     lex.clause_only = {_lemma(str(s)) for s in verbs_raw.get("clause_only") or []}
-    lex.reported = {_lemma(str(s)) for s in verbs_raw.get("reported") or []}
+    for spec in verbs_raw.get("reported") or []:
+        verb, *preps = str(spec).split()
+        lex.reported.add(_lemma(verb))
+        if preps:
+            lex.reported_prepositions.setdefault(_lemma(verb), set()).update(p.lower() for p in preps)
     lex.object_speaker = {_lemma(str(s)) for s in verbs_raw.get("object_speaker") or []}
     unknown = (lex.clause_only | lex.reported | lex.object_speaker) - set(lex.verbs)
     if unknown:
