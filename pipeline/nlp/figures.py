@@ -115,6 +115,14 @@ class FigureFinder:
         self.lex = lexicon
         self.tables = tables
 
+    def _ent_tokens(self, doc: Doc) -> frozenset[int]:
+        """Token indices inside ``doc.ents``, computed once per document by :meth:`find`
+        (reading ``doc.ents`` is slow)."""
+        cached = getattr(self, "_ents_of", None)
+        if cached is None or cached[0] is not doc:
+            self._ents_of = (doc, frozenset(i for ent in doc.ents for i in range(ent.start, ent.end)))
+        return self._ents_of[1]
+
     # -- numbers and units -------------------------------------------------
 
     def read_number(self, doc: Doc, i: int, idx: DocIndex, words: bool = True) -> Optional[_Number]:
@@ -230,6 +238,7 @@ class FigureFinder:
         Returns:
             The figures in text order.
         """
+        self._ents_of = None  # doc.ents may have changed since the last document
         found: list[FigureMatch] = []
         i, n = 0, len(doc)
         while i < n:
@@ -452,7 +461,7 @@ class FigureFinder:
     def _is_gapped(self, doc: Doc, figure: FigureMatch, layout: SentenceLayout) -> bool:
         """Whether the figure's segment is only a name and the figure: ``..., Hannover Rück 1,1 %.``"""
         seg_start, seg_end = layout.segment_of(figure.qualifier_start)
-        ent_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        ent_tokens = self._ent_tokens(doc)
         rest = [
             t for t in doc[seg_start:seg_end]
             if not (figure.qualifier_start <= t.i < figure.end) and t.i not in ent_tokens
@@ -548,7 +557,7 @@ class FigureFinder:
             if 0 < len(between) <= 2 and all(t.lower_ in {"auf", "bis", "und", "-", "–"} for t in between):
                 figure.is_target = True
                 return
-        ent_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        ent_tokens = self._ent_tokens(doc)
         first = max(layout.start, figure.qualifier_start - self.lex.target_window)
         for i in range(figure.qualifier_start - 1, first - 1, -1):
             token = doc[i]
@@ -638,6 +647,7 @@ class FiguresComponent:
             finder.decide_target(doc, figure, layout, idx, previous)
             previous = figure
         attribute_figures(doc, figures, layouts, idx, finder.lex, self.entity_labels, self.carry_over)
+        finder._ents_of = None  # do not keep the document alive
         return figures
 
     def set_annotations(self, doc: Doc, figures: list[FigureMatch]) -> None:

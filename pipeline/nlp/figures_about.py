@@ -33,6 +33,7 @@ America``, ``Analysten von Goldman Sachs``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Iterable, Optional, Sequence
 
 from spacy.tokens import Doc, Span
@@ -138,6 +139,8 @@ class _Context:
         self.idx = idx
         self.lex = lex
         self.candidates = sorted(candidates, key=lambda e: e.start)
+        self._starts = [e.start for e in self.candidates]
+        self._keys = {(e.start, e.end): _key(e) for e in self.candidates}
         ent_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         self.ent_tokens = ent_tokens
         self.frames = {(e.start, e.end) for e in candidates if is_frame(doc, e, idx, lex, ent_tokens)}
@@ -165,7 +168,14 @@ class _Context:
         return token.lower_
 
     def in_range(self, start: int, end: int) -> list[Span]:
-        return [e for e in self.candidates if start <= e.start and e.end <= end]
+        """Candidates inside tokens ``[start, end)``."""
+        lo, hi = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        return [e for e in self.candidates[lo:hi] if e.end <= end]
+
+    def key(self, ent: Span) -> str:
+        """The cluster key of a candidate (cached; see :func:`_key`)."""
+        found = self._keys.get((ent.start, ent.end))
+        return found if found is not None else _key(ent)
 
     def group(self, ent: Span, pool: Sequence[Span]) -> list[Pair]:
         """``ent`` and the names coordinated with it: ``Infineon und Siemens``, ``A, B sowie C``."""
@@ -430,7 +440,7 @@ class _Topics:
         self.ctx = ctx
         self.salience: dict[str, int] = {}
         for ent in ctx.candidates:
-            self.salience[_key(ent)] = self.salience.get(_key(ent), 0) + 1
+            self.salience[ctx.key(ent)] = self.salience.get(ctx.key(ent), 0) + 1
         self.previous: list[Pair] = []  # the previous sentence's topic
         self.previous_figures: list[Pair] = []  # what the previous sentence's figures were about
         self.previous_subject: list[Pair] = []  # the previous sentence's first company
@@ -441,10 +451,11 @@ class _Topics:
             return []
         first = {}
         for n, e in enumerate(seen):
-            first.setdefault(_key(e), n)
+            first.setdefault(self.ctx.key(e), n)
         # Most mentions; on a tie the one named first (the headline's company).
-        best = max(seen, key=lambda e: (self.salience.get(_key(e), 0), -first[_key(e)]))
-        latest = [e for e in seen if _key(e) == _key(best)][-1]
+        key = self.ctx.key
+        best = max(seen, key=lambda e: (self.salience.get(key(e), 0), -first[key(e)]))
+        latest = [e for e in seen if key(e) == key(best)][-1]
         return [(latest.start, latest.end)]
 
     def company(self, before: int, nouns: list[str], kind: str, exclude: frozenset[Pair] = frozenset()) -> list[Pair]:
@@ -465,13 +476,14 @@ class _Topics:
                 if named and len(form) > 3:
                     return [(named[-1].start, named[-1].end)]
         doc = self.ctx.doc
-        excluded = {_key(doc[a:b]) for a, b in exclude}
-        if kind == "company" and self.previous_subject and _key(doc[slice(*self.previous_subject[0])]) not in excluded:
+        excluded = {self.ctx.key(doc[a:b]) for a, b in exclude}
+        if kind == "company" and self.previous_subject and \
+                self.ctx.key(doc[slice(*self.previous_subject[0])]) not in excluded:
             return self.previous_subject
         if kind == "market" and self.previous_figures:
             return self.previous_figures
         seen = [e for e in self.ctx.candidates if e.end <= before and e.label_ != "INDEX"
-                and (e.start, e.end) not in self.ctx.frames and _key(e) not in excluded]
+                and (e.start, e.end) not in self.ctx.frames and self.ctx.key(e) not in excluded]
         return self._most_salient(seen)
 
     def index(self, before: int, nouns: list[str] = ()) -> list[Pair]:
