@@ -502,6 +502,8 @@ def test_the_object_of_a_rating_verb_is_what_the_target_is_about(nlp):
         ("Die Prognose lautet 2 Mrd. Euro plus oder minus 100 Mio. Euro.", "100 Mio. Euro", 1e8, "none", ""),
         ("Kontron meldete einen Vertrag über 850 Tsd. Euro.", "850 Tsd. Euro", 8.5e5, "none", ""),
         ("Ein Anstieg des Yen um zehn Prozent würde Exporteure treffen.", "zehn Prozent", 10.0, "up", ""),
+        ("Evotec erwartet ein Wachstum der Cloud-Erlöse von 26 bis 28 Prozent.", "26 bis 28 Prozent", 26.0, "up", ""),
+        ("Das Minus beim Nettogewinn von Symrise betrug 7 %.", "7 %", -7.0, "down", ""),
     ],
 )
 def test_direction_and_qualifier_in_context(nlp, text, span, value, direction, qualifier):

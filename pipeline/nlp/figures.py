@@ -470,13 +470,14 @@ class FigureFinder:
         return not rest and any(seg_start <= i < seg_end for i in ent_tokens)
 
     def _amount_direction(self, doc: Doc, figure: FigureMatch, layout: SentenceLayout) -> str:
-        """``Die Verluste summierten sich auf knapp 6 %``: the direction of the summed-up change noun."""
+        """``Die Verluste summierten sich auf knapp 6 %``, ``Das Minus betrug 7 %``: the direction
+        of the change noun that an amounting verb measures."""
         seg_start, _ = layout.segment_of(figure.qualifier_start)
         words = doc[seg_start:figure.qualifier_start]
         if not any(t.lower_ in self.lex.amount_verbs for t in words):
             return ""
         for token in reversed(list(words)):
-            direction = self._noun_direction(doc, token.i, figure.kind)
+            direction = self._noun_direction(doc, token.i, "money")  # change nouns only, not "Gewinn"
             if direction and token.text[:1].isupper():
                 return direction
         return ""
@@ -515,10 +516,16 @@ class FigureFinder:
                 level = not change
             if not level and p >= 0 and doc[p].lower_ in {"von", "um"}:
                 direction = self._noun_direction(doc, p - 1, figure.kind)
-                if not direction and p >= 3 and doc[p - 2].lower_ in GENITIVE_ARTICLES:
-                    # "ein Anstieg des Yen um zehn Prozent": the noun before a genitive
-                    # (only a change noun: in "die Gewinne der Exporteure um 5 % schmälern" the verb decides).
-                    direction = self._noun_direction(doc, p - 3, "money")
+                if not direction:
+                    # "ein Anstieg des Yen um zehn Prozent", "ein Wachstum der Cloud-Erlöse von 26 %":
+                    # the noun before a genitive (only a change noun: in "die Gewinne der
+                    # Exporteure um 5 % schmälern" the verb decides).
+                    for j in range(p - 2, max(p - 6, 0), -1):
+                        if doc[j].is_punct and doc[j].text not in {"-", "‑"}:
+                            break
+                        if doc[j].lower_ in GENITIVE_ARTICLES:
+                            direction = self._noun_direction(doc, j - 1, "money")
+                            break
             if not direction and not level and p >= 0 and idx.level_prepositions.ending_at(p + 1):
                 level = True
             if level:
@@ -529,6 +536,9 @@ class FigureFinder:
                 if not direction and (change or (figure.kind == "percent" and self._is_gapped(doc, figure, layout))):
                     # The verb is left out: "Der Nasdaq 100 gab um 3 % nach, der S&P 500 um 1,5 %."
                     direction = self.gapped_direction(doc, figure, layout, idx)
+                if not direction:
+                    # "Das Minus beim Nettogewinn betrug 7 %": the change noun the verb measures.
+                    direction = self._amount_direction(doc, figure, layout)
         figure.direction = direction or "none"
         if figure.direction == "down":
             figure.value = -abs(figure.value)
