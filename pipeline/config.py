@@ -91,9 +91,36 @@ class SentimentConfig(Section):
     model: str = Field("models/sentiment", description="path or hub id of a sequence-classification model or adapter")
     base_model: str = Field("e5-base", description="built base encoder, under cache_dir unless a path or hub id")
     batch_size: int = 32
-    max_length: int = 128
+    max_length: int = Field(128, description="max tokens for a model without its own finnews_sentiment.json")
     threads: Optional[int] = None
     device: str = "cpu"
+    quantize: bool = Field(False, description="dynamic int8 quantisation of Linear layers on CPU")
+    train: "SentimentTrainConfig" = Field(
+        default_factory=lambda: SentimentTrainConfig(), description="finnews train sentiment"
+    )
+
+
+class SentimentTrainConfig(Section):
+    """Settings of ``finnews train sentiment`` (the defaults reproduce models/sentiment)."""
+
+    sources: list[str] = Field(
+        ["gerntsa"], description="training sets: gerntsa, sb10k, potts, finance_weak, finance_rules"
+    )
+    aux_per_epoch: int = Field(2000, description="examples drawn per epoch from the non-GerNTSA sources together")
+    scheme: str = Field("markers", description="target marking: markers, pair or both")
+    max_length: int = Field(96, description="tokens per example, window centred on the target")
+    epochs: int = 4
+    batch_size: int = 16
+    learning_rate: float = 1e-3
+    schedule: str = Field("linear", description="linear (warm-up then decay), cosine or constant")
+    warmup_ratio: float = 0.06
+    class_weights: str = Field("sqrt", description="none, sqrt (inverse square-root frequency) or balanced")
+    frozen_layers: int = Field(6, description="lower encoder layers without adapters (their outputs are cached)")
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.1
+    seed: int = 13
+    checkpoint_every: int = Field(100, description="optimizer steps between resumable checkpoints")
 
 
 class LinkConfig(Section):
