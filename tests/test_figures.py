@@ -433,6 +433,12 @@ def test_a_company_spokesperson_speaks_for_the_main_company(nlp):
     assert [(r[2], r[4]) for r in rows(doc)] == [(-1.0, ["Tesla"])]
 
 
+@pytest.mark.parametrize("text", ["Adnoc bietet 62 Euro je Covestro-Aktie.", "Adnoc bietet 62 Euro pro Aktie von Covestro."])
+def test_a_per_share_amount_is_about_the_company_of_the_share(nlp, text):
+    doc = annotate(nlp, text, [("Adnoc", ORG), ("Covestro", ORG)])
+    assert [r[4] for r in rows(doc)] == [["Covestro"]]
+
+
 def test_a_stake_is_about_the_holder_and_the_company_held(nlp):
     doc = annotate(nlp, "Die Allianz hat ihren Anteil an der Commerzbank auf 9 % aufgestockt.",
                    [("Allianz", ORG), ("Commerzbank", ORG)])

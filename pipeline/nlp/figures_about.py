@@ -293,6 +293,22 @@ def _anaphor_class(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: se
     return min(found, key=lambda f: abs(f[0] - figure.start))[1]
 
 
+def _per_share_of(ctx: _Context, figure) -> Optional[Span]:
+    """The company of a per-share amount: ``62 Euro je Covestro-Aktie``, ``pro Aktie von SAP``."""
+    doc = ctx.doc
+    k = figure.end
+    if figure.kind != "money" or k + 1 >= len(doc) or doc[k].lower_ not in {"je", "pro"}:
+        return None
+    for ent in ctx.in_range(k + 1, min(k + 5, len(doc))):
+        after = doc[ent.end:ent.end + 2]
+        if len(after) == 2 and after[0].text in COMPOUND_PARTS and after[1].lower_ in SHARE_WORDS:
+            return ent  # "je Covestro-Aktie"
+        before = doc[k + 1:ent.start]
+        if any(t.lower_ in SHARE_WORDS for t in before) and all(t.is_alpha for t in before):
+            return ent  # "pro Aktie von SAP"
+    return None
+
+
 def _owned_by_other(ctx: _Context, i: int) -> bool:
     """Whether the metric at token ``i`` belongs to a genitive that is no company:
     ``die Gewinne der Exporteure`` (market-wide), unlike ``das Ergebnis des Konzerns``."""
@@ -340,6 +356,9 @@ def about_figure(ctx: _Context, figure, layout: SentenceLayout, owners: Iterable
         owner = ctx.named_before(paren[0])
         if owner is not None:
             return [(owner.start, owner.end)]
+    per_share = _per_share_of(ctx, figure)
+    if per_share is not None:
+        return [(per_share.start, per_share.end)]
     if _is_macro(ctx, figure, layout, ctx.ent_tokens):
         return []
     clause_start, clause_end = layout.clause_of(figure.start)
