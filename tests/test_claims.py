@@ -94,6 +94,10 @@ def test_indices_persons_and_sentences_without_companies_get_no_claims(nlp):
          [("Lufthansa", "Lufthansa stieg um 2 %"), ("Fraport", "Fraport gab dagegen 1 % ab.")]),
         ("Adidas legte um 3 % zu, Puma verlor 4 %.", ["Adidas", "Puma"],
          [("Adidas", "Adidas legte um 3 % zu"), ("Puma", "Puma verlor 4 %.")]),
+        ("Anders als Puma, das um 6 % fiel, legte Adidas zu.", ["Puma", "Adidas"],
+         [("Puma", "Anders als Puma, das um 6 % fiel"), ("Adidas", "legte Adidas zu.")]),
+        ("Die Telekom hob die Prognose an, Vodafone hingegen musste sie senken.", ["Telekom", "Vodafone"],
+         [("Telekom", "Die Telekom hob die Prognose an"), ("Vodafone", "Vodafone hingegen musste sie senken.")]),
     ],
 )
 def test_contrasting_clauses_narrow_each_claim(nlp, text, entities, expected):

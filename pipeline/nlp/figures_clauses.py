@@ -92,11 +92,22 @@ def clause_breaks(doc: Doc, start: int, end: int, lexicon: FiguresLexicon) -> li
     """Token indices where a new clause starts inside ``[start, end)`` (see module docstring)."""
     breaks = []
     first = _content_start(doc, start, end)
-    if first < end and doc[first].lower_ in lexicon.contrast_openers:
-        for i in range(first + 1, end):
+    words = [t.lower_ for t in doc[first:min(first + 3, end)]]
+    opener = any(" ".join(words[:n]) in lexicon.contrast_openers for n in (1, 2, 3))
+    if first < end and opener:
+        # The opening clause ends at the first comma that does not start a relative clause:
+        # "Anders als Puma, das um 6 % fiel, | legte Adidas zu."
+        i = first + 1
+        while i < end:
             if doc[i].text == ",":
-                breaks.append(i + 1)
-                break
+                if not relative_clause_at(doc, i, end, lexicon):
+                    breaks.append(i + 1)
+                    break
+                i += 1
+                while i < end and doc[i].text not in {",", ";"}:
+                    i += 1
+                continue
+            i += 1
     for i in range(start, end):
         text = doc[i].text
         if text == ";" and i + 1 < end:
