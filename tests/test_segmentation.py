@@ -61,3 +61,19 @@ def test_lowercase_after_exclamation_inside_quote_continues(nlp) -> None:
         'Er rief: "Kaufen!" und legte auf.',
         "Danach fiel der Kurs.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Er kam auf Platz 3. Die Aktie fiel.", ["Er kam auf Platz 3.", "Die Aktie fiel."]),
+        ("Der Kurs lag bei 70.\n\nNeuer Absatz.", ["Der Kurs lag bei 70.", "Neuer Absatz."]),
+        ("Am 3. Januar fiel der Kurs.", ["Am 3. Januar fiel der Kurs."]),
+        ("Das Ziel liegt bei 80. „Das ist viel“, sagt er.", ["Das Ziel liegt bei 80.", "„Das ist viel“, sagt er."]),
+    ],
+)
+def test_sentence_final_number_is_split_from_its_period(nlp, text: str, expected: list[str]) -> None:
+    doc = nlp(text)
+    assert [s.text.strip() for s in doc.sents] == expected
+    ordinals = [t.text for t in doc if t.text.endswith(".") and t.text[:-1].isdigit()]
+    assert ordinals == (["3."] if "Januar" in text else [])

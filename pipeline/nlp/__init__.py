@@ -69,9 +69,10 @@ def build_nlp(cfg: Config) -> Language:
         component_cfg = dict(component_cfg or {})
         factory = component_cfg.pop("factory", name)
         before = component_cfg.pop("before", None)
+        first = bool(component_cfg.pop("first", False))
         if name in nlp.pipe_names:
             continue
-        added.append(nlp.add_pipe(factory, name=name, config=component_cfg, before=before))
+        added.append(nlp.add_pipe(factory, name=name, config=component_cfg, before=before, first=first or None))
     # Initialise only the components added here: nlp.initialize() would reset trained weights.
     for component in added:
         if hasattr(component, "initialize"):

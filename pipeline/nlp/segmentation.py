@@ -12,9 +12,16 @@ These rules do both right:
   lower-case word continues the sentence.
 * Abbreviations and ordinals keep their period inside the token (``Mrd.``,
   ``27.``), so they never end a sentence (see :mod:`pipeline.nlp.tokenizer`).
+  But a number at the end of a sentence looks like an ordinal to the tokenizer
+  (``Er kam auf Platz 3. Die Aktie fiel.``): such a token is split into the
+  number and a final period when what follows cannot follow an ordinal, i.e.
+  the end of the paragraph, an opening quotation mark, or a word that starts
+  sentences (``Die``, ``Er``, ``Auch``); ``am 3. Januar`` stays an ordinal.
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -24,6 +31,17 @@ FINAL_PUNCT = {".", "!", "?", "…", "...", "?!", "!?"}
 # both appear: »…« (German) and «…» (Swiss) styles.
 CLOSING = {"“", "”", "«", "»", "‘", "’", "'", '"', ")", "]"}
 OPENING_ONLY = {"„", "‚", "(", "["}
+_NUMBER_PERIOD = re.compile(r"^\d+\.$")
+# Words that open a sentence but never follow an ordinal ("3. Die" is "3" + "." + "Die").
+SENTENCE_OPENERS = {
+    "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einer", "Eines", "Er", "Sie", "Es", "Wir", "Ich",
+    "Man", "Im", "In", "Am", "An", "Auf", "Aus", "Bei", "Mit", "Nach", "Von", "Vor", "Zu", "Zum", "Zur", "Für",
+    "Seit", "Trotz", "Wegen", "Auch", "Aber", "Doch", "Denn", "Und", "Oder", "So", "Damit", "Dabei", "Dazu",
+    "Zudem", "Außerdem", "Allerdings", "Dennoch", "Dies", "Diese", "Dieser", "Dieses", "Zuletzt", "Zuvor",
+    "Insgesamt", "Gleichzeitig", "Unterdessen", "Danach", "Daher", "Deshalb", "Jedoch", "Nun", "Noch", "Schon",
+    "Wie", "Was", "Wer", "Wo", "Als", "Wenn", "Weil", "Ob", "Dass", "Laut", "Nur", "Ebenfalls", "Anleger",
+    "Analysten", "Händler", "Experten", "Investoren",
+}
 
 
 def _has_newline(token: Token) -> bool:
@@ -69,9 +87,41 @@ def sentence_starts(doc: Doc) -> list[bool]:
     return starts
 
 
+def final_number_tokens(doc: Doc) -> list[Token]:
+    """Tokens like ``3.`` that are a number ending a sentence, not an ordinal.
+
+    Example: in ``Er kam auf Platz 3. Die Aktie fiel.`` the token ``3.`` is one;
+    in ``am 3. Januar`` it is not.
+    """
+    found = []
+    for token in doc:
+        if not _NUMBER_PERIOD.match(token.text):
+            continue
+        nxt = token.nbor(1) if token.i + 1 < len(doc) else None
+        if nxt is None or "\n" in token.whitespace_ or (nxt.is_space and "\n" in nxt.text):
+            found.append(token)
+        elif token.whitespace_ and (nxt.text in OPENING_ONLY | {'"', "»", "«"} or nxt.text in SENTENCE_OPENERS):
+            found.append(token)
+    return found
+
+
+def split_final_numbers(doc: Doc) -> Doc:
+    """Split each token found by :func:`final_number_tokens` into number and period."""
+    tokens = final_number_tokens(doc)
+    if tokens:
+        with doc.retokenize() as retokenizer:
+            for token in tokens:
+                retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 1), (token, 1)])
+    return doc
+
+
 @Language.component("finnews_sentences")
 def set_sentence_starts(doc: Doc) -> Doc:
-    """Set ``token.is_sent_start`` for every token from :func:`sentence_starts`."""
+    """Split sentence-final numbers off their period, then set ``token.is_sent_start`` for every token.
+
+    Runs first in the pipeline (before NER), since it may change tokens.
+    """
+    doc = split_final_numbers(doc)
     for token, start in zip(doc, sentence_starts(doc)):
         token.is_sent_start = start
     return doc

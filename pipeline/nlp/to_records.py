@@ -140,17 +140,19 @@ def collect_claims(
     figure_ids: dict[tuple[int, int], str],
     quote_ids: dict[tuple[int, int], str],
 ) -> list[Claim]:
+    from pipeline.nlp.claims import iter_claims
+
     claims: list[Claim] = []
-    spans = sorted(doc.spans.get("claims", []), key=lambda s: (s.start_char, s.end_char))
-    for span in spans:
-        target: Optional[Span] = span._.target
+    # iter_claims, not span._: extension values are keyed by offsets, and claims
+    # about two companies in one sentence share their offsets.
+    found = sorted(iter_claims(doc), key=lambda c: (c[0].start_char, c[0].end_char, c[1].start_char if c[1] is not None else -1))
+    for span, target, figure_spans, quote in found:
         if target is None:
             continue
         entity_id = _entity_id_of(target, by_offsets)
         if not entity_id:
             continue
-        figures = [figure_ids[(f.start_char, f.end_char)] for f in (span._.figures or []) if (f.start_char, f.end_char) in figure_ids]
-        quote: Optional[Span] = span._.quote
+        figures = [figure_ids[(f.start_char, f.end_char)] for f in figure_spans if (f.start_char, f.end_char) in figure_ids]
         claims.append(
             Claim(
                 claim_id=f"C{len(claims) + 1}",
