@@ -182,7 +182,7 @@ def test_a_continued_quotation_keeps_the_speaker_without_a_new_cue(nlp):
     )
     assert [q.text for q in found] == ["Wir wachsen in allen Segmenten", "Das Geschäft mit Glasfaser legt am stärksten zu."]
     assert [q._.speaker_name for q in found] == ["Stefan Albrecht", "Stefan Albrecht"]
-    assert found[1]._.cue is None
+    assert found[1]._.cue is None and found[1]._.speaker is None
 
 
 def test_partial_quotation_in_reported_speech(nlp):
@@ -255,8 +255,9 @@ def test_konjunktiv_run_reports_the_last_speaker(nlp):
     )
     indirect = [q for q in found if q.label_ == "indirect"]
     assert [q.text for q in indirect] == ["Die Modelle von DeepSeek seien gut", "Zudem überrasche die Effizienz nicht"]
-    assert all(speaker(q) == "die Experten von Bernstein" for q in indirect)
-    assert all(q._.cue is None for q in indirect)
+    assert all(q._.speaker_name == "Bernstein" for q in indirect)  # the experts speak for Bernstein
+    # no cue attaches them to a mention in their own sentence (the gold format's null mention)
+    assert all(q._.cue is None and q._.speaker is None for q in indirect)
 
 
 def test_wikinews_conventions_merge_a_konjunktiv_run(wikinews_nlp):
@@ -330,6 +331,29 @@ def test_pronoun_is_not_resolved_when_two_speakers_compete(nlp):
     last = found[-1]
     assert speaker(last) == "Er"
     assert last._.speaker_name == "Er"
+
+
+def test_role_noun_is_resolved_to_the_speaker_with_that_role(nlp):
+    found = quotes(
+        nlp,
+        "„Der Dax hat Luft nach oben“, sagte Christian Albers, Chefstratege der DZ Bank. "
+        "Die Bewertungen seien moderat, sagt der Stratege.",
+    )
+    last = found[-1]
+    assert speaker(last) == "der Stratege"
+    assert last._.speaker_name == "Christian Albers"
+
+
+def test_a_spokesperson_speaks_for_the_organisation(nlp):
+    (q,) = quotes(nlp, "Ein Sprecher des Finanzministeriums bekräftigte, dass der Bund seine Anteile halte.")
+    assert q._.speaker_name == "Finanzministeriums"
+    (q,) = quotes(nlp, "Der Sprecher des Konzerns sagte: „Die Zahlen sind vorläufig.“")
+    assert q._.speaker_name == "Der Sprecher des Konzerns"  # "des Konzerns" names no one
+
+
+def test_toyota_finance_chief_is_a_person(nlp):
+    (q,) = quotes(nlp, "„Die Zölle kosten uns viel Geld“, sagte Toyota-Finanzchef Kenta Mori.")
+    assert (q._.speaker_name, q._.speaker_role) == ("Kenta Mori", "Toyota-Finanzchef")
 
 
 def test_names_come_from_doc_ents_when_the_ner_provides_them():

@@ -84,6 +84,7 @@ KINDS = ("direct", "indirect", "reported")
 #              period; a Konjunktiv run is one quotation with its periods; adjacent
 #              quotations in marks are one; "nach Angaben"/"zufolge"/"demnach" are cues.
 CONVENTIONS = {"finnews", "wikinews"}
+GENERIC_ORGANISATION_NOUNS = ("konzern", "unternehmen", "firma", "gruppe", "hersteller", "bank", "verband", "gesellschaft", "regierung", "behörde")
 LEGAL_FORMS = {"AG", "SE", "GmbH", "KGaA", "Inc.", "Corp.", "Ltd.", "plc", "PLC", "SA", "S.A.", "NV", "N.V.", "Co.", "LLC", "AB", "ASA", "Oyj", "SpA", "S.p.A."}
 POSSESSIVES = {"sein", "seine", "seiner", "seines", "seinem", "seinen", "ihr", "ihre", "ihrer", "ihres", "ihrem", "ihren", "dessen", "deren"}
 AUXILIARIES = {"wird", "wurde", "werden", "wurden", "hat", "hatte", "haben", "hatten", "ist", "war", "sind", "waren", "habe", "sei", "ließ", "ließen", "lässt", "lassen"}
@@ -141,6 +142,7 @@ class QuoteMatch:
     nested: list[int] = field(default_factory=list)
     speaker_rule: str = ""  # how the speaker was found (the cue's rule, "continued", "subject", "outer")
     mention: Optional[tuple[int, int]] = None  # the speaker mention written as span._.speaker
+    named: bool = False  # speaker_name is a name found in the phrase, not the phrase itself
 
 
 @dataclass
@@ -151,7 +153,8 @@ class _DocView:
     sents: list[tuple[int, int]]
     sent_of: list[int]
     para_of: list[int]
-    mask: list[bool]  # token inside a direct quotation or a quotation mark
+    mask: list[bool]  # token inside quotation marks (a quotation or a title) or a mark itself
+    quoted: list[bool] = field(default_factory=list)  # token inside a direct quotation (after find_direct)
 
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
@@ -218,6 +221,9 @@ class QuoteFinder:
         view = self._view(doc)
         cues = self.find_cues(view)
         direct = self.find_direct(view, cues)
+        for q in direct:
+            for i in range(q.nested[0], min(len(doc), q.nested[1] + 1)):
+                view.quoted[i] = True
         indirect = self.find_indirect(view, cues, direct)
         found = sorted(direct + indirect, key=lambda m: (m.start, m.end))
         runs = self.find_runs(view, found)
@@ -225,7 +231,7 @@ class QuoteFinder:
         self._fill_direct_speakers(view, direct, found)
         for m in found:
             self._name_speaker(view, m)
-        self._resolve_pronouns(view, found)
+        self._resolve_references(view, found)
         return found
 
     def _view(self, doc: Doc) -> _DocView:
@@ -235,7 +241,7 @@ class QuoteFinder:
             for i in range(s, e):
                 sent_of[i] = k
         mask = [False] * len(doc)
-        view = _DocView(doc=doc, sents=sents, sent_of=sent_of, para_of=_paragraphs(doc), mask=mask)
+        view = _DocView(doc=doc, sents=sents, sent_of=sent_of, para_of=_paragraphs(doc), mask=mask, quoted=[False] * len(doc))
         view.marked = []  # type: ignore[attr-defined]
         for mq in find_marked_quotes(doc.text):
             span = doc.char_span(mq.start, mq.end, alignment_mode="expand")
@@ -279,6 +285,8 @@ class QuoteFinder:
         for j in range(i + 1, min(e0, i + 25)):
             if view.mask[j] or doc[j].text in {":", ";"}:
                 return None
+            if particle[:1].isupper() and doc[j].text == particle:
+                return j  # a noun particle stands anywhere: "nahm dazu Stellung", "nahm Stellung zu"
             if doc[j].lower_ == particle and doc[j].text.islower():
                 nxt = doc[j + 1] if j + 1 < len(doc) else None
                 if nxt is None or nxt.is_punct or nxt.lower_ in COMPLEMENTIZERS or nxt.is_space or is_quote_token(nxt):
@@ -911,13 +919,30 @@ class QuoteFinder:
         s0, s1 = view.sents[cue.sent]
         limit = s1
         for j in range(after, s1):
-            if view.mask[j]:
+            if view.quoted[j]:
                 return None  # a quotation in the clause: it is direct speech
             if doc[j].text in {",", ";", ":", "(", "–"}:
                 limit = j
                 break
         if cue.particle is not None:
             limit = min(limit, cue.particle)
+        if not self.wikinews and cue.verb_final:
+            # "Puma hatte im April einen Umsatzrückgang um 4 % gemeldet": the object before the verb
+            start = self._clause_start(view, cue.head)
+            if start < len(doc) and doc[start].lower_ in SUBORDINATORS:
+                start += 1
+            if cue.speaker is not None and cue.speaker[0] >= start:
+                start = cue.speaker[2][1] if cue.speaker[2] else cue.speaker[1]
+            while start < cue.head and doc[start].lower_ in AUXILIARIES:
+                start += 1
+            if any(view.quoted[j] for j in range(start, cue.head)):
+                return None
+            for k in skip_adverbials(doc, start, cue.head, lex):
+                if noun_phrase_end(doc, k, cue.head, lex, pronouns=False) is not None and doc[k].lower_ not in {"sich"}:
+                    if doc[k].lower_ in {"die", "der", "das"} and k > 0 and doc[k - 1].text == ",":
+                        return None  # a relative pronoun, not an object
+                    return self._make(view, "reported", k, cue.head, "reported", cue)
+            return None
         if self.wikinews and cue.verb_final:
             # "Snowden hat weitere Enthüllungen angekündigt.": the whole clause, when an
             # active auxiliary makes it a statement ("auch Pendlerpauschale genannt" is a name,
@@ -1082,53 +1107,73 @@ class QuoteFinder:
             if app is not None and not role:
                 role = doc[app[0] : app[1]].text
         m.speaker_name = doc[name[0] : name[1]].text if name else doc[start:end].text
-        m.speaker_role = role
+        m.speaker_role = role.strip(" ,")
+        while m.speaker_role.split() and m.speaker_role.split()[-1].lower() in lex.name_connectors:
+            m.speaker_role = m.speaker_role.rsplit(" ", 1)[0] if " " in m.speaker_role else ""  # "Analysten von" -> "Analysten"
+        m.named = name is not None
         if self.wikinews:
             m.mention = whole
+        elif m.speaker_rule in {"continued", "run", "outer"} or (m.cue is not None and m.rule == "marks" and m.speaker_rule == "impersonal"):
+            m.mention = None  # no cue attaches this quotation to a mention in its sentence
         else:
             m.mention = name or (start, end)
 
-    def _resolve_pronouns(self, view: _DocView, found: list[QuoteMatch]) -> None:
-        """Give a pronoun speaker (``er``, ``sie``) the name of the nearest earlier named speaker.
+    def _resolve_references(self, view: _DocView, found: list[QuoteMatch]) -> None:
+        """Give a pronoun or role-noun speaker the name of an earlier named speaker, when safe.
 
-        ``„…“, sagt Vey-Sern Ling. Er erwartet, dass ...`` → ``Vey-Sern Ling``.
-        Only when safe: the candidate spoke within the last three sentences, and
-        no other person or organisation was named as a speaker in between.
+        * ``„…“, sagt Katrin Sommer. Sie betonte, dass ...`` → ``Katrin Sommer``:
+          the nearest named speaker of the last three sentences, unless another
+          one was named in the sentence before it (then it is ambiguous);
+        * ``..., sagte Christian Albers, Chefstratege der DZ Bank. ... sagt der
+          Stratege.`` → ``Christian Albers``: a definite role noun takes the last
+          speaker whose role contains it, or the only named speaker nearby.
+
+        The mention (``span._.speaker``) stays what the text says.
         """
         doc, lex = view.doc, self.lex
-        named: list[tuple[int, str, int]] = []  # (sentence, name, token)
+        named: list[QuoteMatch] = []
         for m in sorted(found, key=lambda q: q.start):
-            sp = m.speaker
-            if sp is None:
+            if m.speaker is None:
                 continue
-            start, end, _ = sp
-            if end - start == 1 and doc[start].lower_ in lex.speaker_pronouns:
-                pron = doc[start].lower_
-                if pron not in {"er", "sie"}:
+            start, end, app = m.speaker
+            sent = view.sent_of[start]
+            low = doc[start].lower_
+            if end - start == 1 and low in lex.speaker_pronouns:
+                if low not in {"er", "sie"}:
                     continue
-                before = [c for c in named if c[2] < start and view.sent_of[start] - c[0] <= 3]
+                before = [c for c in named if c.speaker[0] < start and sent - view.sent_of[c.speaker[0]] <= 3]  # type: ignore[index]
                 if not before:
                     continue
                 last = before[-1]
-                rivals = {c[1] for c in before if c[1] != last[1] and c[0] >= last[0] - 1}
-                if rivals:
+                last_sent = view.sent_of[last.speaker[0]]  # type: ignore[index]
+                rivals = {c.speaker_name for c in before if c.speaker_name != last.speaker_name and view.sent_of[c.speaker[0]] >= last_sent - 1}  # type: ignore[index]
+                if rivals or (low == "er" and _feminine_role(last.speaker_role, lex)):
                     continue
-                if pron == "er" and _looks_feminine(last[1], lex):
-                    continue
-                m.speaker_name = last[1]
-            elif m.speaker_name:
-                named.append((view.sent_of[start], m.speaker_name, start))
+                m.speaker_name = last.speaker_name
+                m.speaker_role = m.speaker_role or last.speaker_role
+            elif app is None and end - start == 2 and low in {"der", "die", "dem", "den"} and lex.is_role_word(doc[start + 1].text):
+                word = doc[start + 1].lower_
+                stem = word[:-2] if word.endswith("in") and not word.endswith("ein") else word
+                before = [c for c in named if c.speaker[0] < start and sent - view.sent_of[c.speaker[0]] <= 8]  # type: ignore[index]
+                by_role = [c for c in before if stem in f"{c.speaker_role} {doc[c.speaker[0]:c.speaker[1]].text}".lower()]  # type: ignore[index]
+                people = {c.speaker_name for c in before}
+                cand = by_role[-1] if by_role else (before[-1] if len(people) == 1 else None)
+                if cand is not None:
+                    m.speaker_name = cand.speaker_name
+                    m.speaker_role = m.speaker_role or cand.speaker_role
+            elif m.named:
+                named.append(m)
+
+
+def _feminine_role(role: str, lex: SpeechLexicon) -> bool:
+    first = role.split()[0] if role.split() else ""
+    return first.lower().endswith("in") and lex.is_role_word(first)
 
 
 def _strip_det(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> str:
     if start < end and doc[start].lower_ in lex.determiners:
         start += 1
     return doc[start:end].text
-
-
-def _looks_feminine(name: str, lex: SpeechLexicon) -> bool:
-    first = name.split()[0] if name.split() else ""
-    return first.endswith("in") and lex.is_role_word(first)
 
 
 def _cap_runs(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> list[list[tuple[int, int]]]:
@@ -1156,14 +1201,55 @@ def _name_in_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple
 
     See :meth:`QuoteFinder._name_speaker` for examples.
     """
-    lead = start + 1 if doc[start].lower_ in lex.determiners else start
-    for ent in doc.ents:
-        if ent.label_ in {"PER", "ORG"} and start <= ent.start and ent.end <= end and (ent.label_ == "PER" or ent.start == lead):
+    ents = [e for e in doc.ents if start <= e.start and e.end <= end]
+    for ent in ents:
+        if ent.label_ == "PER":
             role = doc[start : ent.start].text if ent.start > start else ""
             rest = doc[ent.end : end]
             if not role and len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"}:
                 role = _strip_det(doc, ent.end + 1, end, lex)
             return (ent.start, ent.end), _clean_role(role, lex)
+    name, role = _name_by_shape(doc, start, end, lex)
+    if name is not None and name[1] - name[0] >= 2 and not any(e.start <= name[0] < e.end for e in ents):
+        return name, role  # "Toyota-Finanzchef Kenta Mori": the person, not the company in the compound
+    lead = start + 1 if doc[start].lower_ in lex.determiners else start
+    for ent in ents:
+        if ent.label_ == "ORG" and ent.start == lead:
+            rest = doc[ent.end : end]
+            role = _strip_det(doc, ent.end + 1, end, lex) if len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"} else ""
+            return (ent.start, ent.end), role
+    spokes = _organisation_of_spokesperson(doc, start, end, lex, ents)
+    if spokes is not None:
+        return spokes, _clean_role(doc[start : spokes[0]].text, lex)
+    return name, role
+
+
+def _organisation_of_spokesperson(
+    doc: Doc, start: int, end: int, lex: SpeechLexicon, ents: list[Span]
+) -> Optional[tuple[int, int]]:
+    """``Ein Sprecher des Finanzministeriums``, ``Analysten von Barclays``: the organisation speaks.
+
+    Only for generic speakers (the lexicon's ``spokesperson_nouns``) followed by a
+    genitive or ``von`` + the organisation; a named person is never replaced.
+    """
+    j = start + 1 if doc[start].lower_ in lex.determiners else start
+    if j >= end or doc[j].text not in lex.spokesperson_nouns:
+        return None
+    k = j + 1
+    if k < end and doc[k].lower_ in {"von", "vom", "des", "der", "bei", "beim"}:
+        k += 1
+        if k < end and doc[k].lower_ in lex.determiners:
+            k += 1
+        for ent in ents:
+            if ent.start == k and ent.label_ in {"ORG", "LOC"}:
+                return (ent.start, ent.end)
+        if k < end and is_cap(doc[k], lex) and not doc[k].lower_.startswith(GENERIC_ORGANISATION_NOUNS):
+            return (k, end)  # "Finanzministeriums"; not "des Konzerns", which names no one
+    return None
+
+
+def _name_by_shape(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[Optional[tuple[int, int]], str]:
+    """The name inside a speaker phrase by capitalisation alone (no NER)."""
     runs = _cap_runs(doc, start, end, lex)
     if not runs:
         return None, ""

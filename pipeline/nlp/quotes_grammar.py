@@ -28,6 +28,7 @@ GENITIVE_CONNECTORS = {"der", "des", "eines", "einer"}
 COMMON_HEAD_CONNECTORS = {"für"}
 NAME_PARTICLES = {"von", "van", "de", "zu", "du", "da", "dos", "del", "la", "le", "of", "den", "der", "ter", "ten", "bin", "al", "el"}
 COMPLEMENTIZERS = {"dass", "ob"}
+QUANTIFIERS = {"rund", "etwa", "knapp", "gut", "fast", "mehr", "über", "bis", "zu", "ca.", "circa", "insgesamt"}
 OBJECT_DETERMINERS = {"den", "dem", "einen", "einem", "ihren", "ihrem", "seinen", "seinem", "diesen", "diesem", "allen"}
 SUBORDINATORS = {"wie", "als", "nachdem", "weil", "da", "obwohl", "während", "wenn", "bevor", "seit", "seitdem", "denn"}
 FOCUS_PARTICLES = {"auch", "selbst", "sogar", "nur", "jedoch", "aber", "und", "doch", "zudem", "ebenso"}
@@ -100,7 +101,8 @@ def _skip_adjectives(doc: Doc, j: int, limit: int, lex: SpeechLexicon) -> int:
             break
         if low in lex.finite_index or low in lex.joined_index or low in lex.konjunktiv1 or low in lex.konjunktiv2:
             break
-        if not (low.endswith(ADJECTIVE_ENDINGS) or tok.like_num or low in lex.determiners):
+        before_number = low in QUANTIFIERS and k + 1 < limit and doc[k + 1].like_num
+        if not (low.endswith(ADJECTIVE_ENDINGS) or tok.like_num or low in lex.determiners or before_number):
             break
         k += 1
     return k

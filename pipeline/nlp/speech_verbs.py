@@ -75,6 +75,7 @@ class SpeechLexicon:
     skip_after_cue: set[str] = field(default_factory=set)
     adverbs: set[str] = field(default_factory=set)
     event_nouns: set[str] = field(default_factory=set)
+    spokesperson_nouns: set[str] = field(default_factory=set)
     adverbial_prepositions: set[str] = field(default_factory=set)
     # form -> lemmas, built by ``index()``
     finite_index: dict[str, list[str]] = field(default_factory=dict)
@@ -225,6 +226,7 @@ def load_speech_lexicon(path: Path | str) -> SpeechLexicon:
     lex.skip_after_cue = _words(raw.get("skip_after_cue"))
     lex.adverbs = _words(raw.get("adverbs")) | lex.skip_after_cue
     lex.event_nouns = {str(w) for w in raw.get("event_nouns") or []}
+    lex.spokesperson_nouns = {str(w) for w in raw.get("spokesperson_nouns") or []}
     lex.adverbial_prepositions = _words(raw.get("adverbial_prepositions"))
     log.debug("quotation lexicon %s: %d verbs", path, len(lex.verbs))
     return lex.index()
