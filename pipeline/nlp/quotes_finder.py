@@ -1,0 +1,1139 @@
+"""The rules of the quotation component: a ``Doc`` in, :class:`QuoteMatch` records out.
+
+:class:`QuoteFinder` is the pure half of ``finnews_quotes``
+(:mod:`pipeline.nlp.quotes`): it reads tokens, sentence boundaries, quotation
+marks (:mod:`pipeline.nlp.quotes_marks`), the cue lexicon
+(:mod:`pipeline.nlp.speech_verbs`) and shallow grammar
+(:mod:`pipeline.nlp.quotes_grammar`), and never writes to the ``Doc``. The steps:
+
+1. cues: verbs of saying (``sagt``, ``merkt … an``) and markers (``laut``,
+   ``so``, ``zufolge``), each with its speaker phrase before or after it;
+2. direct quotations: words in quotation marks that are someone's words, with
+   the cue they attach to;
+3. indirect and reported speech attached to cues;
+4. runs of Konjunktiv I sentences that go on reporting the last speaker;
+5. names, roles and references (``er``, ``der Stratege``) of the speakers.
+"""
+
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.lang.de.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from pipeline.nlp.quotes_grammar import (
+    COMPLEMENTIZERS,
+    OBJECT_DETERMINERS,
+    FINAL_PUNCT,
+    SUBORDINATORS,
+    is_cap,
+    is_lower_word,
+    is_quote_token,
+    konjunktiv_tokens,
+    looks_like_name,
+    noun_phrase_end,
+    phrase_ending_at,
+    skip_adverbials,
+    speaker_phrase,
+    strip_punct,
+)
+from pipeline.nlp.quotes_marks import find_marked_quotes
+from pipeline.nlp.segmentation import sentence_starts
+from pipeline.nlp.quotes_speakers import feminine_role, name_in_phrase, strip_determiner
+from pipeline.nlp.speech_verbs import SpeechLexicon
+
+log = logging.getLogger(__name__)
+
+KINDS = ("direct", "indirect", "reported")
+# How quotations are delimited. Both find the same quotations; they differ where the two
+# gold standards differ:
+#   finnews  - corpus/fixtures: the speaker mention is the name ("Jonas Wendler", not
+#              "Marktanalyst Jonas Wendler von der DZ Bank"; the rest is speaker_role);
+#              reported speech is the reported content ("eine schnellere Entscheidung");
+#              each sentence of a Konjunktiv run is its own quotation, without its period;
+#              quotations in separate marks stay separate; "nach Angaben", "zufolge" and
+#              "demnach" attribute facts, not speech.
+#   wikinews - the Wikinews quotation corpus: the speaker is the whole noun phrase with
+#              appositions; reported speech is the whole clause with its speaker and
+#              period; a Konjunktiv run is one quotation with its periods; adjacent
+#              quotations in marks are one; "nach Angaben"/"zufolge"/"demnach" are cues.
+CONVENTIONS = {"finnews", "wikinews"}
+POSSESSIVES = {"sein", "seine", "seiner", "seines", "seinem", "seinen", "ihr", "ihre", "ihrer", "ihres", "ihrem", "ihren", "dessen", "deren"}
+AUXILIARIES = {"wird", "wurde", "werden", "wurden", "hat", "hatte", "haben", "hatten", "ist", "war", "sind", "waren", "habe", "sei", "ließ", "ließen", "lässt", "lassen"}
+RELATIVE_PREPOSITIONS = {"in", "im", "mit", "von", "für", "bei", "an", "auf", "über", "zu", "nach", "gegen", "unter", "aus", "um", "durch", "ohne", "vor", "hinter", "neben", "zwischen", "während", "wegen", "seit", "bis", "dank", "trotz", "gemäß"}
+RELATIVE_PRONOUNS = {"der", "die", "das", "dem", "den", "deren", "dessen", "denen", "welche", "welcher", "welches", "welchen", "welchem"}
+Phrase = tuple[int, int, Optional[tuple[int, int]]]  # start, end, apposition
+
+
+@dataclass
+class Cue:
+    """A cue found in the text: a verb of saying or an attribution marker.
+
+    ``kind`` is ``verb``, ``laut`` (also ``gemäß``), ``zufolge``, ``nach``
+    (``nach Angaben``), ``so``, ``impersonal`` (``heißt es``) or ``anaphoric``
+    (``demnach``). ``head`` is the token of the cue word; ``end`` the end of
+    the cue words (``heißt es``); ``particle`` the token of a separated verb
+    particle (``merkt ... an``); ``speaker`` the speaker phrase, if found;
+    ``inverted`` whether the speaker follows the verb.
+    """
+
+    kind: str
+    head: int
+    end: int
+    sent: int
+    lemma: str = ""
+    particle: Optional[int] = None
+    speaker: Optional[Phrase] = None
+    inverted: bool = False
+    used: bool = False
+    relative: bool = False  # the verb closes a relative clause
+    verb_final: bool = False  # the verb closes its clause ("..., wie X mitteilte", "hat ... angekündigt")
+    speaker_rule: str = ""  # how the speaker was found: before, after, subject, antecedent, object
+
+
+@dataclass
+class QuoteMatch:
+    """One quotation found by :class:`QuoteFinder`, in token offsets.
+
+    ``speaker`` is ``(start, end, apposition)``; ``rule`` names the rule that
+    found it (for debugging and the overlap policy).
+    """
+
+    kind: str
+    start: int
+    end: int
+    rule: str
+    cue: Optional[tuple[int, int]] = None
+    speaker: Optional[Phrase] = None
+    speaker_name: str = ""
+    speaker_role: str = ""
+    sent: int = 0
+    end_sent: int = 0
+    nested: list[int] = field(default_factory=list)
+    speaker_rule: str = ""  # how the speaker was found (the cue's rule, "continued", "subject", "outer")
+    mention: Optional[tuple[int, int]] = None  # the speaker mention written as span._.speaker
+    named: bool = False  # speaker_name is a name found in the phrase, not the phrase itself
+
+
+@dataclass
+class _DocView:
+    """Per-document look-ups shared by the rules."""
+
+    doc: Doc
+    sents: list[tuple[int, int]]
+    sent_of: list[int]
+    para_of: list[int]
+    mask: list[bool]  # token inside quotation marks (a quotation or a title) or a mark itself
+    quoted: list[bool] = field(default_factory=list)  # token inside a direct quotation (after find_direct)
+    # quotation marks as (opening mark, content start, content end, closing mark) token indices
+    marked: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    if doc.has_annotation("SENT_START"):
+        return [(s.start, s.end) for s in doc.sents]
+    starts = sentence_starts(doc)
+    bounds = [i for i, flag in enumerate(starts) if flag] + [len(doc)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _paragraphs(doc: Doc) -> list[int]:
+    para, out = 0, []
+    for tok in doc:
+        out.append(para)
+        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+            para += 1
+    return out
+
+
+class QuoteFinder:
+    """The pure half of the component: ``Doc`` in, :class:`QuoteMatch` list out.
+
+    Args:
+        lexicon: the cue lexicon.
+        min_uncued_words: a quotation in marks with no cue in its sentence
+            needs at least this many words (or a full sentence) to count as a
+            quotation rather than a title or a scare quote.
+        run_window: how many sentences after a quotation a Konjunktiv I
+            sentence without a cue may still report its speaker.
+        conventions: ``finnews`` (the gold format of ``corpus/fixtures``) or
+            ``wikinews`` (the annotation conventions of the Wikinews quotation
+            corpus); see :data:`CONVENTIONS`.
+    """
+
+    def __init__(
+        self,
+        lexicon: SpeechLexicon,
+        min_uncued_words: int = 6,
+        run_window: int = 3,
+        conventions: str = "finnews",
+    ):
+        if conventions not in CONVENTIONS:
+            raise ValueError(f"conventions must be one of {sorted(CONVENTIONS)}, not {conventions!r}")
+        self.lex = lexicon
+        self.min_uncued_words = min_uncued_words
+        self.run_window = run_window
+        self.conventions = conventions
+        self.wikinews = conventions == "wikinews"
+
+    # ------------------------------------------------------------------ entry point
+
+    def match(self, doc: Doc) -> list[QuoteMatch]:
+        """Find every quotation of ``doc``.
+
+        Args:
+            doc: a tokenised ``Doc`` (sentence boundaries from ``finnews_sentences``
+                are used when set; ``doc.ents`` help to find names when present).
+
+        Returns:
+            The quotations in text order, before the overlap policy is applied.
+        """
+        if not len(doc):
+            return []
+        view = self._view(doc)
+        cues = self.find_cues(view)
+        direct = self.find_direct(view, cues)
+        for q in direct:
+            for i in range(q.nested[0], min(len(doc), q.nested[1] + 1)):
+                view.quoted[i] = True
+        indirect = self.find_indirect(view, cues, direct)
+        found = sorted(direct + indirect, key=lambda m: (m.start, m.end))
+        runs = self.find_runs(view, found)
+        found = sorted(found + runs, key=lambda m: (m.start, m.end))
+        self._fill_direct_speakers(view, direct, found)
+        for m in found:
+            self._name_speaker(view, m)
+        self._resolve_references(view, found)
+        return found
+
+    def _view(self, doc: Doc) -> _DocView:
+        sents = _sentences(doc)
+        sent_of = [0] * len(doc)
+        for k, (s, e) in enumerate(sents):
+            for i in range(s, e):
+                sent_of[i] = k
+        mask = [False] * len(doc)
+        view = _DocView(doc=doc, sents=sents, sent_of=sent_of, para_of=_paragraphs(doc), mask=mask, quoted=[False] * len(doc))
+        for mq in find_marked_quotes(doc.text):
+            span = doc.char_span(mq.start, mq.end, alignment_mode="expand")
+            open_tok = doc.char_span(mq.open, mq.open + 1, alignment_mode="expand")
+            close_tok = doc.char_span(mq.close, mq.close + 1, alignment_mode="expand")
+            if span is None or open_tok is None or close_tok is None or not len(span):
+                continue
+            view.marked.append((open_tok.start, span.start, span.end, close_tok.start))
+            for i in range(open_tok.start, close_tok.end):
+                mask[i] = True
+        return view
+
+    # ------------------------------------------------------------------ cues
+
+    def _clause_start(self, view: _DocView, i: int) -> int:
+        """First token of the clause that contains token ``i`` (after ``,``/``:``/quotes)."""
+        s0 = view.sents[view.sent_of[i]][0]
+        j = i - 1
+        while j >= s0:
+            tok = view.doc[j]
+            if tok.text in {",", ";", ":", "–", "—"} or view.mask[j]:
+                return j + 1
+            j -= 1
+        return s0
+
+    def _clause_limit(self, view: _DocView, i: int) -> int:
+        """Where a speaker phrase after token ``i`` must end: sentence end, a colon or a quotation."""
+        e0 = view.sents[view.sent_of[i]][1]
+        j = i + 1
+        while j < e0:
+            tok = view.doc[j]
+            if view.mask[j] or tok.text in {":", ";", "(", "–", "—"}:
+                return j
+            j += 1
+        return e0
+
+    def _find_particle(self, view: _DocView, i: int, particle: str) -> Optional[int]:
+        """The separated particle of the verb at ``i``: ``merkt Aletheia Capital an.``"""
+        doc = view.doc
+        e0 = view.sents[view.sent_of[i]][1]
+        for j in range(i + 1, min(e0, i + 25)):
+            if view.mask[j] or doc[j].text in {":", ";"}:
+                return None
+            if particle[:1].isupper() and doc[j].text == particle:
+                return j  # a noun particle stands anywhere: "nahm dazu Stellung", "nahm Stellung zu"
+            if doc[j].lower_ == particle and doc[j].text.islower():
+                nxt = doc[j + 1] if j + 1 < len(doc) else None
+                if nxt is None or nxt.is_punct or nxt.lower_ in COMPLEMENTIZERS or nxt.is_space or is_quote_token(nxt):
+                    return j
+        return None
+
+    def find_cues(self, view: _DocView) -> list[Cue]:
+        """Find the verbs of saying and attribution markers outside quotation marks.
+
+        Example: in ``„…“, merkt Aletheia Capital an.`` the cue is ``merkt``
+        with the particle ``an`` and the speaker ``Aletheia Capital``.
+        """
+        doc, lex = view.doc, self.lex
+        cues: list[Cue] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            if view.mask[i]:
+                i += 1
+                continue
+            tok = doc[i]
+            low = tok.lower_
+            sent = view.sent_of[i]
+            cue: Optional[Cue] = None
+            imp = self._impersonal_at(view, i)
+            if imp:
+                cue = Cue("impersonal", i, i + imp, sent, lemma=" ".join(t.lower_ for t in doc[i : i + imp]))
+            elif tok.text.islower() and (low in lex.joined_index or low in lex.finite_index):
+                cue = self._verb_cue(view, i)
+            elif low in lex.markers_before and i + 1 < n:
+                cue = Cue("laut", i, i + 1, sent, lemma=low)
+            elif low in lex.markers_after and i > 0 and self.wikinews:
+                cue = Cue("zufolge", i, i + 1, sent, lemma=low)
+            elif low in lex.markers_so and i > 0 and (doc[i - 1].text in {",", "–"} or view.mask[i - 1]):
+                cue = Cue("so", i, i + 1, sent, lemma=low)
+            elif low == "nach" and self.wikinews and self._according_noun_after(view, i) is not None:
+                cue = Cue("nach", i, i + 1, sent, lemma=low)
+            elif low in lex.anaphoric and (low != "danach" or tok.is_sent_start) and self.wikinews:
+                cue = Cue("anaphoric", i, i + 1, sent, lemma=low)
+            if cue is not None:
+                self._cue_speaker(view, cue)
+                if cue.kind in {"verb", "impersonal", "anaphoric"} or cue.speaker is not None:
+                    cues.append(cue)
+                i = cue.end
+                continue
+            i += 1
+        return cues
+
+    def _according_noun_after(self, view: _DocView, i: int) -> Optional[int]:
+        """``nach Angaben``, ``nach den Worten``, ``nach eigenen Angaben``: the noun's index."""
+        doc = view.doc
+        for k in range(i + 1, min(len(doc), i + 4)):
+            if doc[k].text in self.lex.according_nouns:
+                return k
+            if not (doc[k].lower_ in self.lex.determiners or (is_lower_word(doc[k]) and doc[k].lower_.endswith(("e", "en", "er")))):
+                return None
+        return None
+
+    def _impersonal_at(self, view: _DocView, i: int) -> int:
+        doc = view.doc
+        for phrase in self.lex.impersonal:
+            k = len(phrase)
+            if i + k <= len(doc) and all(doc[i + j].lower_ == phrase[j] and not view.mask[i + j] for j in range(k)):
+                return k
+        return 0
+
+    def _verb_cue(self, view: _DocView, i: int) -> Optional[Cue]:
+        doc, lex = view.doc, self.lex
+        low = doc[i].lower_
+        if i > 0 and doc[i - 1].lower_ == "zu":
+            return None  # "um zu sagen": an infinitive, not a cue
+        if i > 0 and doc[i - 1].text == "(" or (i + 1 < len(doc) and doc[i + 1].text == ")"):
+            return None  # "(Wikinews berichtete)": a reference, not speech
+        if (i > 0 and doc[i - 1].lower_ == "sich") or (i + 1 < len(doc) and doc[i + 1].lower_ == "sich" and low.startswith("bestätig")):
+            return None  # "Sollte sich das bestätigen": not a speech act
+        sent = view.sent_of[i]
+        if low in lex.joined_index:
+            return Cue("verb", i, i + 1, sent, lemma=lex.joined_index[low][0])
+        plain = None
+        for lemma in lex.finite_index.get(low, []):
+            entry = lex.verbs[lemma]
+            if entry.particle:
+                j = self._find_particle(view, i, entry.particle)
+                if j is not None:
+                    return Cue("verb", i, i + 1, sent, lemma=lemma, particle=j)
+            elif plain is None:
+                plain = lemma
+        if plain is not None:
+            return Cue("verb", i, i + 1, sent, lemma=plain)
+        return None
+
+    def _cue_speaker(self, view: _DocView, cue: Cue) -> None:
+        """Find the speaker phrase of a cue (before or after it) and store it on the cue."""
+        doc, lex = view.doc, self.lex
+        i = cue.head
+        limit = self._clause_limit(view, cue.end - 1)
+        if cue.particle is not None:
+            limit = min(limit, cue.particle)
+        cue.speaker_rule = cue.kind
+        if cue.kind in {"laut", "so"}:
+            cue.speaker = speaker_phrase(doc, i + 1, limit, lex)
+            cue.inverted = True
+            return
+        if cue.kind == "nach":
+            noun = self._according_noun_after(view, i)
+            found = speaker_phrase(doc, i + 1, limit, lex, common_head=True) if noun is not None else None
+            cue.speaker = found
+            cue.inverted = True
+            return
+        if cue.kind == "zufolge":
+            start = self._clause_start(view, i)
+            for s in range(max(start, i - 12), i):
+                found = phrase_ending_at(doc, s, i, lex)
+                if found is not None:
+                    cue.speaker = found
+                    break
+            return
+        if cue.kind == "anaphoric":
+            return
+        if cue.kind == "impersonal":
+            for k in range(cue.end, min(limit, cue.end + 3)):
+                if doc[k].lower_ in {"in", "im", "bei", "beim", "aus", "von", "vom", "seitens"}:
+                    end = noun_phrase_end(doc, k + 1, limit, lex, common_head=True, pronouns=False)
+                    if end:
+                        cue.speaker = (k + 1, end, None)
+                    break
+            cue.inverted = True
+            return
+        # A verb: the subject before it ("Die Firma teilte mit"), else after it ("sagte Vey-Sern Ling").
+        start = self._clause_start(view, i)
+        verb_final = cue.particle is None and (i + 1 >= len(doc) or doc[i + 1].is_punct or doc[i + 1].is_space)
+        cue.verb_final = verb_final
+        if self._in_relative_clause(view, start, i):
+            # "ein Kommentar, der die Entscheidung als „…“ bezeichnet": the speaker is the antecedent.
+            cue.relative = True
+            cue.speaker = self._phrase_before(view, start - 1)
+            cue.speaker_rule = "antecedent"
+            return
+        if cue.lemma in lex.object_speaker and not verb_final:
+            # "Ein Fernsehsender zitierte Papandreou mit den Worten": the one quoted is the object.
+            phrases = []
+            k = i + 1
+            skips = 0
+            while k < limit and len(phrases) < 2:
+                found = speaker_phrase(doc, k, limit, lex)
+                if found is None:
+                    if skips or phrases:
+                        break
+                    skips, k = 1, k + 1  # "zitiert ndr.de Polizeisprecher Ralf Meyer"
+                    continue
+                phrases.append(found)
+                k = (found[2][1] if found[2] else found[1])
+            if phrases:
+                cue.speaker = phrases[-1]
+                cue.inverted = True
+                cue.speaker_rule = "object"
+                return
+        if i > start and doc[i - 1].lower_ in {"und", "sowie", "aber", "sondern", "oder"}:
+            # "Er halte das für vertretbar und bezeichnete X als „maßvoll“": the first verb's subject
+            cue.speaker = self.sentence_subject(view, cue.sent, i)
+            cue.speaker_rule = "coordinated"
+            return
+        if start < len(doc) and doc[start].lower_ in SUBORDINATORS and verb_final:
+            start += 1  # "..., wie X sagte."
+        while start < i and doc[start].lower_ in AUXILIARIES:
+            start += 1  # "..., wird Mike Downey zitiert."
+        prefix_end = i
+        while prefix_end > start and doc[prefix_end - 1].lower_ in lex.skip_after_cue:
+            prefix_end -= 1  # "hatte Koch-Mehrin damals gesagt"
+        if start < prefix_end:
+            found = phrase_ending_at(doc, start, prefix_end, lex)
+            if found is not None:
+                cue.speaker, cue.speaker_rule = found, "before"
+                return
+        s0 = view.sents[cue.sent][0]
+        if start > s0 and doc[start - 1].text == "," and not view.mask[start - 1] and start == i:
+            # "Hans-Jürgen Papier, Präsident des Bundesverfassungsgerichtes, sagte, ..."
+            first = s0 + 1 if doc[s0].lower_ in SUBORDINATORS else s0  # "Wie der Vorsitzende Richter, X, ausführte"
+            found = phrase_ending_at(doc, first, start, lex)
+            if found is None:
+                # "Miroslav Klose, der wegen wiederholten Fouls Gelb-Rot sah, nannte ..."
+                opening = self._relative_clause_opening(view, start - 1)
+                if opening is not None:
+                    found = phrase_ending_at(doc, first, opening, lex)
+            if found is not None:
+                cue.speaker, cue.speaker_rule = found, "before-apposition"
+                return
+        if self._subject_may_follow(view, start, prefix_end):
+            for k in skip_adverbials(doc, i + 1, limit, lex):
+                found = speaker_phrase(doc, k, limit, lex)
+                if found is not None and doc[found[0]].lower_ not in OBJECT_DETERMINERS:
+                    cue.speaker, cue.speaker_rule = found, "after"
+                    cue.inverted = True
+                    return
+                if found is not None:
+                    break
+        if verb_final or cue.particle is not None:
+            # "Die Bundesregierung hatte den Bericht als „falsch“ zurückgewiesen."
+            cue.speaker = self.sentence_subject(view, cue.sent, i)
+            cue.speaker_rule = "subject"
+
+    def _subject_may_follow(self, view: _DocView, start: int, verb: int) -> bool:
+        """Whether the subject of a verb may stand after it: nothing, an adverb, a
+        prepositional phrase or an object pronoun before the verb (``„…“, sagt X``,
+        ``Dazu sagte X``, ``Am Montag erklärte X``, ``Das teilte X mit``), not a
+        noun phrase we failed to read (then the phrase after the verb is its object)."""
+        doc, lex = view.doc, self.lex
+        if start >= verb:
+            return True
+        first = doc[start]
+        low = first.lower_
+        if low in lex.adverbs or low in lex.adverbial_prepositions or low in STOP_WORDS or not first.is_alpha:
+            return True
+        if low in OBJECT_DETERMINERS:
+            return True
+        return not (first.text[:1].isupper() or low in lex.determiners)
+
+    def _relative_clause_opening(self, view: _DocView, comma: int) -> Optional[int]:
+        """The comma that opens the relative clause closed by the comma at ``comma``, if any."""
+        doc = view.doc
+        s0 = view.sents[view.sent_of[comma]][0]
+        for j in range(comma - 2, max(s0, comma - 25), -1):
+            if view.mask[j]:
+                return None
+            if doc[j].text == ",":
+                nxt = doc[j + 1]
+                if nxt.lower_ in RELATIVE_PRONOUNS or (
+                    nxt.lower_ in RELATIVE_PREPOSITIONS and j + 2 < comma and doc[j + 2].lower_ in RELATIVE_PRONOUNS
+                ):
+                    return j
+                return None
+        return None
+
+    def _phrase_before(self, view: _DocView, comma: int) -> Optional[Phrase]:
+        """The noun phrase that ends right before token ``comma`` (a relative clause's antecedent)."""
+        doc = view.doc
+        s0 = view.sents[view.sent_of[comma]][0] if comma < len(doc) else 0
+        for s in range(max(s0, comma - 10), comma):
+            if view.mask[s]:
+                continue
+            found = phrase_ending_at(doc, s, comma, self.lex)
+            if found is not None and not any(view.mask[k] for k in range(s, comma)):
+                return found
+        return None
+
+    def sentence_subject(self, view: _DocView, sent: int, before: int) -> Optional[Phrase]:
+        """The subject of a sentence, by position: its first noun phrase when a verb follows.
+
+        ``Die Firma empfindet die Kritik als ungerechtfertigt: „…“`` gives ``Die
+        Firma``; ``Im Kongress warb Obama mit den Worten: „…“`` gives ``Obama``
+        (after a fronted phrase the subject follows the verb).
+
+        Args:
+            view: the document view.
+            sent: the sentence index.
+            before: the subject must end before this token.
+
+        Returns:
+            The phrase or ``None``.
+        """
+        doc, lex = view.doc, self.lex
+        s0 = view.sents[sent][0]
+        limit = before
+        for k in range(s0, before):
+            if view.mask[k] or doc[k].text in {":", ";"}:
+                limit = k
+                break
+        found = speaker_phrase(doc, s0, limit, lex)
+        if found is not None:
+            end = found[2][1] if found[2] else found[1]
+            if end < limit and (is_lower_word(doc[end]) or doc[end].text == ","):
+                return found
+            if end == limit and limit < len(doc) and doc[limit].text == ":":
+                return found  # "Ein Beamter der Nationalpolizei: „…“"
+            return None
+        # A fronted phrase, the finite verb, then the subject: "Im Kongress warb Obama ..."
+        for k in range(s0 + 1, min(limit, s0 + 8)):
+            tok = doc[k]
+            if tok.text in {",", "."}:
+                break
+            if is_lower_word(tok) and (tok.lower_ in AUXILIARIES or tok.lower_ not in STOP_WORDS) and not tok.lower_.endswith(("isch", "lich")):
+                if k > s0 and doc[k - 1].lower_ in lex.determiners:
+                    continue
+                for j in skip_adverbials(doc, k + 1, limit, lex):
+                    found = speaker_phrase(doc, j, limit, lex)
+                    if found is not None:
+                        return found
+                return None
+        return None
+
+    def _in_relative_clause(self, view: _DocView, start: int, i: int) -> bool:
+        """``die Preise, die DeepSeek verlangt, seien ...``: a verb at the end of a relative clause."""
+        doc = view.doc
+        if start <= 0 or doc[start - 1].text != "," or start >= i:
+            return False
+        first = doc[start]
+        if first.lower_ not in RELATIVE_PRONOUNS and not (
+            first.lower_ in RELATIVE_PREPOSITIONS and start + 1 < i and doc[start + 1].lower_ in RELATIVE_PRONOUNS
+        ):
+            return False
+        j = i + 1
+        while j < len(doc) and doc[j].lower_ in AUXILIARIES | {"worden", "wurden", "werde", "würde"}:
+            j += 1  # "zu der ein Bündnis aufgerufen hatte,"
+        return j >= len(doc) or doc[j].is_punct or doc[j].is_space
+
+    # ------------------------------------------------------------------ direct quotations
+
+    def _is_title(self, view: _DocView, open_tok: int, start: int, end: int) -> bool:
+        """Whether a quotation in marks names something rather than quoting someone.
+
+        ``der Film „Million Dollar Baby“``, ``mit „Equal Weight“ eingestuft``,
+        ``die sogenannte „Bad Bank“``.
+        """
+        doc, lex = view.doc, self.lex
+        content = doc[start:end]
+        if content.text.lower().strip(" .") in lex.ratings:
+            return True
+        before = [t for t in doc[max(0, open_tok - 3) : open_tok] if not t.is_punct]
+        if any(t.text in lex.title_nouns for t in before[-2:]):
+            return True
+        if before and before[-1].lower_ in {"sogenannte", "sogenannten", "sogenannter", "sogenanntes", "namens", "genannt", "titel"}:
+            return True
+        words = [t for t in content if t.is_alpha]
+        if words and len(words) <= 6 and all(is_cap(t, lex) or not t.text.isalpha() or t.lower_ in {"of", "the", "and", "de", "la", "und"} for t in words):
+            return not any(t.text in FINAL_PUNCT for t in content)
+        return False
+
+    def _cue_for_direct(self, view: _DocView, cues: list[Cue], open_tok: int, close_tok: int) -> Optional[Cue]:
+        """The cue a quotation in marks attaches to: after it, before it, or in its sentence."""
+        doc = view.doc
+        by_head = {c.head: c for c in cues}
+        # "„…“, sagt X" / "„…“, so X" / "„…“ – heißt es"
+        j = close_tok + 1
+        while j < len(doc) and (doc[j].text in {",", "–", "—", "-"} or doc[j].is_space):
+            j += 1
+        for k in range(j, min(len(doc), j + 2)):
+            cue = by_head.get(k)
+            if cue is not None and cue.kind in {"verb", "so", "impersonal"} and self._frames_direct(cue):
+                return cue
+            # only "„…“, so heißt es" or "„…“, wird X zitiert" put a word before the cue
+            if view.mask[k] or doc[k].text in {".", ":", ";"} or doc[k].lower_ not in AUXILIARIES | {"so", "wie"}:
+                break
+        # "X sagte: „…“" / "sagte X, „…“"
+        s_open = view.sent_of[open_tok]
+        before = [c for c in cues if c.sent == s_open and c.head < open_tok and self._frames_direct(c)]
+        if before and open_tok > 0 and doc[open_tok - 1].text in {":", ","}:
+            return before[-1]
+        # a partial quotation inside its sentence: "Das Modell sei „höchst problematisch“, erklärte X"
+        s_close = view.sent_of[close_tok] if close_tok < len(doc) else s_open
+        around = [c for c in cues if s_open <= c.sent <= s_close and self._frames_direct(c) and not view.mask[c.head]]
+        if around:
+            return min(around, key=lambda c: min(abs(c.head - open_tok), abs(c.head - close_tok)))
+        return None
+
+    def _is_quotation(
+        self, view: _DocView, open_tok: int, start: int, end: int, cue: Optional[Cue], full_sentence: bool, konjunktiv: bool
+    ) -> bool:
+        """Whether words in quotation marks are someone's words rather than a title or a name.
+
+        A title or rating (``der Film „Million Dollar Baby“``, ``„Equal
+        Weight“``) is not, unless it is a whole sentence. With a cue in the
+        sentence it is. Without a cue, a lower-case start marks a quoted
+        phrase (``nannte es „höchst problematisch“``), while a capitalised
+        start of a few words is usually a name (``im „Hard Rock Café“``), so it
+        needs ``min_uncued_words`` words or a sentence of its own.
+        """
+        doc = view.doc
+        words = [t for t in doc[start:end] if not t.is_punct and not t.is_space]
+        if not words:
+            return False
+        lower_start = words[0].text[:1].islower()
+        if self._is_title(view, open_tok, start, end):
+            return (len(words) >= self.min_uncued_words and full_sentence) or (lower_start and len(words) >= 2 and cue is not None)
+        if cue is not None:
+            return True
+        if lower_start:
+            return len(words) >= 3 or konjunktiv
+        return len(words) >= self.min_uncued_words or (full_sentence and len(words) >= 2)
+
+    def _frames_direct(self, cue: Cue) -> bool:
+        if cue.kind == "verb":
+            return cue.lemma not in self.lex.clause_only
+        return cue.kind in {"so", "impersonal", "laut", "nach", "zufolge"}
+
+    def find_direct(self, view: _DocView, cues: list[Cue]) -> list[QuoteMatch]:
+        """Quotations in marks that are someone's words, with their cue and speaker.
+
+        ``„DeepSeek zeigt, dass es möglich ist ...“, sagt Vey-Sern Ling,
+        Managing Director bei Union Bancaire Privee.`` gives a direct quote with
+        the cue ``sagt`` and the speaker ``Vey-Sern Ling``.
+        """
+        doc = view.doc
+        out: list[QuoteMatch] = []
+        for open_tok, start, end, close_tok in view.marked:
+            cue = self._cue_for_direct(view, cues, open_tok, close_tok)
+            words = sum(1 for t in doc[start:end] if not t.is_punct)
+            full_sentence = any(t.text in FINAL_PUNCT for t in doc[start:end]) or (
+                (open_tok == view.sents[view.sent_of[open_tok]][0] or doc[open_tok - 1].text == ":")
+                and (close_tok + 1 >= len(doc) or doc[close_tok + 1].text in FINAL_PUNCT or doc[close_tok + 1].is_space)
+            )
+            sent = view.sent_of[open_tok]
+            s0, s1 = view.sents[sent]
+            k1, _ = konjunktiv_tokens(doc, s0, s1, self.lex, view.mask)
+            if not self._is_quotation(view, open_tok, start, end, cue, full_sentence, bool(k1)):
+                continue
+            speaker = cue.speaker if cue else None
+            speaker_rule = cue.speaker_rule if cue else ""
+            if speaker_rule == "subject":
+                # the subject by position only: right for a dass-clause often enough, for a
+                # quotation in marks far less often than no speaker at all (Wikinews train)
+                speaker, speaker_rule = None, ""
+            if speaker is None and open_tok > 0 and doc[open_tok - 1].text == ":":
+                # "Die Firma empfindet die Kritik als ungerechtfertigt: „…“"
+                speaker = self.sentence_subject(view, sent, open_tok)
+                speaker_rule = "colon"
+                if speaker is not None and doc[speaker[0]].lower_ in POSSESSIVES:
+                    speaker = None  # "Seine Zuversicht gründet sich auf ...: „…“" speaks of the last speaker
+            m = QuoteMatch(
+                kind="direct",
+                start=start,
+                end=end,
+                rule="marks",
+                cue=(cue.head, cue.head + 1) if cue and cue.kind != "impersonal" else ((cue.head, cue.end) if cue else None),
+                speaker=speaker,
+                speaker_rule=speaker_rule if speaker else "",
+                sent=sent,
+                end_sent=view.sent_of[min(close_tok, len(doc) - 1)],
+            )
+            m.nested = [open_tok, close_tok]
+            if cue is not None:
+                cue.used = True
+            out.append(m)
+        return self._merge_adjacent(view, out)
+
+    def _merge_adjacent(self, view: _DocView, quotes: list[QuoteMatch]) -> list[QuoteMatch]:
+        """Join quotations separated only by space: ``„Satz eins.“ „Satz zwei.“`` is one quotation."""
+        doc = view.doc
+        merged: list[QuoteMatch] = []
+        for q in quotes:
+            if merged and self.wikinews:
+                prev = merged[-1]
+                prev_close, q_open = prev.nested[1], q.nested[0]
+                gap = doc[prev_close + 1 : q_open]
+                if all(t.is_space for t in gap) and prev_close < q_open:
+                    after_cue = prev.cue is not None and prev.cue[0] > prev_close
+                    if not after_cue:
+                        prev.end = q.end
+                        prev.nested[1] = q.nested[1]
+                        prev.end_sent = q.end_sent
+                        if prev.cue is None and q.cue is not None:
+                            prev.cue, prev.speaker = q.cue, q.speaker
+                        continue
+            merged.append(q)
+        return merged
+
+    def _context_speaker(self, view: _DocView, found: list[QuoteMatch], q: QuoteMatch, window: int = 2) -> Optional[QuoteMatch]:
+        """The latest quotation with a speaker that ends before ``q``, at most ``window`` sentences back."""
+        best = None
+        for m in found:
+            if m is q or m.speaker is None or m.start >= q.start:
+                continue
+            if m.end > q.start and not (m.start <= q.start and q.end <= m.end):
+                continue
+            if q.sent - m.end_sent > window or view.para_of[q.start] - view.para_of[m.end - 1] > 1:
+                continue
+            if best is None or m.end > best.end:
+                best = m
+        return best
+
+    def _fill_direct_speakers(self, view: _DocView, direct: list[QuoteMatch], found: list[QuoteMatch]) -> None:
+        """Speakers for quotations in marks without a cue of their own.
+
+        * inside reported speech or a Konjunktiv sentence, the speaker of the
+          reported speech around it (``Er werde „einen neuen Deal“ aushandeln``);
+        * a partial quotation in an ordinary sentence: the sentence's subject
+          (``Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“``);
+        * a quotation that is a sentence of its own: the last speaker, as a
+          quotation continued without a new cue (``„DeepSeek zeigt ...“, sagt
+          Vey-Sern Ling. „Das kann ...“``).
+        """
+        doc, lex = view.doc, self.lex
+        for q in direct:
+            if q.speaker is not None:
+                continue
+            open_tok = q.nested[0]
+            s0, s1 = view.sents[q.sent]
+            outer = [m for m in found if m.kind != "direct" and m.start <= q.start and q.end <= m.end and m.speaker]
+            if outer:
+                q.speaker, q.speaker_rule = outer[0].speaker, "outer"
+                continue
+            k1, _ = konjunktiv_tokens(doc, s0, s1, lex, view.mask)
+            partial = open_tok > s0 and not (open_tok > 0 and doc[open_tok - 1].text == ":")
+            if partial and not k1:
+                # "Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“": who speaks is
+                # unclear without a cue; the sentence's subject was right only one time in four
+                # on Wikinews train, so no speaker is better than a guess.
+                continue
+            context = self._context_speaker(view, found, q)
+            if context is not None:
+                q.speaker, q.speaker_rule = context.speaker, "continued"
+
+    # ------------------------------------------------------------------ indirect and reported speech
+
+    def find_indirect(self, view: _DocView, cues: list[Cue], direct: list[QuoteMatch]) -> list[QuoteMatch]:
+        """Indirect and reported speech attached to cues.
+
+        * ``Die Firma teilte mit, dass das Werk schließt.`` → indirect ``dass das Werk schließt``;
+        * ``Der Staatsanwalt sagte, der Sohn habe sich umgebracht.`` → indirect
+          ``der Sohn habe sich umgebracht``;
+        * ``Das Risiko sei gering, sagte sie.`` → indirect ``Das Risiko sei gering``;
+        * ``Laut Polizei wurde niemand verletzt.`` → indirect ``wurde niemand verletzt``;
+        * ``Die Gewerkschaft forderte eine schnellere Entscheidung.`` → reported
+          ``eine schnellere Entscheidung``.
+        """
+        out: list[QuoteMatch] = []
+        for cue in cues:
+            if cue.kind == "verb":
+                found = self._verb_complement(view, cue, direct)
+            else:
+                found = self._marker_clause(view, cue, direct)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def _only_direct(self, view: _DocView, start: int, end: int, direct: list[QuoteMatch]) -> bool:
+        """Whether ``[start, end)`` holds nothing but one direct quotation (and its marks)."""
+        doc = view.doc
+        rest = [i for i in range(start, end) if not view.mask[i] and not doc[i].is_punct and not doc[i].is_space]
+        return not rest and any(view.mask[i] for i in range(start, end))
+
+    def _make(self, view: _DocView, kind: str, start: int, end: int, rule: str, cue: Optional[Cue], keep_final: bool = False) -> Optional[QuoteMatch]:
+        start, end = strip_punct(view.doc, start, end, keep_final=keep_final)
+        if end - start < 2:
+            return None
+        cue_span = None
+        if cue is not None:
+            cue_span = (cue.head, cue.end if cue.kind == "impersonal" else cue.head + 1)
+            cue.used = True
+        return QuoteMatch(
+            kind=kind,
+            start=start,
+            end=end,
+            rule=rule,
+            cue=cue_span,
+            speaker=cue.speaker if cue else None,
+            speaker_rule=cue.speaker_rule if cue else "",
+            sent=view.sent_of[start],
+            end_sent=view.sent_of[end - 1],
+        )
+
+    def _verb_complement(self, view: _DocView, cue: Cue, direct: list[QuoteMatch]) -> Optional[QuoteMatch]:
+        doc, lex = view.doc, self.lex
+        s0, s1 = view.sents[cue.sent]
+        after = (cue.particle if cue.particle is not None else cue.head) + 1
+        if cue.inverted and cue.speaker is not None:
+            sp_end = cue.speaker[2][1] if cue.speaker[2] else cue.speaker[1]
+            after = max(after, sp_end)
+        # (a) a dass/ob clause: "teilte mit, dass ...", "rechnen damit, dass ..."
+        for j in range(cue.head + 1, min(s1, after + 12)):
+            if view.mask[j] or doc[j].text in {";", ":"}:
+                break
+            if doc[j].lower_ in COMPLEMENTIZERS and (doc[j - 1].text == "," or j == cue.head + 1 or j - 1 == cue.particle):
+                return self._make(view, "indirect", j, s1, "dass", cue)
+            if doc[j].text == "," and j >= after and not (j + 1 < s1 and doc[j + 1].lower_ in COMPLEMENTIZERS):
+                break
+        if cue.relative:
+            return None  # "die Preise, die DeepSeek verlangt, seien ...": not DeepSeek's words
+        # (b) a clause in Konjunktiv after a comma or colon: "sagte, der Sohn habe ...",
+        # "bemängelte den hohen Preis: Nemetschek zahle ..."
+        j = after
+        while j < s1 and doc[j].is_space:
+            j += 1
+        if j < s1 and doc[j].text != "," and not view.mask[j]:
+            k = j
+            while k < min(s1, j + 12) and not view.mask[k] and doc[k].text not in {",", ";", ":"}:
+                k += 1
+            adverbial = k < s1 and doc[k].text == "," and doc[j].lower_ in lex.adverbial_prepositions and k - j <= 6
+            if k < s1 and (doc[k].text == ":" or adverbial):
+                j = k  # "bemängelte den Preis: ...", "erklärte in einem Interview, ..."
+        if j < s1 and doc[j].text in {",", ":"} and j + 1 < s1 and not view.mask[j + 1]:
+            first = doc[j + 1]
+            if first.lower_ not in SUBORDINATORS | {"und", "aber", "sondern", "oder", "um", "so"}:
+                k1, k2 = konjunktiv_tokens(doc, j + 1, s1, lex, view.mask)
+                if k1 or k2:
+                    return self._make(view, "indirect", j + 1, s1, "clause", cue)
+                if self._infinitive_clause(view, j + 1, s1):
+                    return self._make(view, "indirect", j + 1, s1, "infinitive", cue)
+        # (c) the clause before ", sagte X": "Das Risiko sei gering, sagte sie."
+        if cue.lemma not in lex.clause_only and cue.inverted and cue.head - 1 > s0 and doc[cue.head - 1].text in {",", "–"}:
+            start = s0
+            if self._relative_clause_opening(view, cue.head - 1) is not None:
+                return None  # "Die Bundesregierung, die ... hält, lehnt eine Übernahme ab"
+            if doc[start].lower_ in SUBORDINATORS or doc[start].lower_ in {"dass", "ob"}:
+                return None
+            if self._only_direct(view, start, cue.head - 1, direct):
+                return None
+            has_quote = any(view.mask[i] for i in range(start, cue.head - 1))
+            k1, k2 = konjunktiv_tokens(doc, start, cue.head - 1, lex, view.mask)
+            if has_quote and not (k1 or k2):
+                return None  # "Das Modell R1 „stellt ... in Frage“, merkt X an": a partial direct quote only
+            if sum(1 for t in doc[start : cue.head - 1] if not t.is_punct) >= 3:
+                return self._make(view, "indirect", start, cue.head - 1, "preposed", cue)
+        # (d) a speech act with its object: "forderte eine schnellere Entscheidung"
+        if cue.lemma in lex.reported and not cue.used:
+            return self._reported(view, cue, after)
+        return None
+
+    def _infinitive_clause(self, view: _DocView, start: int, end: int) -> bool:
+        """``..., eine neue Regierung zu bilden``: a clause ending in ``zu`` + infinitive."""
+        doc = view.doc
+        j = end
+        while j > start and (doc[j - 1].is_punct or doc[j - 1].is_space):
+            j -= 1
+        words = [t for t in doc[start:j]]
+        if len(words) < 3:
+            return False
+        if any(t.text == "," for t in words):
+            stop = next(k for k, t in enumerate(words) if t.text == ",")
+            words = words[:stop]
+        if len(words) < 3:
+            return False
+        last, second = words[-1], words[-2]
+        if second.lower_ == "zu" and is_lower_word(last):
+            return True  # "..., eine Regierung zu bilden"
+        modal = {"wollen", "können", "müssen", "lassen", "werden", "haben", "sein"}
+        return words[-3].lower_ == "zu" and is_lower_word(second) and last.lower_ in modal  # "... installieren zu wollen"
+
+    def _reported(self, view: _DocView, cue: Cue, after: int) -> Optional[QuoteMatch]:
+        doc, lex = view.doc, self.lex
+        s0, s1 = view.sents[cue.sent]
+        limit = s1
+        for j in range(after, s1):
+            if view.quoted[j]:
+                return None  # a quotation in the clause: it is direct speech
+            if doc[j].text in {",", ";", ":", "(", "–"}:
+                limit = j
+                break
+        if cue.particle is not None:
+            limit = min(limit, cue.particle)
+        if not self.wikinews and cue.verb_final:
+            # "Puma hatte im April einen Umsatzrückgang um 4 % gemeldet": the object before the verb
+            start = self._clause_start(view, cue.head)
+            if start < len(doc) and doc[start].lower_ in SUBORDINATORS:
+                start += 1
+            if cue.speaker is not None and cue.speaker[0] >= start:
+                start = cue.speaker[2][1] if cue.speaker[2] else cue.speaker[1]
+            while start < cue.head and doc[start].lower_ in AUXILIARIES:
+                start += 1
+            if any(view.quoted[j] for j in range(start, cue.head)):
+                return None
+            for k in skip_adverbials(doc, start, cue.head, lex):
+                if noun_phrase_end(doc, k, cue.head, lex, pronouns=False) is not None and doc[k].lower_ not in {"sich"}:
+                    if doc[k].lower_ in {"die", "der", "das"} and k > 0 and doc[k - 1].text == ",":
+                        return None  # a relative pronoun, not an object
+                    return self._make(view, "reported", k, cue.head, "reported", cue)
+            return None
+        if self.wikinews and cue.verb_final:
+            # "Snowden hat weitere Enthüllungen angekündigt.": the whole clause, when an
+            # active auxiliary makes it a statement ("auch Pendlerpauschale genannt" is a name,
+            # "wird eine Dividende erwartet" has no speaker)
+            start = self._clause_start(view, cue.head)
+            aux = {t.lower_ for t in doc[start : cue.head]}
+            if aux & {"hat", "haben", "hatte", "hatten"} and not aux & {"wird", "wurde", "werden", "wurden", "sich"}:
+                return self._make(view, "reported", start, s1, "reported", cue, keep_final=True)
+            return None
+        preps = lex.reported_prepositions.get(cue.lemma)
+        if preps:
+            # "warnte vor einer Rezession", "sprach von einem Rückschlag"
+            k = next((j for j in range(after, limit) if doc[j].lower_ in preps), None)
+            if k is None or noun_phrase_end(doc, k + 1, limit, lex, pronouns=False) is None:
+                return None
+            starts = [k]
+        else:
+            starts = skip_adverbials(doc, after, limit, lex)
+        for k in starts:
+            k_np = k + 1 if preps else k
+            end = noun_phrase_end(doc, k_np, limit, lex, pronouns=False)
+            if end is None:
+                continue
+            if self.wikinews:
+                speaker = cue.speaker
+                first = min(speaker[0], cue.head) if speaker else cue.head
+                start = min(first, self._clause_start(view, cue.head))
+                return self._make(view, "reported", start, s1, "reported", cue, keep_final=True)
+            return self._make(view, "reported", k, limit, "reported", cue)
+        return None
+
+    def _marker_clause(self, view: _DocView, cue: Cue, direct: list[QuoteMatch]) -> Optional[QuoteMatch]:
+        """The clause a marker attributes: ``Laut Polizei wurde niemand verletzt.``"""
+        doc = view.doc
+        s0, s1 = view.sents[cue.sent]
+        if cue.kind == "so":
+            comma = cue.head - 1
+            if comma <= s0 or self._only_direct(view, s0, comma, direct):
+                return None
+            return self._make(view, "indirect", s0, comma, "marker", cue)
+        if cue.kind == "impersonal":
+            if cue.head - 1 > s0 and doc[cue.head - 1].text == "," and not self._only_direct(view, s0, cue.head - 1, direct):
+                return self._make(view, "indirect", s0, cue.head - 1, "marker", cue)
+            return None
+        # laut / zufolge / nach Angaben / demnach: the sentence without the marker phrase at its edge
+        if cue.kind == "anaphoric":
+            k1, k2 = konjunktiv_tokens(doc, s0, s1, self.lex, view.mask)
+            if not (k1 or k2) and cue.lemma != "demnach":
+                return None
+            phrase = (cue.head, cue.head + 1)
+        else:
+            sp = cue.speaker
+            if sp is None:
+                return None
+            sp_end = sp[2][1] if sp[2] else sp[1]
+            phrase = (min(cue.head, sp[0]), max(cue.end, sp_end))
+        start, end = s0, s1
+        if phrase[0] <= s0 + 1:
+            start = phrase[1]
+        elif phrase[1] >= s1 - 1 or (phrase[1] < s1 and doc[phrase[1]].text in FINAL_PUNCT):
+            end = phrase[0]
+        if self._only_direct(view, start, end, direct):
+            return None
+        inside = sum(1 for i in range(start, end) if view.mask[i])
+        if inside > (end - start) / 2:
+            return None
+        return self._make(view, "indirect", start, end, "marker", cue)
+
+    # ------------------------------------------------------------------ Konjunktiv runs
+
+    def find_runs(self, view: _DocView, found: list[QuoteMatch]) -> list[QuoteMatch]:
+        """Sentences in Konjunktiv I that go on reporting the last speaker.
+
+        After ``„…“, schreiben die Experten um Stacy Rasgon.``, the sentence
+        ``Die KI-Modelle von DeepSeek seien gut und böten eine gute Leistung.``
+        is indirect speech of the same speakers. Consecutive such sentences in
+        a paragraph are one quotation.
+        """
+        doc, lex = view.doc, self.lex
+        covered: dict[int, QuoteMatch] = {}  # sentences that are quotations already
+        touched: dict[int, list[QuoteMatch]] = {}  # quotations in each sentence, for the speaker context
+        for m in found:
+            for k in range(m.sent, m.end_sent + 1):
+                s0, s1 = view.sents[k]
+                touched.setdefault(k, []).append(m)
+                overlap = max(0, min(s1, m.end) - max(s0, m.start))
+                if overlap * 2 >= (s1 - s0) or m.kind != "direct":
+                    covered.setdefault(k, m)
+        runs: list[QuoteMatch] = []
+        context: Optional[QuoteMatch] = None
+        context_sent = -10
+        current: Optional[QuoteMatch] = None
+        for k, (s0, s1) in enumerate(view.sents):
+            with_speaker = [m for m in touched.get(k, []) if m.speaker is not None]
+            if with_speaker:
+                context, context_sent = with_speaker[-1], k
+            if k in covered:
+                current = None
+                continue
+            k1, k2 = konjunktiv_tokens(doc, s0, s1, lex, view.mask)
+            continuing = current is not None and current.end_sent == k - 1
+            if not (k1 or (k2 and continuing)):
+                current = None
+                continue
+            near = (
+                context is not None
+                and k - context_sent <= self.run_window + (1 if continuing else 0)
+                and view.para_of[s0] - view.para_of[view.sents[context_sent][1] - 1] <= 1
+            )
+            if not near and not continuing:
+                current = None
+                continue
+            start, end = strip_punct(doc, s0, s1, keep_final=self.wikinews)
+            if end - start < 3:
+                continue
+            if self.wikinews and continuing and current is not None and view.para_of[start] == view.para_of[current.end - 1]:
+                current.end = end
+                current.end_sent = k
+            else:
+                current = QuoteMatch(
+                    kind="indirect",
+                    start=start,
+                    end=end,
+                    rule="run",
+                    speaker=context.speaker if context else None,
+                    speaker_rule="run" if context else "",
+                    sent=k,
+                    end_sent=k,
+                )
+                runs.append(current)
+            context_sent = k
+        return runs
+
+    # ------------------------------------------------------------------ names, roles, pronouns
+
+    def _name_speaker(self, view: _DocView, m: QuoteMatch) -> None:
+        """Fill ``speaker_name``, ``speaker_role`` and the mention span from the speaker phrase.
+
+        ``Vey-Sern Ling, Managing Director bei Union Bancaire Privee`` → name
+        ``Vey-Sern Ling``, role ``Managing Director bei Union Bancaire Privee``;
+        ``Marktanalyst Jonas Wendler von der DZ Bank`` → ``Jonas Wendler``,
+        role ``Marktanalyst``; ``die Experten um Stacy Rasgon von Analysehaus
+        Bernstein Research`` → ``Stacy Rasgon``, role ``Analysehaus Bernstein
+        Research``; ``ein Börsianer`` has no name: the name is the mention.
+        The mention is the name (``finnews``) or the whole phrase with its
+        appositions (``wikinews``).
+        """
+        if m.speaker is None:
+            return
+        doc, lex = view.doc, self.lex
+        start, end, app = m.speaker
+        whole = (min(start, app[0]), max(end, app[1])) if app else (start, end)
+        if end - start == 1 and doc[start].lower_ in lex.speaker_pronouns:
+            m.mention = (start, end)
+            return
+        if app is not None and looks_like_name(doc, start, end, lex):
+            name, role = (start, end), doc[app[0] : app[1]].text
+        elif app is not None and looks_like_name(doc, app[0], app[1], lex):
+            name, role = app, strip_determiner(doc, start, end, lex)
+        else:
+            name, role = name_in_phrase(doc, start, end, lex)
+            if app is not None and not role:
+                role = doc[app[0] : app[1]].text
+        m.speaker_name = doc[name[0] : name[1]].text if name else doc[start:end].text
+        m.speaker_role = role.strip(" ,")
+        while m.speaker_role.split() and m.speaker_role.split()[-1].lower() in lex.name_connectors:
+            m.speaker_role = m.speaker_role.rsplit(" ", 1)[0] if " " in m.speaker_role else ""  # "Analysten von" -> "Analysten"
+        m.named = name is not None
+        if self.wikinews:
+            m.mention = whole
+        elif m.speaker_rule in {"continued", "run", "outer"} or (m.cue is not None and m.rule == "marks" and m.speaker_rule == "impersonal"):
+            m.mention = None  # no cue attaches this quotation to a mention in its sentence
+        else:
+            m.mention = name or (start, end)
+
+    def _resolve_references(self, view: _DocView, found: list[QuoteMatch]) -> None:
+        """Give a pronoun or role-noun speaker the name of an earlier named speaker, when safe.
+
+        * ``„…“, sagt Katrin Sommer. Sie betonte, dass ...`` → ``Katrin Sommer``:
+          the nearest named speaker of the last three sentences, unless another
+          one was named in the sentence before it (then it is ambiguous);
+        * ``..., sagte Christian Albers, Chefstratege der DZ Bank. ... sagt der
+          Stratege.`` → ``Christian Albers``: a definite role noun takes the last
+          speaker whose role contains it, or the only named speaker nearby.
+
+        The mention (``span._.speaker``) stays what the text says.
+        """
+        doc, lex = view.doc, self.lex
+        named: list[tuple[int, int, QuoteMatch]] = []  # (sentence, first token, quotation) of named speakers
+        for m in sorted(found, key=lambda q: q.start):
+            if m.speaker is None:
+                continue
+            start, end, app = m.speaker
+            sent = view.sent_of[start]
+            low = doc[start].lower_
+            if end - start == 1 and low in lex.speaker_pronouns:
+                if low not in {"er", "sie"}:
+                    continue
+                before = [c for c in named if c[1] < start and sent - c[0] <= 3]
+                if not before:
+                    continue
+                last_sent, _, last = before[-1]
+                rivals = {c.speaker_name for s, _, c in before if c.speaker_name != last.speaker_name and s >= last_sent - 1}
+                if rivals or (low == "er" and feminine_role(last.speaker_role, lex)):
+                    continue
+                m.speaker_name = last.speaker_name
+                m.speaker_role = m.speaker_role or last.speaker_role
+            elif app is None and end - start == 2 and low in {"der", "die", "dem", "den"} and lex.is_role_word(doc[start + 1].text):
+                word = doc[start + 1].lower_
+                stem = word[:-2] if word.endswith("in") and not word.endswith("ein") else word
+                before = [c for c in named if c[1] < start and sent - c[0] <= 8]
+                by_role = [c for _, k, c in before if stem in f"{c.speaker_role} {doc[k : c.speaker[1]].text}".lower()]  # type: ignore[index]
+                people = {c.speaker_name for _, _, c in before}
+                cand = by_role[-1] if by_role else (before[-1][2] if len(people) == 1 else None)
+                if cand is not None:
+                    m.speaker_name = cand.speaker_name
+                    m.speaker_role = m.speaker_role or cand.speaker_role
+            elif m.named:
+                named.append((sent, start, m))

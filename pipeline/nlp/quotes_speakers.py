@@ -1,0 +1,159 @@
+"""Names, roles and organisations inside a speaker's noun phrase.
+
+Small pure functions on a ``Doc`` and token offsets, used by the quotation rules
+(:mod:`pipeline.nlp.quotes_finder`) to fill ``span._.speaker_name`` and
+``span._.speaker_role``:
+
+* ``Marktanalyst Jonas Wendler von der DZ Bank`` → name ``Jonas Wendler``, role
+  ``Marktanalyst von der DZ Bank``;
+* ``die Experten um Stacy Rasgon von Analysehaus Bernstein Research`` → name
+  ``Stacy Rasgon``, role ``Analysehaus Bernstein Research``;
+* ``Analysten von Barclays`` → the organisation ``Barclays`` speaks.
+
+``doc.ents`` (PER, ORG from the NER model or the company ruler) are used when
+present; otherwise capitalisation decides.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.quotes_grammar import is_cap
+from pipeline.nlp.speech_verbs import SpeechLexicon
+
+GENERIC_ORGANISATION_NOUNS = ("konzern", "unternehmen", "firma", "gruppe", "hersteller", "bank", "verband", "gesellschaft", "regierung", "behörde")
+LEGAL_FORMS = {"AG", "SE", "GmbH", "KGaA", "Inc.", "Corp.", "Ltd.", "plc", "PLC", "SA", "S.A.", "NV", "N.V.", "Co.", "LLC", "AB", "ASA", "Oyj", "SpA", "S.p.A."}
+
+
+def feminine_role(role: str, lex: SpeechLexicon) -> bool:
+    """Whether a role is a feminine role noun (``Finanzchefin``), so ``er`` cannot refer to it."""
+    first = role.split()[0] if role.split() else ""
+    return first.lower().endswith("in") and lex.is_role_word(first)
+
+
+def strip_determiner(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> str:
+    """The text of ``[start, end)`` without a leading determiner (``die Experten`` → ``Experten``)."""
+    if start < end and doc[start].lower_ in lex.determiners:
+        start += 1
+    return doc[start:end].text
+
+
+def cap_runs(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised words in ``[start, end)``; a word is a token range, so
+    ``Dax-Konzern`` (three tokens) is one word."""
+    runs: list[list[tuple[int, int]]] = []
+    j = start
+    while j < end:
+        if not is_cap(doc[j], lex):
+            j += 1
+            continue
+        run: list[tuple[int, int]] = []
+        while j < end and is_cap(doc[j], lex):
+            k = j + 1
+            while k + 1 < end and doc[k].text == "-" and not doc[k - 1].whitespace_ and doc[k + 1].is_alpha:
+                k += 2
+            run.append((j, k))
+            j = k
+        runs.append(run)
+    return runs
+
+
+def name_in_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[Optional[tuple[int, int]], str]:
+    """Split a speaker phrase without apposition into (name span or ``None``, role text).
+
+    See :meth:`QuoteFinder._name_speaker` for examples.
+    """
+    ents = [e for e in doc.ents if start <= e.start and e.end <= end]
+    for ent in ents:
+        if ent.label_ == "PER":
+            role = doc[start : ent.start].text if ent.start > start else ""
+            rest = doc[ent.end : end]
+            if not role and len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"}:
+                role = strip_determiner(doc, ent.end + 1, end, lex)
+            return (ent.start, ent.end), clean_role(role, lex)
+    name, role = name_by_shape(doc, start, end, lex)
+    if name is not None and name[1] - name[0] >= 2 and not any(e.start <= name[0] < e.end for e in ents):
+        return name, role  # "Toyota-Finanzchef Kenta Mori": the person, not the company in the compound
+    lead = start + 1 if doc[start].lower_ in lex.determiners else start
+    for ent in ents:
+        if ent.label_ == "ORG" and ent.start == lead:
+            rest = doc[ent.end : end]
+            role = strip_determiner(doc, ent.end + 1, end, lex) if len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"} else ""
+            return (ent.start, ent.end), role
+    spokes = organisation_of_spokesperson(doc, start, end, lex, ents)
+    if spokes is not None:
+        return spokes, clean_role(doc[start : spokes[0]].text, lex)
+    return name, role
+
+
+def organisation_of_spokesperson(
+    doc: Doc, start: int, end: int, lex: SpeechLexicon, ents: list[Span]
+) -> Optional[tuple[int, int]]:
+    """``Ein Sprecher des Finanzministeriums``, ``Analysten von Barclays``: the organisation speaks.
+
+    Only for generic speakers (the lexicon's ``spokesperson_nouns``) followed by a
+    genitive or ``von`` + the organisation; a named person is never replaced.
+    """
+    j = start + 1 if doc[start].lower_ in lex.determiners else start
+    if j >= end or doc[j].text not in lex.spokesperson_nouns:
+        return None
+    k = j + 1
+    if k < end and doc[k].lower_ in {"von", "vom", "des", "der", "bei", "beim"}:
+        k += 1
+        if k < end and doc[k].lower_ in lex.determiners:
+            k += 1
+        for ent in ents:
+            if ent.start == k and ent.label_ in {"ORG", "LOC"}:
+                return (ent.start, ent.end)
+        if k < end and is_cap(doc[k], lex) and not doc[k].lower_.startswith(GENERIC_ORGANISATION_NOUNS):
+            return (k, end)  # "Finanzministeriums"; not "des Konzerns", which names no one
+    return None
+
+
+def name_by_shape(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[Optional[tuple[int, int]], str]:
+    """The name inside a speaker phrase by capitalisation alone (no NER)."""
+    runs = cap_runs(doc, start, end, lex)
+    if not runs:
+        return None, ""
+    has_det = doc[start].lower_ in lex.determiners
+    first = runs[0]
+    head = first[0]
+    head_common = has_det or lex.is_role_word(doc[head[0] : head[1]].text)
+    if head_common and len(first) == 2 and doc[first[1][0]].text in LEGAL_FORMS and not lex.is_role_word(doc[head[0]].text):
+        return (head[0], first[1][1]), ""  # "Die Allianz SE"
+    if head_common and len(first) >= 2:
+        # "Bundesverkehrsminister Manfred Stolpe" / "Die Betreiberfirma Vattenfall Europe"
+        name = (first[1][0], first[-1][1])
+        role = doc[head[0] : head[1]].text
+        rest = doc[name[1] : end]
+        if len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim"}:
+            role = f"{role} {rest.text}"
+        return name, role
+    if not head_common:
+        if any(t.lower_ == "und" for t in doc[start:end]):
+            return (start, end), ""  # "Rasgon und Kollegen", "Sonia und Willy Bogner"
+        name_end = first[-1][1]
+        rest = doc[name_end:end]
+        role = ""
+        if len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"}:
+            role = strip_determiner(doc, name_end + 1, end, lex)
+        return (head[0], name_end), role
+    # "die Experten um Stacy Rasgon von ...": a name after "um"/"von"
+    for run in runs[1:]:
+        a, b = run[0][0], run[-1][1]
+        if len(run) >= 2 and doc[a - 1].lower_ in {"um", "von", "vom"}:
+            role = ""
+            if b < end and doc[b].lower_ in {"von", "vom", "bei", "beim"}:
+                role = strip_determiner(doc, b + 1, end, lex)
+            return (a, b), role
+    return None, ""
+
+
+def clean_role(role: str, lex: SpeechLexicon) -> str:
+    """A role text without surrounding commas and a leading determiner."""
+    words = role.strip(" ,").split()
+    if words and words[0].lower() in lex.determiners:
+        words = words[1:]
+    return " ".join(words)
