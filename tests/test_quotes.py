@@ -115,6 +115,11 @@ def test_titles_names_and_ratings_are_not_quotations(nlp, text):
     assert quotes(nlp, text, "direct") == []
 
 
+def test_a_single_word_in_marks_after_sprach_von_is_a_quotation(nlp):
+    (q,) = quotes(nlp, 'Betriebsratschefin Petra Lindner sprach von einem "Vertrauensbruch".', "direct")
+    assert (q.text, q._.speaker_name) == ("Vertrauensbruch", "Petra Lindner")
+
+
 def test_a_lower_case_phrase_in_marks_is_a_partial_quotation(nlp):
     (q,) = quotes(nlp, "Die Gewerkschaft nannte den Plan „völlig unverhältnismäßig“.", "direct")
     assert q.text == "völlig unverhältnismäßig"
@@ -239,11 +244,33 @@ def test_laut_marker(nlp):
     assert q._.speaker_name == "Felix Arendt"
 
 
-def test_nach_angaben_counts_only_under_wikinews_conventions(nlp, wikinews_nlp):
-    text = "Nach Angaben der Polizei wurde niemand verletzt."
-    assert quotes(nlp, text) == []
-    (q,) = quotes(wikinews_nlp, text)
-    assert q.label_ == "indirect" and q._.cue.text == "Nach"
+def test_nach_angaben_and_zufolge(nlp):
+    (q,) = quotes(nlp, "Nach Angaben der Polizei wurde bei dem Unfall niemand verletzt.")
+    assert (q.label_, q.text, q._.cue.text) == ("indirect", "wurde bei dem Unfall niemand verletzt", "Nach")
+    (q,) = quotes(nlp, "Branchenschätzungen zufolge dürfte der Sturm Schäden von 35 Mrd. Dollar verursacht haben.")
+    assert (q.text, q._.cue.text, speaker(q)) == (
+        "dürfte der Sturm Schäden von 35 Mrd. Dollar verursacht haben",
+        "zufolge",
+        "Branchenschätzungen",
+    )
+
+
+def test_wie_clause_attributes_the_sentence(nlp):
+    (q,) = quotes(nlp, "Der Umsatz stieg um 9 % auf 8,9 Mrd. Euro, wie der Dax-Konzern am Dienstag in Walldorf mitteilte.")
+    assert (q.label_, q.text, q._.cue.text, speaker(q)) == (
+        "indirect",
+        "Der Umsatz stieg um 9 % auf 8,9 Mrd. Euro",
+        "mitteilte",
+        "der Dax-Konzern",
+    )
+    (q,) = quotes(nlp, "Wie die Firma mitteilte, wurden 200 Stellen gestrichen.")
+    assert q.text == "wurden 200 Stellen gestrichen"
+
+
+def test_demnach_is_a_cue_only_under_wikinews_conventions(nlp, wikinews_nlp):
+    text = "Die Polizei veröffentlichte einen Bericht. Demnach sei niemand verletzt worden."
+    assert all(q._.cue is None or q._.cue.text != "Demnach" for q in quotes(nlp, text))
+    assert any(q._.cue is not None and q._.cue.text == "Demnach" for q in quotes(wikinews_nlp, text))
 
 
 def test_konjunktiv_run_reports_the_last_speaker(nlp):

@@ -55,12 +55,11 @@ KINDS = ("direct", "indirect", "reported")
 #              "Marktanalyst Jonas Wendler von der DZ Bank"; the rest is speaker_role);
 #              reported speech is the reported content ("eine schnellere Entscheidung");
 #              each sentence of a Konjunktiv run is its own quotation, without its period;
-#              quotations in separate marks stay separate; "nach Angaben", "zufolge" and
-#              "demnach" attribute facts, not speech.
+#              quotations in separate marks stay separate; "demnach" is no cue.
 #   wikinews - the Wikinews quotation corpus: the speaker is the whole noun phrase with
 #              appositions; reported speech is the whole clause with its speaker and
 #              period; a Konjunktiv run is one quotation with its periods; adjacent
-#              quotations in marks are one; "nach Angaben"/"zufolge"/"demnach" are cues.
+#              quotations in marks are one; "demnach"/"wonach" are cues.
 CONVENTIONS = {"finnews", "wikinews"}
 POSSESSIVES = {"sein", "seine", "seiner", "seines", "seinem", "seinen", "ihr", "ihre", "ihrer", "ihres", "ihrem", "ihren", "dessen", "deren"}
 AUXILIARIES = {"wird", "wurde", "werden", "wurden", "hat", "hatte", "haben", "hatten", "ist", "war", "sind", "waren", "habe", "sei", "ließ", "ließen", "lässt", "lassen"}
@@ -293,11 +292,11 @@ class QuoteFinder:
                 cue = self._verb_cue(view, i)
             elif low in lex.markers_before and i + 1 < n:
                 cue = Cue("laut", i, i + 1, sent, lemma=low)
-            elif low in lex.markers_after and i > 0 and self.wikinews:
+            elif low in lex.markers_after and i > 0:
                 cue = Cue("zufolge", i, i + 1, sent, lemma=low)
             elif low in lex.markers_so and i > 0 and (doc[i - 1].text in {",", "–"} or view.mask[i - 1]):
                 cue = Cue("so", i, i + 1, sent, lemma=low)
-            elif low == "nach" and self.wikinews and self._according_noun_after(view, i) is not None:
+            elif low == "nach" and self._according_noun_after(view, i) is not None:
                 cue = Cue("nach", i, i + 1, sent, lemma=low)
             elif low in lex.anaphoric and (low != "danach" or tok.is_sent_start) and self.wikinews:
                 cue = Cue("anaphoric", i, i + 1, sent, lemma=low)
@@ -433,6 +432,11 @@ class QuoteFinder:
             prefix_end -= 1  # "hatte Koch-Mehrin damals gesagt"
         if start < prefix_end:
             found = phrase_ending_at(doc, start, prefix_end, lex)
+            if found is None and verb_final:
+                # "..., wie der Konzern am Dienstag in Walldorf mitteilte": adverbials after the subject
+                found = speaker_phrase(doc, start, prefix_end, lex)
+                if found is not None and skip_adverbials(doc, found[2][1] if found[2] else found[1], prefix_end + 1, lex)[-1:] != [prefix_end]:
+                    found = None
             if found is not None:
                 cue.speaker, cue.speaker_rule = found, "before"
                 return
@@ -569,6 +573,18 @@ class QuoteFinder:
 
     # ------------------------------------------------------------------ direct quotations
 
+    def _quoted_as_object(self, view: _DocView, cue: Cue, open_tok: int) -> bool:
+        """Whether the quotation is the object of its verb of saying: ``sprach von einem „…“``,
+        ``warnte vor „…“``, ``bezeichnete den Plan als „…“``, ``nannte die Lage „…“``."""
+        doc, lex = view.doc, self.lex
+        if cue.kind != "verb" or not (cue.head < open_tok <= cue.head + 6):
+            return False
+        between = [t.lower_ for t in doc[cue.head + 1 : open_tok]]
+        if any(view.mask[k] for k in range(cue.head + 1, open_tok)) or any(t in {",", ".", ":", ";"} for t in between):
+            return False
+        preps = lex.reported_prepositions.get(cue.lemma, set()) | {"als"}
+        return bool(set(between) & preps) or cue.lemma in {"nennen", "bezeichnen"}
+
     def _is_title(self, view: _DocView, open_tok: int, start: int, end: int) -> bool:
         """Whether a quotation in marks names something rather than quoting someone.
 
@@ -633,6 +649,8 @@ class QuoteFinder:
         if not words:
             return False
         lower_start = words[0].text[:1].islower()
+        if cue is not None and self._quoted_as_object(view, cue, open_tok):
+            return True  # "sprach von einem „Vertrauensbruch“", "bezeichnete den Plan als „Wortbruch“"
         if self._is_title(view, open_tok, start, end):
             return (len(words) >= self.min_uncued_words and full_sentence) or (lower_start and len(words) >= 2 and cue is not None)
         if cue is not None:
@@ -864,9 +882,39 @@ class QuoteFinder:
                 return None  # "Das Modell R1 „stellt ... in Frage“, merkt X an": a partial direct quote only
             if sum(1 for t in doc[start : cue.head - 1] if not t.is_punct) >= 3:
                 return self._make(view, "indirect", start, cue.head - 1, "preposed", cue)
+        # (c') "..., wie der Konzern mitteilte." / "Wie der Konzern mitteilte, ..."
+        wie = self._wie_clause(view, cue)
+        if wie is not None:
+            w_start, w_end = wie
+            if w_start > s0:
+                start, end = s0, w_start
+            else:
+                start, end = w_end, s1
+            if not self._only_direct(view, start, end, direct) and sum(1 for t in doc[start:end] if not t.is_punct) >= 3:
+                return self._make(view, "indirect", start, end, "preposed", cue)
+            return None
         # (d) a speech act with its object: "forderte eine schnellere Entscheidung"
         if cue.lemma in lex.reported and not cue.used:
             return self._reported(view, cue, after)
+        return None
+
+    def _wie_clause(self, view: _DocView, cue: Cue) -> Optional[tuple[int, int]]:
+        """The clause ``wie X mitteilte`` around a verb-final cue, as ``(start, end)`` with its commas.
+
+        ``Der Umsatz stieg um 9 %, wie der Konzern mitteilte.`` gives the tokens
+        from ``,`` to ``mitteilte``.
+        """
+        doc = view.doc
+        if not cue.verb_final or cue.speaker is None:
+            return None
+        s0, s1 = view.sents[cue.sent]
+        k = cue.speaker[0] - 1
+        if k < s0 or doc[k].lower_ != "wie":
+            return None
+        if k > s0 and doc[k - 1].text == ",":
+            return (k - 1, cue.head + 1)
+        if k == s0 and cue.head + 1 < s1 and doc[cue.head + 1].text == ",":
+            return (k, cue.head + 2)
         return None
 
     def _infinitive_clause(self, view: _DocView, start: int, end: int) -> bool:
@@ -1088,7 +1136,7 @@ class QuoteFinder:
         m.named = name is not None
         if self.wikinews:
             m.mention = whole
-        elif m.speaker_rule in {"continued", "run", "outer"} or (m.cue is not None and m.rule == "marks" and m.speaker_rule == "impersonal"):
+        elif m.speaker_rule in {"continued", "run", "outer", "impersonal"}:
             m.mention = None  # no cue attaches this quotation to a mention in its sentence
         else:
             m.mention = name or (start, end)
