@@ -16,6 +16,9 @@ annotation guidelines and tags. Keys::
     quotes     [ {kind, start, end, text, speaker, speaker_start, speaker_end,
                   cue, cue_start, cue_end} ]
     sentiment  [ {entity, label} ]   article-level sentiment towards companies
+    claims     [ {start, end, text, entity, target_start, target_end, label} ]
+               sentences that say opposite things about two companies: per
+               company the sentence, its mention and the label towards it
 
 Conventions (checked by :func:`validate_gold_document` where they can be):
 
@@ -37,12 +40,15 @@ Conventions (checked by :func:`validate_gold_document` where they can be):
   reported; ``speaker`` is null when the text names no speaker.
 * Sentiment ``label`` is positive, neutral or negative; ``entity`` is a
   canonical ``name`` of one of the article's entities.
+* A claim's span is the whole sentence (``text[start:end] == text``), its
+  target the mention of ``entity`` in it; the claims of one sentence share
+  ``start``/``end``. ``label`` (positive, neutral, negative) may be null.
 
-Keys not listed here (the fixtures' ``speaker_role`` and ``claims``) are
-ignored. A key that is absent means "this layer is not annotated" and the layer is then
-not scored for that article; an empty list means "annotated, and there is
-none". Importers of other formats (:mod:`pipeline.evaluate.sources`) build the
-same records and mark which layers they provide.
+Keys not listed here (the fixtures' ``speaker_role``) are ignored. A key that
+is absent means "this layer is not annotated" and the layer is then not scored
+for that article; an empty list means "annotated, and there is none".
+Importers of other formats (:mod:`pipeline.evaluate.sources`) build the same
+records and mark which layers they provide.
 
 Two optional keys exist for imported data and are rarely needed by hand:
 ``tokens`` (``[[start, end], ...]``, the token boundaries the quote scorer
@@ -73,7 +79,7 @@ QUOTE_KINDS = ("direct", "indirect", "reported")
 SENTIMENT_LABELS = ("positive", "neutral", "negative")
 UNLISTED = "unlisted"
 # Layers a gold document can annotate; "linking" means entities carry isin values.
-LAYERS = ("entities", "linking", "figures", "quotes", "sentiment")
+LAYERS = ("entities", "linking", "figures", "quotes", "sentiment", "claims")
 
 Span = tuple[int, int]
 
@@ -168,6 +174,21 @@ class GoldSentiment:
 
 
 @dataclass
+class GoldClaim:
+    """A company in a contrast sentence, e.g. ``Nvidia`` (negative) in ``Während Nvidia-Aktien
+    um 5,2 % nachgaben, schoss die App von DeepSeek … nach oben.``, which has a second claim for DeepSeek.
+    """
+
+    start: int
+    end: int
+    text: str
+    entity: str
+    target_start: int
+    target_end: int
+    label: Optional[str] = None
+
+
+@dataclass
 class GoldDocument:
     """One gold article; ``None`` for a layer means "not annotated"."""
 
@@ -180,6 +201,7 @@ class GoldDocument:
     figures: Optional[list[GoldFigure]] = None
     quotes: Optional[list[GoldQuote]] = None
     sentiment: Optional[list[GoldSentiment]] = None
+    claims: Optional[list[GoldClaim]] = None
     tokens: Optional[list[Span]] = None
     linked: bool = False  # entities carry isin annotations (the gold JSONL format)
     source_path: str = ""
@@ -187,7 +209,8 @@ class GoldDocument:
     @property
     def layers(self) -> set[str]:
         """Return the names of the annotated layers (see :data:`LAYERS`)."""
-        found = {name for name in ("entities", "figures", "quotes", "sentiment") if getattr(self, name) is not None}
+        found = {name for name in ("entities", "figures", "quotes", "sentiment", "claims")
+                 if getattr(self, name) is not None}
         if self.entities is not None and self.linked:
             found.add("linking")
         return found
@@ -313,6 +336,10 @@ def parse_gold_record(obj: dict[str, Any]) -> GoldDocument:
     def sentiment(s: dict[str, Any], i: int) -> GoldSentiment:
         return GoldSentiment(s["entity"], s["label"])
 
+    def claim(c: dict[str, Any], i: int) -> GoldClaim:
+        return GoldClaim(int(c["start"]), int(c["end"]), c["text"], c["entity"], int(c["target_start"]),
+                         int(c["target_end"]), c.get("label"))
+
     tokens = obj.get("tokens")
     return GoldDocument(
         id=str(obj["id"]),
@@ -324,6 +351,7 @@ def parse_gold_record(obj: dict[str, Any]) -> GoldDocument:
         figures=layer("figures", figure),
         quotes=layer("quotes", quote),
         sentiment=layer("sentiment", sentiment),
+        claims=layer("claims", claim),
         tokens=_span_list(tokens) if tokens is not None else None,
         linked="entities" in obj,
     )
@@ -350,8 +378,9 @@ def validate_gold_document(doc: GoldDocument) -> list[str]:
     """Check a gold document against the format's conventions.
 
     Span texts must equal ``text[start:end]``; labels, kinds, directions and
-    sentiment labels must be known; sentiment and figure ``about`` names must be
-    entity names of the article (when entities are annotated).
+    sentiment labels must be known; sentiment, claim and figure ``about`` names must be
+    entity names of the article (when entities are annotated); a claim's target
+    lies inside its sentence.
 
     Args:
         doc: the parsed document.
@@ -403,6 +432,17 @@ def validate_gold_document(doc: GoldDocument) -> list[str]:
             problems.append(f"{where}: unknown label {s.label!r}")
         if doc.entities is not None and s.entity not in names:
             problems.append(f"{where}: entity {s.entity!r} is no entity name of the article")
+    for i, c in enumerate(doc.claims or []):
+        where = f"{p} claims[{i}]"
+        problems += _check_span(text, c.start, c.end, c.text, where)
+        problems += _check_span(text, c.target_start, c.target_end, None, f"{where} target")
+        if not c.start <= c.target_start <= c.target_end <= c.end:
+            problems.append(
+                f"{where}: target {c.target_start}:{c.target_end} is not inside the claim {c.start}:{c.end}")
+        if c.label is not None and c.label not in SENTIMENT_LABELS:
+            problems.append(f"{where}: unknown label {c.label!r}")
+        if doc.entities is not None and c.entity not in names:
+            problems.append(f"{where}: entity {c.entity!r} is no entity name of the article")
     for i, (a, b) in enumerate(doc.tokens or []):
         if not 0 <= a < b <= len(text):
             problems.append(f"{p} tokens[{i}]: bad offsets {a}:{b}")
@@ -504,6 +544,12 @@ def gold_document_to_dict(doc: GoldDocument) -> dict[str, Any]:
         out["quotes"] = quotes
     if doc.sentiment is not None:
         out["sentiment"] = [{"entity": s.entity, "label": s.label} for s in doc.sentiment]
+    if doc.claims is not None:
+        out["claims"] = [
+            {"start": c.start, "end": c.end, "text": c.text, "entity": c.entity, "target_start": c.target_start,
+             "target_end": c.target_end, "label": c.label}
+            for c in doc.claims
+        ]
     if doc.tokens is not None:
         out["tokens"] = [list(t) for t in doc.tokens]
     return out

@@ -10,6 +10,7 @@ linking    linking      :func:`pipeline.evaluate.link_metrics.score_linking`
 figures    figures      :func:`pipeline.evaluate.figure_metrics.score_figures`
 quotes     quotes       :func:`pipeline.evaluate.quote_metrics.score_quotes`
 sentiment  sentiment    :func:`pipeline.evaluate.sentiment_metrics.score_sentiment`
+claims     claims       :func:`pipeline.evaluate.claim_metrics.score_claims`
 ========== ============ =====================================================
 """
 
@@ -33,7 +34,7 @@ class Scorecard:
     source: str
     format: str
     documents: int
-    predictions: str  # "pipeline", a run folder, or "baseline:NAME"
+    predictions: str  # "pipeline", "nlp stage (MODEL)", either "+ with gold entities", a run folder, "baseline:NAME"
     missing_predictions: int = 0
     sections: list[Section] = field(default_factory=list)
 
@@ -47,6 +48,7 @@ class Scorecard:
 
 
 def _scorers() -> list[tuple[str, Callable[..., Section]]]:
+    from pipeline.evaluate.claim_metrics import score_claims
     from pipeline.evaluate.figure_metrics import score_figures
     from pipeline.evaluate.link_metrics import score_linking
     from pipeline.evaluate.ner_metrics import score_entities
@@ -59,6 +61,7 @@ def _scorers() -> list[tuple[str, Callable[..., Section]]]:
         ("figures", score_figures),
         ("quotes", score_quotes),
         ("sentiment", score_sentiment),
+        ("claims", score_claims),
     ]
 
 
