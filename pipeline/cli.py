@@ -154,6 +154,11 @@ def evaluate(
         None, "--tag", "-t", help="Score only documents with this tag (repeatable; GermEval: news or wikipedia)."
     ),
     nlp_only: bool = typer.Option(False, "--nlp-only", help="Run only the spaCy stage (fast; no linking or sentiment)."),
+    gold_entities: bool = typer.Option(
+        False, "--gold-entities",
+        help="Oracle: the gold entity mentions replace NER and the company ruler; quotes, figures, claims (and with the "
+        "full pipeline sentiment and linking) run on them.",
+    ),
     baseline: Optional[str] = typer.Option(None, "--baseline", help="Score a trivial baseline instead: quote-marks or empty."),
     bootstrap: Optional[int] = typer.Option(None, "--bootstrap", min=0, help="Bootstrap resamples (default: evaluate.bootstrap_samples; 0: none)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Bootstrap seed (default: evaluate.bootstrap_seed)."),
@@ -164,7 +169,8 @@ def evaluate(
 
     Runs the configured pipeline on the gold texts (or reads --predictions) and
     prints P/R/F1 for entities (strict/exact/partial/type), linking, figures,
-    quotes and sentiment: only the sections the gold data annotates. Exit code
+    quotes, sentiment and claim narrowing: only the sections the gold data
+    annotates. --gold-entities judges the later stages on the gold entities. Exit code
     0 on success, 2 on a usage error (missing or invalid gold data, unreadable
     predictions).
     """
@@ -184,7 +190,7 @@ def evaluate(
     try:
         cards = evaluate_paths(
             gold, cfg, fmt=fmt, limit=limit, tags=tag or None, predictions=predictions, nlp_only=nlp_only,
-            baseline=baseline, bootstrap_samples=bootstrap, seed=seed,
+            baseline=baseline, bootstrap_samples=bootstrap, seed=seed, gold_entities=gold_entities,
         )
     except (GoldFormatError, PredictionError) as exc:
         log.error("%s", exc)

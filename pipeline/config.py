@@ -169,6 +169,11 @@ class EvaluateConfig(Section):
     )
     value_rel_tolerance: float = Field(1e-6, description="relative tolerance when comparing figure values")
     context_chars: int = Field(240, description="longest context shown for an error with --errors")
+    gold_entity_components: list[str] = Field(
+        default_factory=lambda: ["ner", "entity_ruler", "finnews_companies", "finnews_entity_clusters", "finnews_e5_ner"],
+        description="components (names or factories) switched off by --gold-entities; "
+        "components whose factory assigns doc.ents or entity names are switched off too",
+    )
 
 
 class Config(Section):

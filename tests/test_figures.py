@@ -7,7 +7,6 @@ test runs the configured pipeline end to end on the DeepSeek article.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -605,43 +604,3 @@ def test_deepseek_article_with_hand_marked_entities(nlp):
     target = next(s for s in doc.spans["figures"] if s.text == "80 Euro")
     assert target._.figure["is_target"] is True
     assert "Platz 3" not in {s.text for s in doc.spans["figures"]}
-
-
-# -- the diagnostic scorer -------------------------------------------------------------------------
-
-
-def test_figures_eval_scores_value_and_entity_items():
-    from pipeline.nlp.figures_eval import FigureItem, score
-
-    gold = [FigureItem(0, 5, "percent", -3.0, "%", None, ["Infineon", "Siemens"]),
-            FigureItem(10, 18, "money", 80.0, "EUR", None, [])]
-    pred = [FigureItem(0, 5, "percent", -3.0, "%", None, ["Infineon"]),
-            FigureItem(9, 18, "money", 80.0, "USD", None, [])]
-    result = score([(gold, pred)])
-    assert result["percent"]["ve_p"] == 1.0 and result["percent"]["ve_r"] == 0.5
-    assert result["money"]["found_f1"] == 1.0 and result["money"]["value_acc"] == 0.0 and result["money"]["ve_f1"] == 0.0
-
-
-def test_figures_eval_runs_with_gold_entities(tmp_path):
-    from pipeline.config import PROJECT_ROOT
-    from pipeline.nlp.figures_eval import evaluate_file
-
-    text = "Im Dax fielen Infineon und Siemens jeweils um mehr als 4 %. Bayer stieg, während BASF fiel."
-    record = {
-        "id": "t", "text": text,
-        "entities": [{"start": 3, "end": 6, "text": "Dax", "label": "INDEX", "name": "Dax"},
-                     {"start": 14, "end": 22, "text": "Infineon", "label": "ORG", "name": "Infineon"},
-                     {"start": 27, "end": 34, "text": "Siemens", "label": "ORG", "name": "Siemens"},
-                     {"start": 60, "end": 65, "text": "Bayer", "label": "ORG", "name": "Bayer"},
-                     {"start": 81, "end": 85, "text": "BASF", "label": "ORG", "name": "BASF"}],
-        "figures": [{"start": 55, "end": 58, "text": "4 %", "kind": "percent", "value": -4.0, "unit": "%",
-                     "value_to": None, "about": ["Infineon", "Siemens"]}],
-        "claims": [{"start": 60, "end": 91, "entity": "Bayer", "target_start": 60, "target_end": 65},
-                   {"start": 60, "end": 91, "entity": "BASF", "target_start": 81, "target_end": 85}],
-    }
-    assert text[55:58] == "4 %" and text[81:85] == "BASF"
-    path = tmp_path / "gold.jsonl"
-    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    result = evaluate_file(path, PROJECT_ROOT / "configs" / "figures_only.yaml")
-    assert result["percent"]["ve_f1"] == 1.0
-    assert result["claims"] == {"gold": 2, "found": 2, "narrowed": 2}

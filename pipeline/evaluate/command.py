@@ -9,6 +9,7 @@ from typing import Optional
 from pipeline.config import Config
 from pipeline.evaluate.align import pair_documents
 from pipeline.evaluate.predict import (
+    PredictionError,
     predict_entity_sentiment,
     predict_with_baseline,
     predict_with_nlp,
@@ -29,6 +30,7 @@ def evaluate_source(
     baseline: Optional[str] = None,
     bootstrap_samples: Optional[int] = None,
     seed: Optional[int] = None,
+    gold_entities: bool = False,
 ) -> Scorecard:
     """Score one gold set.
 
@@ -40,17 +42,25 @@ def evaluate_source(
         baseline: score the named baseline instead (see :mod:`pipeline.evaluate.baselines`).
         bootstrap_samples: resamples for intervals (``None``: from the config).
         seed: bootstrap seed (``None``: from the config).
+        gold_entities: run the pipeline (or with ``nlp_only`` the spaCy stage) with the gold
+            entity mentions in place of the entity components (:mod:`pipeline.evaluate.oracle`).
 
     Returns:
         The :class:`Scorecard`.
 
     Raises:
-        pipeline.evaluate.predict.PredictionError: predictions cannot be produced or read.
+        pipeline.evaluate.predict.PredictionError: predictions cannot be produced or read, or
+            ``gold_entities`` is asked for with ``predictions``/``baseline`` or a gold set without entities.
     """
     golds = source.documents
     layers: set[str] = set()
     for gold in golds:
         layers |= gold.layers
+    if gold_entities:
+        if predictions is not None or baseline:
+            raise PredictionError("--gold-entities runs the pipeline; it cannot score --predictions or a --baseline")
+        if "entities" not in layers:
+            raise PredictionError(f"--gold-entities needs gold entity mentions, and {source.path} annotates none")
     entity_sentiment = None
     if predictions is not None:
         docs, entity_sentiment = read_run(predictions)
@@ -61,16 +71,18 @@ def evaluate_source(
         docs = predict_with_baseline(golds, baseline)
         label = f"baseline:{baseline}"
     elif nlp_only:
-        docs = predict_with_nlp(golds, cfg)
+        docs = predict_with_nlp(golds, cfg, gold_entities=gold_entities)
         label = f"nlp stage ({cfg.nlp.model})"
     else:
-        docs = predict_with_pipeline(golds, cfg, layers)
+        docs = predict_with_pipeline(golds, cfg, layers, gold_entities=gold_entities)
         label = "pipeline"
         if "sentiment" in layers:
             entity_sentiment = predict_entity_sentiment(docs, cfg)
+    if gold_entities:
+        label += " with gold entities"
     pairs = pair_documents(golds, docs, entity_sentiment)
     ev = cfg.evaluate
-    return build_scorecard(
+    card = build_scorecard(
         pairs,
         str(source.path),
         source.format,
@@ -80,6 +92,11 @@ def evaluate_source(
         confidence=ev.confidence,
         options=scorer_options(cfg),
     )
+    entities = card.section("entities")
+    if gold_entities and entities is not None:
+        entities.notes.append("--gold-entities: the entities are the gold mentions, so this section only shows "
+                              "mentions lost on token boundaries or overlaps")
+    return card
 
 
 def scorer_options(cfg: Config) -> dict[str, dict]:
@@ -90,6 +107,7 @@ def scorer_options(cfg: Config) -> dict[str, dict]:
         "figures": {"rel_tolerance": ev.value_rel_tolerance, "context_chars": ev.context_chars},
         "linking": {"context_chars": ev.context_chars},
         "sentiment": {"context_chars": ev.context_chars},
+        "claims": {"context_chars": ev.context_chars},
     }
 
 

@@ -5,7 +5,10 @@
   :func:`pipeline.runner.process_articles` on them. Stages the gold set cannot
   score are switched off (no sentiment model run for an NER-only set).
 * :func:`predict_with_nlp` runs only the spaCy stage (:class:`pipeline.nlp.NlpStage`):
-  enough for entities, figures and quotes, and much faster.
+  enough for entities, figures, quotes and claims, and much faster.
+* Both take ``gold_entities=True`` for the oracle mode of
+  :mod:`pipeline.evaluate.oracle`: the gold entity mentions replace the entity
+  components' output, everything after them runs as usual.
 * :func:`read_run` reads ``documents.jsonl`` (and ``entity_sentiment.csv`` if
   present) from a ``finnews run`` output folder.
 """
@@ -15,20 +18,25 @@ from __future__ import annotations
 import csv
 import logging
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 from tqdm import tqdm
 
+from pipeline.aggregate import aggregate_document
 from pipeline.config import Config
 from pipeline.evaluate.baselines import BASELINES
 from pipeline.evaluate.gold import GoldDocument, gold_to_article
+from pipeline.evaluate.oracle import report_unknown, use_gold_entities
+from pipeline.export import read_documents
+from pipeline.nlp import NlpStage
 from pipeline.records import Document, EntitySentiment
+from pipeline.runner import Stages, process_articles
 
 log = logging.getLogger(__name__)
 
 
 class PredictionError(RuntimeError):
-    """Predictions cannot be produced or read (a missing run folder, a missing pipeline part)."""
+    """Predictions cannot be produced or read (a missing run folder, an unknown baseline, an oracle without gold)."""
 
 
 def config_for_layers(cfg: Config, layers: set[str]) -> Config:
@@ -47,7 +55,11 @@ def config_for_layers(cfg: Config, layers: set[str]) -> Config:
 
 
 def predict_with_pipeline(
-    golds: list[GoldDocument], cfg: Config, layers: set[str], stages: Optional[Any] = None
+    golds: list[GoldDocument],
+    cfg: Config,
+    layers: set[str],
+    stages: Optional[Stages] = None,
+    gold_entities: bool = False,
 ) -> list[Document]:
     """Run the configured pipeline (nlp → sentiment → link) on the gold texts.
 
@@ -55,37 +67,41 @@ def predict_with_pipeline(
         golds: the gold documents.
         cfg: the loaded config.
         layers: the gold set's annotated layers (decides which stages run).
-        stages: prebuilt :class:`pipeline.runner.Stages` to reuse (built from ``cfg`` when ``None``).
+        stages: prebuilt :class:`pipeline.runner.Stages` to reuse (built from ``cfg`` when ``None``);
+            with ``gold_entities`` their spaCy pipeline is switched to the gold entities in place.
+        gold_entities: use the gold entity mentions instead of the entity components
+            (:func:`pipeline.evaluate.oracle.use_gold_entities`).
 
     Returns:
         One predicted :class:`Document` per gold document, ``article_id`` = gold id.
-
-    Raises:
-        PredictionError: the pipeline runner is not available.
     """
-    try:
-        from pipeline.runner import process_articles
-    except ImportError as exc:
-        raise PredictionError(f"the pipeline runner is not available ({exc}); use --nlp-only or --predictions") from exc
+    cfg = config_for_layers(cfg, layers)
+    stages = stages or Stages.from_config(cfg)
+    setter = use_gold_entities(stages.nlp.nlp, golds, cfg.evaluate.gold_entity_components) if gold_entities else None
     articles = [gold_to_article(g) for g in golds]
-    return list(process_articles(articles, config_for_layers(cfg, layers), stages=stages))
+    docs = list(process_articles(articles, cfg, stages=stages))
+    report_unknown(setter)
+    return docs
 
 
-def predict_with_nlp(golds: list[GoldDocument], cfg: Config) -> list[Document]:
-    """Run only the spaCy stage on the gold texts (entities, figures, quotes; no linking or sentiment).
+def predict_with_nlp(golds: list[GoldDocument], cfg: Config, gold_entities: bool = False) -> list[Document]:
+    """Run only the spaCy stage on the gold texts (entities, figures, quotes, claims; no linking or sentiment).
 
     Args:
         golds: the gold documents.
         cfg: the loaded config.
+        gold_entities: use the gold entity mentions instead of the entity components
+            (:func:`pipeline.evaluate.oracle.use_gold_entities`).
 
     Returns:
         One predicted :class:`Document` per gold document.
     """
-    from pipeline.nlp import NlpStage
-
     stage = NlpStage.from_config(cfg)
+    setter = use_gold_entities(stage.nlp, golds, cfg.evaluate.gold_entity_components) if gold_entities else None
     articles = [gold_to_article(g) for g in golds]
-    return list(tqdm(stage.process(articles), total=len(articles), desc="nlp", unit="doc", disable=None))
+    docs = list(tqdm(stage.process(articles), total=len(articles), desc="nlp", unit="doc", disable=None))
+    report_unknown(setter)
+    return docs
 
 
 def predict_with_baseline(golds: list[GoldDocument], name: str) -> list[Document]:
@@ -106,14 +122,7 @@ def predict_entity_sentiment(docs: list[Document], cfg: Config) -> dict[str, lis
 
     Returns:
         Rows per ``article_id``.
-
-    Raises:
-        PredictionError: the aggregation module is not available.
     """
-    try:
-        from pipeline.aggregate import aggregate_document
-    except ImportError as exc:
-        raise PredictionError(f"entity sentiment needs pipeline.aggregate ({exc})") from exc
     return {d.article.article_id: list(aggregate_document(d, cfg.aggregate)) for d in docs}
 
 
@@ -175,16 +184,12 @@ def read_run(run_dir: Path) -> tuple[list[Document], Optional[dict[str, list[Ent
         (``None`` when the file is absent).
 
     Raises:
-        PredictionError: there is no ``documents.jsonl`` or the reader is unavailable.
+        PredictionError: there is no ``documents.jsonl``.
     """
     run_dir = Path(run_dir)
     docs_path = run_dir if run_dir.is_file() else run_dir / "documents.jsonl"
     if not docs_path.is_file():
         raise PredictionError(f"no documents.jsonl in {run_dir}")
-    try:
-        from pipeline.export import read_documents
-    except ImportError as exc:
-        raise PredictionError(f"reading a run needs pipeline.export.read_documents ({exc})") from exc
     docs = list(read_documents(docs_path))
     sentiment_csv = docs_path.parent / "entity_sentiment.csv"
     rows = read_entity_sentiment_csv(sentiment_csv) if sentiment_csv.is_file() else None
