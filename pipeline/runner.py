@@ -28,6 +28,7 @@ from pipeline.aggregate import aggregate_corpus, aggregate_document
 from pipeline.config import Config
 from pipeline.export import document_from_json, document_to_json, format_table, write_outputs
 from pipeline.ingest import ingest
+from pipeline.link import LinkStage
 from pipeline.nlp import NlpStage
 from pipeline.records import Article, CorpusEntity, Document, EntitySentiment, IngestError
 
@@ -53,12 +54,6 @@ class Stages:
             from pipeline.sentiment import SentimentStage
 
             sentiment = SentimentStage.from_config(cfg)
-        try:
-            from pipeline.link import LinkStage
-        except ModuleNotFoundError as exc:  # the link stage lands with issue 4
-            if exc.name != "pipeline.link":
-                raise
-            return cls(nlp=nlp, sentiment=sentiment)
         return cls(nlp=nlp, sentiment=sentiment, link=LinkStage.from_config(cfg))
 
     def describe(self) -> dict[str, Any]:
