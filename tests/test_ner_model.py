@@ -1,0 +1,49 @@
+"""The shipped NER pipeline (models/ner): loads as a plain spaCy pipeline, tags obvious news, is the default."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.config import PROJECT_ROOT, load_config
+
+SHIPPED = PROJECT_ROOT / "models" / "ner"
+
+
+def _labelled(doc):
+    return [(ent.text, ent.label_) for ent in doc.ents]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    if not (SHIPPED / "config.cfg").exists():
+        pytest.fail("models/ner is not shipped")
+    return spacy.load(SHIPPED)
+
+
+def test_shipped_model_is_a_plain_pipeline(shipped):
+    assert shipped.pipe_names == ["tok2vec", "ner"]
+    assert set(shipped.get_pipe("ner").labels) == {"ORG", "PER", "LOC", "MISC"}
+    assert [t.text for t in shipped.tokenizer("Siemens-Chef")] == ["Siemens", "-", "Chef"]
+
+
+def test_shipped_model_tags_an_obvious_sentence(shipped):
+    doc = shipped("Die Deutsche Bank hat am Montag in Frankfurt ihre Zahlen vorgelegt, sagte Vorstandschef Christian Sewing.")
+    found = _labelled(doc)
+    assert ("Deutsche Bank", "ORG") in found
+    assert ("Frankfurt", "LOC") in found
+    assert ("Christian Sewing", "PER") in found
+
+
+def test_shipped_model_is_the_default():
+    from pipeline.nlp import build_nlp
+
+    cfg = load_config()
+    assert cfg.resolve(cfg.nlp.model) == SHIPPED
+    nlp = build_nlp(cfg)
+    names = nlp.pipe_names
+    assert "tok2vec" in names and "ner" in names
+    if "finnews_companies" in names:  # the gazetteer ruler runs after the statistical NER
+        assert names.index("ner") < names.index("finnews_companies")
+    doc = nlp("Die Allianz-Aktie stieg.\nBASF meldet Gewinn")
+    assert ("Allianz", "ORG") in _labelled(doc)
