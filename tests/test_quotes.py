@@ -397,6 +397,116 @@ def test_names_come_from_doc_ents_when_the_ner_provides_them():
     assert q._.speaker_name == "Hans Peter Müller-Wohlfahrt"
 
 
+def test_names_from_a_ner_that_tags_roles_or_half_names():
+    nlp = make_nlp()
+    text = "„Die Lage ist ernst“, sagte Stratege Jonas Wendler. „Es wird schwer“, sagte Sabine Kraft. „Es bleibt so“, schrieb die Analystin."
+    doc = nlp.make_doc(text)
+    doc = nlp.get_pipe("finnews_sentences")(doc)
+    spans = []
+    for words in ("Stratege Jonas Wendler", "Sabine", "Analystin"):
+        start = text.index(words)
+        spans.append(doc.char_span(start, start + len(words), label="PER"))
+    doc.ents = spans
+    doc = nlp.get_pipe("finnews_quotes")(doc)
+    assert [q._.speaker_name for q in doc.spans["quotes"]] == ["Jonas Wendler", "Sabine Kraft", "die Analystin"]
+
+
+# ---------------------------------------------------------------- speakers away from the cue
+
+
+def test_an_object_first_puts_the_speaker_after_the_verb(wikinews_nlp):
+    (q,) = quotes(
+        wikinews_nlp,
+        "Den Unmut der Belegschaft brachte die Betriebsratsvorsitzende Petra Lang zum Ausdruck: „So geht es nicht weiter.“",
+        "direct",
+    )
+    assert speaker(q) == "die Betriebsratsvorsitzende Petra Lang"
+    found = quotes(
+        wikinews_nlp,
+        "Dieter Krause hält wenig von dem Plan. Die Äußerungen der Ministerin bezeichnete Krause als „völlig verfehlt“.",
+        "direct",
+    )
+    assert [speaker(q) for q in found] == ["Krause"]
+
+
+def test_an_organisation_before_the_verb_stays_the_speaker(nlp):
+    (q,) = quotes(nlp, "Die Gewerkschaft forderte Garantien für alle deutschen Standorte.", "reported")
+    assert speaker(q) == "Die Gewerkschaft"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Der 23-jährige Stürmer sagte: „Ich bleibe in Bremen.“", "Der 23-jährige Stürmer"),
+        ("Auch der US-amerikanische Botschafter John Miller sagte: „Wir helfen.“", "der US-amerikanische Botschafter John Miller"),
+        ("Einer der 13 beteiligten Feuerwehrleute sagte: „So etwas habe ich noch nie gesehen.“", "Einer der 13 beteiligten Feuerwehrleute"),
+    ],
+)
+def test_numbers_and_compound_adjectives_inside_the_speaker_phrase(wikinews_nlp, text, expected):
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert speaker(q) == expected
+
+
+def test_a_document_named_before_heisst_es(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "In dem Antrag heißt es wörtlich: „Die Frist ist zu kurz.“")
+    assert q.label_ == "direct" and speaker(q) == "dem Antrag"
+    found = quotes(wikinews_nlp, "Im letzten Bericht des Verbands, der am Montag erschien, heißt es: „Die Lage bleibt angespannt.“")
+    assert [(q.label_, speaker(q)) for q in found] == [("direct", "letzten Bericht des Verbands")]
+
+
+def test_a_cue_in_the_next_sentence_that_points_back(nlp):
+    found = quotes(nlp, "„Ja, es gibt Zumutungen.“ Das sagte Finanzminister Peer Hansen am Dienstag im Bundestag.", "direct")
+    assert [(speaker(q), q._.cue.text) for q in found] == [("Peer Hansen", "sagte")]
+    found = quotes(nlp, "„Ja, es gibt Zumutungen.“ Das Parlament tagte am Dienstag.", "direct")
+    assert [speaker(q) for q in found] == [None]
+
+
+def test_a_newspaper_in_quotation_marks_is_the_speaker(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "„Das Update ist das größte seit Jahren“, schreibt die „Computerwoche“.", "direct")
+    assert speaker(q) == "die „Computerwoche“"
+    (q,) = quotes(wikinews_nlp, "Laut „Reuters“ wurde der Vertrag am Montag unterzeichnet.", "indirect")
+    assert speaker(q) == "„Reuters“"
+
+
+def test_a_second_main_clause_shares_the_subject(nlp):
+    found = quotes(
+        nlp,
+        "Jana Weber wollte sich nicht festlegen, sagte aber, die Partei müsse „jetzt schnell entscheiden“.",
+        "direct",
+    )
+    assert [q._.speaker_name for q in found] == ["Jana Weber"]
+
+
+def test_a_name_before_an_apposition_without_its_closing_comma(nlp, wikinews_nlp):
+    text = "Stephan Maier, ein Klimaexperte vom WWF erklärte: „Der Bericht ist ein wichtiges Dokument.“"
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert speaker(q) == "Stephan Maier, ein Klimaexperte vom WWF"
+    (q,) = quotes(nlp, text, "direct")
+    assert (speaker(q), q._.speaker_role) == ("Stephan Maier", "ein Klimaexperte vom WWF")
+    (q,) = quotes(nlp, "Hans Ott, der Generalsekretär des Verbands sagte: „Wir bleiben.“", "direct")
+    assert (speaker(q), q._.speaker_role) == ("Hans Ott", "der Generalsekretär des Verbands")
+
+
+def test_a_colon_after_reported_speech_continues_its_speaker(nlp):
+    found = quotes(
+        nlp,
+        "„Wir helfen sofort“, sagte Ministerpräsidentin Anna Bligh. "
+        "Das Land sei den Nachbarn zu Dank verpflichtet: „Sie haben uns auch geholfen.“",
+        "direct",
+    )
+    assert [q._.speaker_name for q in found] == ["Anna Bligh", "Anna Bligh"]
+
+
+def test_a_verb_of_saying_without_a_quotation_gives_the_next_quotation_its_speaker(nlp):
+    found = quotes(
+        nlp,
+        "Die Abgeordnete Lea Brandt kritisierte die Haltung der Regierung. „Diese Politik ist unfair und falsch.“",
+        "direct",
+    )
+    assert [q._.speaker_name for q in found] == ["Lea Brandt"]
+    assert found[0]._.speaker is None  # finnews conventions: no cue of its own, no mention
+
+
 # ---------------------------------------------------------------- lexicon and component
 
 

@@ -27,6 +27,9 @@ from spacy.tokens import Doc
 
 from pipeline.nlp.quotes_grammar import (
     COMPLEMENTIZERS,
+    is_abstract_phrase,
+    names_speaker,
+    phrase_head,
     OBJECT_DETERMINERS,
     FINAL_PUNCT,
     SUBORDINATORS,
@@ -201,9 +204,10 @@ class QuoteFinder:
                 view.quoted[i] = True
         indirect = self.find_indirect(view, cues, direct)
         found = sorted(direct + indirect, key=lambda m: (m.start, m.end))
-        runs = self.find_runs(view, found)
+        anchors = self._cue_anchors(cues, found)
+        runs = self.find_runs(view, found, anchors)
         found = sorted(found + runs, key=lambda m: (m.start, m.end))
-        self._fill_direct_speakers(view, direct, found)
+        self._fill_direct_speakers(view, direct, found, anchors)
         for m in found:
             self._name_speaker(view, m)
         self._resolve_references(view, found)
@@ -361,7 +365,7 @@ class QuoteFinder:
             limit = min(limit, cue.particle)
         cue.speaker_rule = cue.kind
         if cue.kind in {"laut", "so"}:
-            cue.speaker = speaker_phrase(doc, i + 1, limit, lex)
+            cue.speaker = speaker_phrase(doc, i + 1, limit, lex) or self._titled_source(view, i + 1)
             cue.inverted = True
             return
         if cue.kind == "nach":
@@ -388,6 +392,8 @@ class QuoteFinder:
                         cue.speaker = (k + 1, end, None)
                     break
             cue.inverted = True
+            if cue.speaker is None:
+                cue.speaker = self._source_before_impersonal(view, cue)
             return
         # A verb: the subject before it ("Die Firma teilte mit"), else after it ("sagte Vey-Sern Ling").
         start = self._clause_start(view, i)
@@ -437,8 +443,15 @@ class QuoteFinder:
                 found = speaker_phrase(doc, start, prefix_end, lex)
                 if found is not None and skip_adverbials(doc, found[2][1] if found[2] else found[1], prefix_end + 1, lex)[-1:] != [prefix_end]:
                     found = None
+            if found is not None and not verb_final and is_abstract_phrase(doc, found[0], found[1], lex):
+                # "Die Äußerungen Hassemers bezeichnete Wiefelspütz als „Knaller“": an object
+                # stands first, the speaker after the verb
+                after = self._speaker_after(view, i, limit)
+                if after is not None and names_speaker(doc, after[0], after[1], lex):
+                    cue.speaker, cue.speaker_rule, cue.inverted = after, "after-fronted", True
+                    return
             if found is not None:
-                cue.speaker, cue.speaker_rule = found, "before"
+                cue.speaker, cue.speaker_rule = self._with_name_before(view, found), "before"
                 return
         s0 = view.sents[cue.sent][0]
         if start > s0 and doc[start - 1].text == "," and not view.mask[start - 1] and start == i:
@@ -454,18 +467,100 @@ class QuoteFinder:
                 cue.speaker, cue.speaker_rule = found, "before-apposition"
                 return
         if self._subject_may_follow(view, start, prefix_end):
-            for k in skip_adverbials(doc, i + 1, limit, lex):
-                found = speaker_phrase(doc, k, limit, lex)
-                if found is not None and doc[found[0]].lower_ not in OBJECT_DETERMINERS:
-                    cue.speaker, cue.speaker_rule = found, "after"
-                    cue.inverted = True
-                    return
-                if found is not None:
-                    break
+            found = self._speaker_after(view, i, limit)
+            if found is not None:
+                cue.speaker, cue.speaker_rule = found, "after"
+                cue.inverted = True
+                return
+        if start == i and i - 2 >= s0 and doc[i - 1].text == "," and not view.mask[i - 2] and not verb_final:
+            # "Jim DeMint wollte sich nicht festlegen, sagte aber, die Republikaner müssten ...":
+            # a second main clause without its own subject shares the first one's
+            subject = self.sentence_subject(view, cue.sent, i)
+            if subject is not None and subject[0] <= s0 + 1 and doc[s0].lower_ not in SUBORDINATORS:
+                cue.speaker, cue.speaker_rule = subject, "coordinated"
+                return
         if verb_final or cue.particle is not None:
             # "Die Bundesregierung hatte den Bericht als „falsch“ zurückgewiesen."
             cue.speaker = self.sentence_subject(view, cue.sent, i)
             cue.speaker_rule = "subject"
+
+    def _with_name_before(self, view: _DocView, found: Phrase) -> Phrase:
+        """A name before a role phrase whose closing comma is missing: ``Stephen Singer, ein
+        Klimaexperte vom WWF erklärte`` is one speaker, the name with its apposition."""
+        doc, lex = view.doc, self.lex
+        start, end, app = found
+        if app is not None or start < 2 or doc[start - 1].text != "," or view.mask[start - 2]:
+            return found
+        if not (doc[start].lower_ in lex.determiners or lex.is_role_word(doc[start].text)):
+            return found
+        s0 = view.sents[view.sent_of[start]][0]
+        first = s0 + 1 if doc[s0].lower_ in SUBORDINATORS else s0
+        name = phrase_ending_at(doc, first, start - 1, lex)
+        if name is None or name[2] is not None or not looks_like_name(doc, name[0], name[1], lex):
+            return found
+        return (name[0], name[1], (start, end))
+
+    def _source_before_impersonal(self, view: _DocView, cue: Cue) -> Optional[Phrase]:
+        """The document an impersonal cue quotes when it stands first: ``In dem Antrag heißt
+        es: „…“`` gives ``dem Antrag``; ``Im letzten Satz der Anordnung, die ... zugestellt
+        wurde, heißt es`` gives ``letzten Satz der Anordnung`` (the phrase after the preposition)."""
+        doc, lex = view.doc, self.lex
+        s0 = view.sents[cue.sent][0]
+        k = s0
+        while k < cue.head and (doc[k].lower_ in lex.skip_after_cue or doc[k].lower_ in {"so", "nun", "dazu"}):
+            k += 1
+        if k >= cue.head or doc[k].lower_ not in {"in", "im", "auf", "bei", "beim"}:
+            return None
+        start = k + 1
+        end = noun_phrase_end(doc, start, cue.head, lex, common_head=True, pronouns=False)
+        if end is None:
+            return None
+        if end == cue.head or (doc[end].text == "," and doc[cue.head - 1].text == "," and self._relative_clause_opening(view, cue.head - 1) == end):
+            return (start, end, None)
+        return None
+
+    def _finite_verb_after(self, view: _DocView, k: int, limit: int) -> Optional[int]:
+        """The first lower-case word from ``k`` on that is not inside a prepositional phrase:
+        in ``Den Unmut über Stoibers Äußerungen brachte die Sprecherin`` (from ``über``), ``brachte``."""
+        doc, lex = view.doc, self.lex
+        j = k
+        while j < limit:
+            tok = doc[j]
+            low = tok.lower_
+            if tok.text in {",", ";", ":", "(", ")"} or view.mask[j]:
+                return None
+            if is_lower_word(tok) and low not in RELATIVE_PREPOSITIONS and low not in lex.determiners and low not in lex.adverbial_prepositions:
+                if not (low.endswith(("e", "en", "er", "es", "em")) and j + 1 < limit and is_cap(doc[j + 1], lex)):
+                    return j  # not an adjective before its noun ("über die jüngsten Äußerungen")
+            j += 1
+        return None
+
+    def _speaker_after(self, view: _DocView, i: int, limit: int) -> Optional[Phrase]:
+        """The subject right after the finite verb at ``i``, past adverbs and prepositional
+        phrases: ``sagte dazu am Montag der Sprecher``; ``None`` when an object comes first."""
+        doc, lex = view.doc, self.lex
+        for k in skip_adverbials(doc, i + 1, limit, lex):
+            found = speaker_phrase(doc, k, limit, lex) or self._titled_source(view, k)
+            if found is not None and doc[found[0]].lower_ not in OBJECT_DETERMINERS:
+                return found
+            if found is not None:
+                return None
+        return self._titled_source(view, i + 1) if i + 1 == limit else None
+
+    def _titled_source(self, view: _DocView, k: int) -> Optional[Phrase]:
+        """A newspaper or agency named in quotation marks: ``schreibt die „Computerwoche“``,
+        ``laut „Reuters“``; the phrase runs from the determiner to the closing mark."""
+        doc, lex = view.doc, self.lex
+        j = k + 1 if k < len(doc) and doc[k].lower_ in lex.determiners else k
+        for open_tok, start, end, close_tok in view.marked:
+            if open_tok != j:
+                continue
+            words = [t for t in doc[start:end] if t.is_alpha]
+            if words and len(words) <= 5 and is_cap(words[0], lex) and view.sent_of[close_tok] == view.sent_of[k]:
+                if not any(t.text in FINAL_PUNCT for t in doc[start:end]):
+                    return (k, close_tok + 1, None)
+            return None
+        return None
 
     def _subject_may_follow(self, view: _DocView, start: int, verb: int) -> bool:
         """Whether the subject of a verb may stand after it: nothing, an adverb, a
@@ -528,6 +623,8 @@ class QuoteFinder:
         """
         doc, lex = view.doc, self.lex
         s0 = view.sents[sent][0]
+        while s0 < before and view.para_of[s0] < view.para_of[before]:
+            s0 += 1  # a heading without a period is not part of the sentence
         limit = before
         for k in range(s0, before):
             if view.mask[k] or doc[k].text in {":", ";"}:
@@ -537,6 +634,12 @@ class QuoteFinder:
         if found is not None:
             end = found[2][1] if found[2] else found[1]
             if end < limit and (is_lower_word(doc[end]) or doc[end].text == ","):
+                if is_abstract_phrase(doc, found[0], found[1], lex):
+                    # "Den Unmut der CDU brachte die Sprecherin zum Ausdruck:"
+                    verb = self._finite_verb_after(view, end, limit)
+                    after = self._speaker_after(view, verb, limit) if verb is not None else None
+                    if after is not None and names_speaker(doc, after[0], after[1], lex):
+                        return after
                 return found
             if end == limit and limit < len(doc) and doc[limit].text == ":":
                 return found  # "Ein Beamter der Nationalpolizei: „…“"
@@ -566,6 +669,9 @@ class QuoteFinder:
             first.lower_ in RELATIVE_PREPOSITIONS and start + 1 < i and doc[start + 1].lower_ in RELATIVE_PRONOUNS
         ):
             return False
+        head = phrase_head(doc, start, i, self.lex)
+        if first.lower_ in {"der", "die"} and head is not None and self.lex.is_role_word(doc[head].text) and phrase_ending_at(doc, start, i, self.lex):
+            return False  # "Houcine Abassi, der Generalsekretär des Verbandes sagte": an apposition
         j = i + 1
         while j < len(doc) and doc[j].lower_ in AUXILIARIES | {"worden", "wurden", "werde", "würde"}:
             j += 1  # "zu der ein Bündnis aufgerufen hatte,"
@@ -630,6 +736,22 @@ class QuoteFinder:
         around = [c for c in cues if s_open <= c.sent <= s_close and self._frames_direct(c) and not view.mask[c.head]]
         if around:
             return min(around, key=lambda c: min(abs(c.head - open_tok), abs(c.head - close_tok)))
+        return self._cue_in_next_sentence(view, cues, close_tok)
+
+    def _cue_in_next_sentence(self, view: _DocView, cues: list[Cue], close_tok: int) -> Optional[Cue]:
+        """A cue in the sentence after a quotation that refers back to it with a demonstrative:
+        ``„Ja, es gibt Zumutungen.“ Das sagte Finanzminister Peer Steinbrück am Dienstag.``"""
+        doc = view.doc
+        j = close_tok + 1
+        while j < len(doc) and (doc[j].text in FINAL_PUNCT or doc[j].is_space):
+            j += 1
+        if j >= len(doc) or view.para_of[j] != view.para_of[close_tok] or view.sent_of[j] == view.sent_of[close_tok]:
+            return None
+        if doc[j].lower_ not in {"das", "dies", "so"}:
+            return None
+        for c in cues:
+            if c.head == j + 1 and c.kind == "verb" and c.speaker is not None and c.inverted and self._frames_direct(c):
+                return c  # "Das sagte X", "So äußerte sich X"
         return None
 
     def _is_quotation(
@@ -691,8 +813,9 @@ class QuoteFinder:
                 # the subject by position only: right for a dass-clause often enough, for a
                 # quotation in marks far less often than no speaker at all (Wikinews train)
                 speaker, speaker_rule = None, ""
-            if speaker is None and open_tok > 0 and doc[open_tok - 1].text == ":":
-                # "Die Firma empfindet die Kritik als ungerechtfertigt: „…“"
+            if speaker is None and open_tok > 0 and doc[open_tok - 1].text == ":" and not k1:
+                # "Die Firma empfindet die Kritik als ungerechtfertigt: „…“" (a sentence in
+                # Konjunktiv before the colon reports someone else: the quotation continues them)
                 speaker = self.sentence_subject(view, sent, open_tok)
                 speaker_rule = "colon"
                 if speaker is not None and doc[speaker[0]].lower_ in POSSESSIVES:
@@ -735,10 +858,12 @@ class QuoteFinder:
             merged.append(q)
         return merged
 
-    def _context_speaker(self, view: _DocView, found: list[QuoteMatch], q: QuoteMatch, window: int = 2) -> Optional[QuoteMatch]:
-        """The latest quotation with a speaker that ends before ``q``, at most ``window`` sentences back."""
+    def _context_speaker(
+        self, view: _DocView, found: list[QuoteMatch], q: QuoteMatch, window: int = 2, anchors: Optional[list[QuoteMatch]] = None
+    ) -> Optional[QuoteMatch]:
+        """The latest quotation (or speaker anchor) with a speaker that ends before ``q``, at most ``window`` sentences back."""
         best = None
-        for m in found:
+        for m in list(found) + list(anchors or []):
             if m is q or m.speaker is None or m.start >= q.start:
                 continue
             if m.end > q.start and not (m.start <= q.start and q.end <= m.end):
@@ -749,7 +874,9 @@ class QuoteFinder:
                 best = m
         return best
 
-    def _fill_direct_speakers(self, view: _DocView, direct: list[QuoteMatch], found: list[QuoteMatch]) -> None:
+    def _fill_direct_speakers(
+        self, view: _DocView, direct: list[QuoteMatch], found: list[QuoteMatch], anchors: Optional[list[QuoteMatch]] = None
+    ) -> None:
         """Speakers for quotations in marks without a cue of their own.
 
         * inside reported speech or a Konjunktiv sentence, the speaker of the
@@ -777,7 +904,7 @@ class QuoteFinder:
                 # unclear without a cue; the sentence's subject was right only one time in four
                 # on Wikinews train, so no speaker is better than a guess.
                 continue
-            context = self._context_speaker(view, found, q)
+            context = self._context_speaker(view, found, q, anchors=anchors)
             if context is not None:
                 q.speaker, q.speaker_rule = context.speaker, "continued"
 
@@ -1007,6 +1134,8 @@ class QuoteFinder:
                 return None
             return self._make(view, "indirect", s0, comma, "marker", cue)
         if cue.kind == "impersonal":
+            if cue.speaker is not None and cue.speaker[0] < cue.head:
+                return None  # "Im Bericht, der ... vorliegt, heißt es": the clause names the source
             if cue.head - 1 > s0 and doc[cue.head - 1].text == "," and not self._only_direct(view, s0, cue.head - 1, direct):
                 return self._make(view, "indirect", s0, cue.head - 1, "marker", cue)
             return None
@@ -1036,7 +1165,21 @@ class QuoteFinder:
 
     # ------------------------------------------------------------------ Konjunktiv runs
 
-    def find_runs(self, view: _DocView, found: list[QuoteMatch]) -> list[QuoteMatch]:
+    def _cue_anchors(self, cues: list[Cue], found: list[QuoteMatch]) -> list[QuoteMatch]:
+        """Speakers introduced by a verb of saying that frames no quotation of its own.
+
+        ``Sadiq Khan verurteilte die Haltung der Regierung. „Diese Regierung hat …“``:
+        the quotation continues the speaker of ``verurteilte``. The records are not
+        quotations; they only give runs and continued quotations their speaker.
+        """
+        return [
+            QuoteMatch(kind="anchor", start=c.head, end=c.end, rule="anchor", speaker=c.speaker, speaker_rule=c.speaker_rule, sent=c.sent, end_sent=c.sent)
+            for c in cues
+            if c.kind == "verb" and c.speaker is not None and not c.used and not c.relative
+            and not any(m.start <= c.head < m.end for m in found)  # "Die Notenbank sehe ..., sagte sie": inside a quotation
+        ]
+
+    def find_runs(self, view: _DocView, found: list[QuoteMatch], anchors: Optional[list[QuoteMatch]] = None) -> list[QuoteMatch]:
         """Sentences in Konjunktiv I that go on reporting the last speaker.
 
         After ``„…“, schreiben die Experten um Stacy Rasgon.``, the sentence
@@ -1054,12 +1197,15 @@ class QuoteFinder:
                 overlap = max(0, min(s1, m.end) - max(s0, m.start))
                 if overlap * 2 >= (s1 - s0) or m.kind != "direct":
                     covered.setdefault(k, m)
+        for a in anchors or []:
+            touched.setdefault(a.sent, []).append(a)
         runs: list[QuoteMatch] = []
         context: Optional[QuoteMatch] = None
         context_sent = -10
         current: Optional[QuoteMatch] = None
         for k, (s0, s1) in enumerate(view.sents):
-            with_speaker = [m for m in touched.get(k, []) if m.speaker is not None]
+            # a quotation's speaker before an anchor's, then the later one
+            with_speaker = sorted((m for m in touched.get(k, []) if m.speaker is not None), key=lambda m: (m.kind != "anchor", m.start))
             if with_speaker:
                 context, context_sent = with_speaker[-1], k
             if k in covered:

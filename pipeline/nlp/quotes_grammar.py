@@ -28,6 +28,12 @@ GENITIVE_CONNECTORS = {"der", "des", "eines", "einer"}
 COMMON_HEAD_CONNECTORS = {"für"}
 NAME_PARTICLES = {"von", "van", "de", "zu", "du", "da", "dos", "del", "la", "le", "of", "den", "der", "ter", "ten", "bin", "al", "el"}
 COMPLEMENTIZERS = {"dass", "ob"}
+# Heads of abstract nouns ("Äußerungen", "Anwendung", "Mehrheit"), and the heads of
+# organisation names that look like them but speak ("Regierung", "Zeitung", "Kommission").
+ABSTRACT_SUFFIXES = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "tion", "tionen", "nis", "nisse", "tät", "täten", "ismus")
+ORGANISATION_HEADS = ("regierung", "zeitung", "stiftung", "verwaltung", "vertretung", "leitung", "führung", "vereinigung",
+                      "organisation", "kommission", "institution", "delegation", "opposition", "koalition", "fraktion",
+                      "redaktion", "nation", "administration", "direktion", "universität")
 QUANTIFIERS = {"rund", "etwa", "knapp", "gut", "fast", "mehr", "über", "bis", "zu", "ca.", "circa", "insgesamt"}
 OBJECT_DETERMINERS = {"den", "dem", "einen", "einem", "ihren", "ihrem", "seinen", "seinem", "diesen", "diesem", "allen"}
 SUBORDINATORS = {"wie", "als", "nachdem", "weil", "da", "obwohl", "während", "wenn", "bevor", "seit", "seitdem", "denn"}
@@ -97,6 +103,16 @@ def _skip_adjectives(doc: Doc, j: int, limit: int, lex: SpeechLexicon) -> int:
     while k < limit and k - j < 3:
         tok = doc[k]
         low = tok.lower_
+        if k + 2 < limit and doc[k + 1].text == "-" and not tok.whitespace_ and not doc[k + 1].whitespace_ and (tok.like_num or tok.text[:1].isupper()):
+            # "der 23-jährige Sportler", "der US-amerikanische Außenminister"
+            adj = doc[k + 2]
+            if is_lower_word(adj) and adj.lower_.endswith(ADJECTIVE_ENDINGS):
+                k += 3
+                j += 2  # a compound adjective counts as one word
+                continue
+        if tok.like_num and not tok.text[:1].isalpha() and k + 1 < limit and is_lower_word(doc[k + 1]):
+            k += 1  # "der 13 beteiligten Feuerwehrmänner"
+            continue
         if not is_lower_word(tok) or low in lex.speaker_pronouns or low in COMPLEMENTIZERS:
             break
         if low in lex.finite_index or low in lex.joined_index or low in lex.konjunktiv1 or low in lex.konjunktiv2:
@@ -293,6 +309,84 @@ def phrase_ending_at(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> Opti
     s, e, app = found
     stop = app[1] if app else e
     return found if stop == last else None
+
+
+def phrase_head(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> Optional[int]:
+    """The first capitalised word of the noun phrase ``[start, end)``, after its determiner and adjectives.
+
+    ``die gesundheitspolitische Sprecherin der Union`` gives the index of ``Sprecherin``.
+    """
+    j = start + 1 if start < end and doc[start].lower_ in lex.determiners else start
+    j = _skip_adjectives(doc, j, end, lex)
+    if j >= end or not is_cap(doc[j], lex):
+        return None
+    # a compound written with hyphens ("SPD-Vorsitzende") has its head at the end
+    while j + 2 < end and doc[j + 1].text == "-" and not doc[j].whitespace_ and not doc[j + 1].whitespace_ and doc[j + 2].is_alpha:
+        j += 2
+    return j
+
+
+def is_abstract_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
+    """Whether a noun phrase before a verb is an object or a thing rather than its speaker.
+
+    German puts the object first as often as the subject (``Den Unmut der CDU
+    brachte die Sprecherin zum Ausdruck``, ``Die Äußerungen Hassemers bezeichnete
+    Wiefelspütz als „Knaller“``): an accusative/dative determiner or an abstract
+    head noun (``-ung``, ``-heit``, ``-keit``, ``-tion``) marks such a phrase;
+    organisations (``die Regierung``, ``die Gewerkschaft``) do not count. Callers
+    only use this to prefer a phrase after the verb that clearly names a speaker.
+    """
+    if start >= end:
+        return False
+    if doc[start].lower_ in OBJECT_DETERMINERS:
+        return True
+    head = phrase_head(doc, start, end, lex)
+    if head is None or lex.is_role_word(doc[head].text) or doc[head].text in lex.spokesperson_nouns:
+        return False
+    low = doc[head].lower_
+    return low.endswith(ABSTRACT_SUFFIXES) and not low.endswith(ORGANISATION_HEADS)
+
+
+def _known_surname(doc: Doc, k: int, lex: SpeechLexicon) -> bool:
+    """Whether the word at ``k`` is written elsewhere in the document after a first name
+    (``Wiefelspütz`` after ``Dieter Wiefelspütz``), so it is a person's name."""
+    text = doc[k].text
+    for tok in doc:
+        if tok.i != k and tok.text == text and tok.i > 0:
+            prev = doc[tok.i - 1]
+            if is_cap(prev, lex) and not lex.is_role_word(prev.text) and prev.lower_ not in lex.determiners:
+                return True
+    return False
+
+
+def names_speaker(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
+    """Whether a noun phrase names someone who can speak: a name, a role or a spokesperson.
+
+    ``Wiefelspütz`` (named in full elsewhere), ``der SPD-Vorsitzende Franz
+    Müntefering``, ``ein Sprecher`` do; ``die praktische Anwendung``, ``der
+    Zeitung`` and ``Garantien`` do not.
+    """
+    if start >= end:
+        return False
+    for ent in doc.ents:
+        if ent.label_ in {"PER", "ORG"} and start <= ent.start < end:
+            return True
+    head = phrase_head(doc, start, end, lex)
+    if head is None:
+        return False
+    if lex.is_role_word(doc[head].text) or doc[head].text in lex.spokesperson_nouns:
+        return True
+    if doc[head].lower_.endswith(COMMON_NOUN_SUFFIXES):
+        return False
+    # a name of two words or more ("Franz Müntefering", "die Ministerin Renate Künast");
+    # a single capitalised word may as well be a plural noun ("Garantien")
+    caps = 1
+    for k in range(head + 1, end):
+        if is_cap(doc[k], lex) and not lex.is_role_word(doc[k].text):
+            caps += 1
+        elif doc[k].text != "-":
+            break
+    return caps >= 2 or (head == start and _known_surname(doc, head, lex))
 
 
 def skip_adverbials(doc: Doc, i: int, limit: int, lex: SpeechLexicon) -> list[int]:

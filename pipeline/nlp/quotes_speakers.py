@@ -68,11 +68,14 @@ def name_in_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[
     ents = [e for e in doc.ents if start <= e.start and e.end <= end]
     for ent in ents:
         if ent.label_ == "PER":
-            role = doc[start : ent.start].text if ent.start > start else ""
-            rest = doc[ent.end : end]
+            a, b = person_bounds(doc, ent.start, ent.end, end, lex)
+            if a == b:
+                continue  # "Analystin" tagged as a person: a role, no name
+            role = doc[start:a].text if a > start else ""
+            rest = doc[b:end]
             if not role and len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"}:
-                role = strip_determiner(doc, ent.end + 1, end, lex)
-            return (ent.start, ent.end), clean_role(role, lex)
+                role = strip_determiner(doc, b + 1, end, lex)
+            return (a, b), clean_role(role, lex)
     name, role = name_by_shape(doc, start, end, lex)
     if name is not None and name[1] - name[0] >= 2 and not any(e.start <= name[0] < e.end for e in ents):
         return name, role  # "Toyota-Finanzchef Kenta Mori": the person, not the company in the compound
@@ -86,6 +89,32 @@ def name_in_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[
     if spokes is not None:
         return spokes, clean_role(doc[start : spokes[0]].text, lex)
     return name, role
+
+
+def person_bounds(doc: Doc, start: int, end: int, limit: int, lex: SpeechLexicon) -> tuple[int, int]:
+    """The name inside a person entity, whatever the NER model included around it.
+
+    ``Marktanalyst Jonas Wendler`` (a role word tagged with the name) gives
+    ``Jonas Wendler``; ``Sabine`` tagged without its surname in ``Sabine Kraft``
+    (a surname that is also a noun) gives ``Sabine Kraft``; ``Analystin`` alone
+    gives an empty range.
+
+    Args:
+        doc: the document.
+        start: the entity's first token.
+        end: the entity's end.
+        limit: the name may grow up to this token (the end of the speaker phrase).
+        lex: the lexicon (role words).
+
+    Returns:
+        ``(start, end)`` of the name, empty when the entity is only a role.
+    """
+    a, b = start, end
+    while a < b and (lex.is_role_word(doc[a].text) or doc[a].lower_ in lex.determiners or not doc[a].text[:1].isupper()):
+        a += 1
+    while b < limit and doc[b].text[:1].isupper() and doc[b].is_alpha and not lex.is_role_word(doc[b].text):
+        b += 1
+    return (a, b) if a < b else (a, a)
 
 
 def organisation_of_spokesperson(
