@@ -507,6 +507,60 @@ def test_a_verb_of_saying_without_a_quotation_gives_the_next_quotation_its_speak
     assert found[0]._.speaker is None  # finnews conventions: no cue of its own, no mention
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a newspaper named in marks inside the phrase
+        ("„Die Lage ist ernst“, sagte Moritz Brandt von der „Aktion Kinderhilfe“ am Montag.", "Moritz Brandt von der „Aktion Kinderhilfe“"),
+        ("Laut einem Artikel der „Hamburger Morgenpost“ ist der Hafen voll.", "einem Artikel der „Hamburger Morgenpost“"),
+        # a party in brackets after the name
+        ("Am Rande der Sitzung erklärte der Ministerpräsident des Landes, Karl Weber (CDU), dazu: „Wir warten ab.“", "der Ministerpräsident des Landes, Karl Weber (CDU)"),
+        # an apostrophe inside a name
+        ("„Niemand wurde verletzt“, sagte Mark O’Brien, der Sprecher der Feuerwehr.", "Mark O’Brien, der Sprecher der Feuerwehr"),
+        # a name with a role apposition that looks like a name ("Spieler von Hoffenheim")
+        ("„Das ist ärgerlich“, sagte Andreas Kern, Spieler von Hoffenheim, nach dem Spiel.", "Andreas Kern, Spieler von Hoffenheim"),
+        # an apposition after a role and a one-word name
+        ("Nach Ansicht von Senator Dodd, Vorsitzender des Bankenausschusses im Senat, hat die Notenbank „versagt“.", "Ansicht von Senator Dodd, Vorsitzender des Bankenausschusses im Senat"),
+        # the closing comma of the name apposition left out
+        ("Als „verpasste Chance“ beurteilte der Geschäftsführer der Fraktion, Volker Brecht das Ergebnis.", "der Geschäftsführer der Fraktion, Volker Brecht"),
+    ],
+)
+def test_wikinews_speaker_phrases_keep_their_parts(wikinews_nlp, text, expected):
+    found = [q for q in quotes(wikinews_nlp, text) if q._.speaker is not None]
+    assert found and speaker(found[0]) == expected
+
+
+def test_a_name_in_marks_inside_a_phrase_is_not_a_quotation(nlp):
+    assert quotes(nlp, "Die Nachrichtenagentur „Neue Presse“ meldete am Montag einen Rekord.", "direct") == []
+
+
+def test_who_quotes_is_the_speaker_of_zitieren_under_wikinews_conventions(nlp, wikinews_nlp):
+    text = "Der „Stadtanzeiger“ zitiert den Bürgermeister mit den Worten: „Wir bauen die Brücke neu.“"
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert speaker(q) == "Der „Stadtanzeiger“"
+    (q,) = quotes(nlp, text, "direct")
+    assert speaker(q) == "den Bürgermeister"
+    (q,) = quotes(wikinews_nlp, "„Wir sind unwillkommene Zeugen“, zitierte man Yolanda Pérez vom Sender RTVE.", "direct")
+    assert speaker(q) == "Yolanda Pérez vom Sender RTVE"
+
+
+def test_a_verb_of_saying_goes_before_a_marker(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "In der Fraktion sagte die Kanzlerin einigen Teilnehmern zufolge: „Er war ein Stabilisator.“", "direct")
+    assert (speaker(q), q._.cue.text) == ("die Kanzlerin", "sagte")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Die Kommission kritisierte das Gesetz scharf: So sagte Olli Berg, Kommissar für Erweiterung: „Das geht nicht.“", "Olli Berg"),
+        ("Relativierend fügt Gall hinzu: „Das gilt nicht für alle Versammlungen.“", "Gall"),
+    ],
+)
+def test_adverbs_at_a_sentence_or_colon_start_are_not_speakers(nlp, text, expected):
+    (q,) = quotes(nlp, text, "direct")
+    assert speaker(q) == expected
+
+
 # ---------------------------------------------------------------- lexicon and component
 
 

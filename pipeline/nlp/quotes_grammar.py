@@ -28,6 +28,9 @@ GENITIVE_CONNECTORS = {"der", "des", "eines", "einer"}
 COMMON_HEAD_CONNECTORS = {"für"}
 NAME_PARTICLES = {"von", "van", "de", "zu", "du", "da", "dos", "del", "la", "le", "of", "den", "der", "ter", "ten", "bin", "al", "el"}
 COMPLEMENTIZERS = {"dass", "ob"}
+# Nouns after a number that are a quantity, not part of a name ("13 Prozent").
+MEASURE_NOUNS = {"Prozent", "Euro", "Dollar", "Franken", "Pfund", "Millionen", "Milliarden", "Jahre", "Jahren", "Menschen",
+                 "Tote", "Toten", "Kilometer", "Meter", "Grad", "Stunden", "Tage", "Tagen", "Minuten", "Mal", "Punkte"}
 # Heads of abstract nouns ("Äußerungen", "Anwendung", "Mehrheit"), and the heads of
 # organisation names that look like them but speak ("Regierung", "Zeitung", "Kommission").
 ABSTRACT_SUFFIXES = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "tion", "tionen", "nis", "nisse", "tät", "täten", "ismus")
@@ -57,10 +60,14 @@ def is_cap(token: Token, lex: Optional[SpeechLexicon] = None) -> bool:
     text = token.text
     if not text[:1].isupper():
         return False
-    if token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_space):
+    prev = token.doc[token.i - 1] if token.i > 0 else None
+    if token.is_sent_start or prev is None or prev.is_space or prev.text == ":":
+        # a sentence start, also after a colon ("…, scharf: So sagte Olli Rehn")
         low = text.lower()
         if low in STOP_WORDS or low.endswith(ADVERB_SUFFIXES) or (lex is not None and low in lex.adverbs):
             return False
+        if len(low) >= 8 and low.endswith("end"):
+            return False  # a participle used as an adverb: "Relativierend fügt Gall hinzu"
     return True
 
 
@@ -84,8 +91,17 @@ def _consume_caps(doc: Doc, j: int, limit: int) -> int:
         if tok.text == "-" and glued and j + 1 < limit and (doc[j + 1].is_alpha or doc[j + 1].text[:1].isdigit()):
             j += 2  # "Vey-Sern", "Neu-ödp-Mitglieder", "Formel-1"
             continue
-        if tok.like_num and j + 1 < limit and is_cap(doc[j + 1]) and j > 0 and is_cap(doc[j - 1]):
-            j += 1  # "Bayer 04 Leverkusen"
+        if tok.text.isdigit() and len(tok.text) <= 2 and j + 1 < limit and is_cap(doc[j + 1]) and j > 0 and is_cap(doc[j - 1]) and doc[j + 1].text not in MEASURE_NOUNS:
+            j += 1  # "Bayer 04 Leverkusen", not "des Bundesamtes 13 Prozent"
+            continue
+        if tok.text in {"’", "'"} and glued and j + 1 < limit and doc[j + 1].text[:1].isupper():
+            j += 2  # "Mark O’Keefe"
+            continue
+        if tok.like_num and j + 2 < limit and doc[j + 1].text == "/" and not tok.whitespace_ and j > 0 and is_cap(doc[j - 1]):
+            j += 2  # "Bündnis 90/Die Grünen"
+            continue
+        if tok.text == "/" and glued and j + 1 < limit and doc[j + 1].text[:1].isupper():
+            j += 2  # "CDU / CSU" when split
             continue
         if tok.text == "&" and j + 1 < limit and is_cap(doc[j + 1]):
             j += 2
@@ -95,6 +111,19 @@ def _consume_caps(doc: Doc, j: int, limit: int) -> int:
             continue
         break
     return j
+
+
+def _name_in_marks_end(doc: Doc, j: int, limit: int) -> Optional[int]:
+    """The end of a short name in quotation marks starting at ``j`` (``„New York Times“``), or ``None``."""
+    if j >= limit or doc[j].text not in {"„", "“", '"', "»", "«"} or j + 1 >= limit or not doc[j + 1].text[:1].isupper():
+        return None
+    for k in range(j + 2, min(limit, j + 9)):
+        tok = doc[k]
+        if is_quote_token(tok):
+            return k + 1
+        if tok.text in FINAL_PUNCT or tok.text in {",", ":", ";"}:
+            return None
+    return None
 
 
 def _skip_adjectives(doc: Doc, j: int, limit: int, lex: SpeechLexicon) -> int:
@@ -165,11 +194,18 @@ def noun_phrase_end(
         j += 1
         had_det = True
     j = _skip_adjectives(doc, j, limit, lex)
-    if j >= limit or not is_cap(doc[j], lex):
+    opening_title = _name_in_marks_end(doc, j, limit) if had_det else None
+    if opening_title is not None:
+        head_start, j = j + 1, opening_title  # "Der „Stadtanzeiger“", "Das „National Hurricane Centre“ der USA"
+    elif j >= limit or not is_cap(doc[j], lex):
         return None
-    head_start = j
-    j = _consume_caps(doc, j, limit)
-    if had_det or lex.is_role_word(doc[head_start].text):
+    else:
+        head_start = j
+        j = _consume_caps(doc, j, limit)
+        titled = _name_in_marks_end(doc, j, limit) if had_det or lex.is_role_word(doc[head_start].text) else None
+        if titled is not None:
+            return titled  # "die Nachrichtenagentur „Xinhua“"
+    if opening_title is None and (had_det or lex.is_role_word(doc[head_start].text)):
         # "das Unternehmen Verzögerungen bei ...": a second common noun starts a new phrase
         k = head_start + 1
         while k < j and not (is_cap(doc[k], lex) and doc[k].lower_.endswith(COMMON_NOUN_SUFFIXES) and doc[k - 1].text != "-"):
@@ -178,9 +214,15 @@ def noun_phrase_end(
     run_len = j - head_start
     head_is_common = common_head or had_det or lex.is_role_word(doc[head_start].text) or apposition
     del run_len
-    connectors = set(lex.name_connectors) | COMMON_HEAD_CONNECTORS | {"in"} | (APPOSITION_CONNECTORS if apposition else set())
+    connectors = set(lex.name_connectors) | COMMON_HEAD_CONNECTORS | {"in", "im"} | (APPOSITION_CONNECTORS if apposition else set())
     while j < limit:
         low = doc[j].lower_
+        titled = _name_in_marks_end(doc, j, limit) if head_is_common else None
+        if titled is not None:
+            j = titled  # "ein Vertreter der Umweltschutzorganisation „Inca“"
+            if j + 2 < limit and doc[j].text == "(" and doc[j + 2].text == ")" and doc[j + 1].text[:1].isupper():
+                j += 3  # "„Iceland Nature Conservation Association“ (Inca)"
+            continue
         if low not in connectors or doc[j].text[:1].isupper():
             break
         if low in GENITIVE_CONNECTORS and not head_is_common:
@@ -193,12 +235,18 @@ def noun_phrase_end(
             break
         if low in COMMON_HEAD_CONNECTORS and not head_is_common:
             break
+        if low == "im" and not (any(lex.is_role_word(t.text) for t in doc[head_start:j]) and j + 1 < limit and is_cap(doc[j + 1], lex)):
+            break  # "die Sprecherin der Unionsfraktion im Bundestag", not "Gall im Interview"
         if low == "in" and not (apposition or (head_is_common and j + 2 <= limit and is_cap(doc[j + 1], lex) and doc[j + 1].lower_ not in lex.determiners)):
             break  # "Der Einsatzleiter der Polizei in Dortmund"
         k = j + 1
         if k < limit and doc[k].lower_ in lex.determiners and doc[k].lower_ not in lex.speaker_pronouns:
             k += 1
         k = _skip_adjectives(doc, k, limit, lex)
+        titled = _name_in_marks_end(doc, k, limit) if head_is_common or low in {"von", "vom"} else None
+        if titled is not None:
+            j = titled  # "ein Artikel der „New York Times“", "Moritz Wohlrab von der „Aktion Deutschland hilft“"
+            continue
         if k >= limit or not is_cap(doc[k], lex):
             break
         if doc[k].text in lex.event_nouns:
@@ -228,6 +276,8 @@ def looks_like_name(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
         t = doc[k]
         if is_cap(t, lex) or t.text in {"-", "&", "(", ")"} or t.like_num:
             continue
+        if t.text in {"’", "'"} and k + 1 < end and not t.whitespace_ and doc[k + 1].text[:1].isupper():
+            continue  # "Mark O’Brien"
         # Only name particles may stand between name parts ("Ursula von der Leyen"); "Kopf
         # einer Gruppe", "Managing Director bei Union Bancaire Privee" are roles.
         if t.lower_ in NAME_PARTICLES and k + 1 < end and (is_cap(doc[k + 1], lex) or doc[k + 1].lower_ in NAME_PARTICLES):
@@ -279,7 +329,14 @@ def speaker_phrase(
             closes = a_end >= limit or doc[a_end].text in {",", ".", ":", ";", "!", "?", ")"} or is_quote_token(doc[a_end])
             core_name = looks_like_name(doc, i, end, lex)
             app_name = looks_like_name(doc, a_start, a_end, lex)
-            if closes and (core_name != app_name or (not app_name and is_role_like(doc, a_start, a_end, lex) and _ends_in_name(doc, i, end, lex))):
+            if not closes and app_name and not core_name and a_end - a_start >= 2 and is_lower_word(doc[a_end]) and doc[a_end].lower_ not in {"und", "sowie", "oder"}:
+                closes = True  # the closing comma left out: "beurteilte der Geschäftsführer, Volker Beck das Pontifikat"
+            connected = any(doc[k].lower_ in {"von", "vom", "bei", "beim", "des", "der", "für"} and doc[k].text.islower() for k in range(a_start + 1, a_end))
+            if closes and (
+                core_name != app_name
+                or (not app_name and is_role_like(doc, a_start, a_end, lex) and _ends_in_name(doc, i, end, lex))
+                or (core_name and app_name and connected and end - i >= 2)  # "Andreas Beck, Spieler von Hoffenheim,"
+            ):
                 return (i, end, (a_start, a_end))
     return (i, end, None)
 
@@ -289,7 +346,7 @@ def _ends_in_name(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
     k = end
     while k > start and is_cap(doc[k - 1], lex) and not lex.is_role_word(doc[k - 1].text):
         k -= 1
-    return end - k >= 2
+    return end - k >= 2 or (end - k == 1 and k > start and lex.is_role_word(doc[k - 1].text))  # "Senator Dodd"
 
 
 def phrase_ending_at(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> Optional[tuple[int, int, Optional[tuple[int, int]]]]:
