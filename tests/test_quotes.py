@@ -561,6 +561,19 @@ def test_adverbs_at_a_sentence_or_colon_start_are_not_speakers(nlp, text, expect
     assert speaker(q) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("„Wir geben nicht auf!“, rief der Aktivist Jan Roth vor den Demonstranten aus.", "Jan Roth"),
+        ("„Das ist feige“, verurteilte Ministerin Eva Lind den Angriff.", "Eva Lind"),
+        ("„Wir wollen den Titel“, machte Trainer Tom Bauer klar.", "Tom Bauer"),
+    ],
+)
+def test_more_verbs_of_saying(nlp, text, expected):
+    (q,) = quotes(nlp, text, "direct")
+    assert speaker(q) == expected
+
+
 # ---------------------------------------------------------------- lexicon and component
 
 

@@ -367,17 +367,18 @@ class QuoteFinder:
         if (i > 0 and doc[i - 1].lower_ == "sich") or (i + 1 < len(doc) and doc[i + 1].lower_ == "sich" and low.startswith("bestätig")):
             return None  # "Sollte sich das bestätigen": not a speech act
         sent = view.sent_of[i]
-        if low in lex.joined_index:
-            return Cue("verb", i, i + 1, sent, lemma=lex.joined_index[low][0])
         plain = None
         for lemma in lex.finite_index.get(low, []):
             entry = lex.verbs[lemma]
             if entry.particle:
+                # a separated particle first: "rief ... aus" is ausrufen, though "rief" is also rufen
                 j = self._find_particle(view, i, entry.particle)
                 if j is not None:
                     return Cue("verb", i, i + 1, sent, lemma=lemma, particle=j)
             elif plain is None:
                 plain = lemma
+        if low in lex.joined_index:
+            return Cue("verb", i, i + 1, sent, lemma=lex.joined_index[low][0])
         if plain is not None:
             return Cue("verb", i, i + 1, sent, lemma=plain)
         return None
