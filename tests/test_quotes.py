@@ -574,6 +574,18 @@ def test_more_verbs_of_saying(nlp, text, expected):
     assert speaker(q) == expected
 
 
+def test_the_named_subject_of_its_own_sentence_beats_a_carried_speaker(nlp):
+    text = "„Wir ziehen uns zurück“, sagte Parteichef Otto Renz. Lea Brandt ist der Meinung, dass die Reform „viel zu spät“ komme."
+    found = quotes(nlp, text, "direct")
+    assert [(q.text, speaker(q)) for q in found] == [("Wir ziehen uns zurück", "Otto Renz"), ("viel zu spät", "Lea Brandt")]
+
+
+def test_a_quotation_with_a_cue_of_its_own_does_not_continue_the_last_speaker(nlp):
+    found = quotes(nlp, "„Wir bleiben“, sagte Otto Renz. „Das wird teuer“, wurde im Ausschuss gesagt.", "direct")
+    assert [q._.speaker_name for q in found] == ["Otto Renz", ""]
+    assert found[1]._.cue.text == "gesagt"
+
+
 # ---------------------------------------------------------------- lexicon and component
 
 

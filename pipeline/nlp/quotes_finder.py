@@ -913,6 +913,12 @@ class QuoteFinder:
                 best = m
         return best
 
+    def _speaker_in_sentence(self, view: _DocView, m: QuoteMatch, sent: int) -> bool:
+        """Whether the speaker of ``m`` was read in sentence ``sent`` (not carried from an earlier one)."""
+        if m.speaker is None or m.speaker_rule in {"run", "continued", "outer"}:
+            return False
+        return view.sent_of[m.speaker[0]] == sent
+
     def _fill_direct_speakers(
         self, view: _DocView, direct: list[QuoteMatch], found: list[QuoteMatch], anchors: Optional[list[QuoteMatch]] = None
     ) -> None:
@@ -933,6 +939,13 @@ class QuoteFinder:
             open_tok = q.nested[0]
             s0, s1 = view.sents[q.sent]
             outer = [m for m in found if m.kind != "direct" and m.start <= q.start and q.end <= m.end and m.speaker]
+            if outer and open_tok > s0 and not self._speaker_in_sentence(view, outer[0], q.sent):
+                # "Hartmann selbst schrieb, sie wolle „…“" after other speakers: the quotation's
+                # own sentence names who speaks; the reported speech around it carried an older one
+                subject = self.sentence_subject(view, q.sent, open_tok)
+                if subject is not None and names_speaker(doc, subject[0], subject[1], lex):
+                    q.speaker, q.speaker_rule = subject, "subject-named"
+                    continue
             if outer:
                 q.speaker, q.speaker_rule = outer[0].speaker, "outer"
                 continue
@@ -943,6 +956,8 @@ class QuoteFinder:
                 # unclear without a cue; the sentence's subject was right only one time in four
                 # on Wikinews train, so no speaker is better than a guess.
                 continue
+            if q.cue is not None:
+                continue  # a cue of its own without a speaker we could read: not a continuation
             context = self._context_speaker(view, found, q, anchors=anchors)
             if context is not None:
                 q.speaker, q.speaker_rule = context.speaker, "continued"
