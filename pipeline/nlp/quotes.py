@@ -22,6 +22,18 @@ What counts as what (the conventions of the Wikinews quotation corpus, see
 * ``reported``: a speech act summarised without its wording: the object of a
   verb like ``fordern`` (``forderte eine schnellere Entscheidung``).
 
+Who speaks, in this order: the speaker of the quotation's cue (before or after
+the verb, also after a fronted object: ``Den Unmut brachte die Sprecherin zum
+Ausdruck: „…“``; a cue in the next sentence that points back: ``„…“ Das sagte
+X.``); for a quotation inside reported speech, the speaker of that speech, unless
+it was carried from an earlier sentence and the quotation's own sentence has a
+named subject; for a quotation without a cue, the last speaker within two
+sentences, where a verb of saying that frames no quotation (``X kritisierte die
+Pläne. „…“``) also introduces one. A quotation with a cue of its own but no
+readable speaker does not continue the last one. Under ``wikinews`` conventions
+``X zitiert Y`` has the speaker X (the corpus marks who quotes); under
+``finnews`` the one quoted.
+
 The work is split as in spaCy's own components: :meth:`QuoteFinder.match` is
 pure and returns :class:`QuoteMatch` records; :meth:`QuoteComponent.set_annotations`
 is the only place that writes to the ``Doc``. Which of two overlapping

@@ -11,8 +11,10 @@ marks (:mod:`pipeline.nlp.quotes_marks`), the cue lexicon
 2. direct quotations: words in quotation marks that are someone's words, with
    the cue they attach to;
 3. indirect and reported speech attached to cues;
-4. runs of Konjunktiv I sentences that go on reporting the last speaker;
-5. names, roles and references (``er``, ``der Stratege``) of the speakers.
+4. runs of Konjunktiv I sentences that go on reporting the last speaker (the
+   speaker of a quotation, or of a verb of saying without one: an *anchor*);
+5. speakers of quotations in marks without a cue of their own;
+6. names, roles and references (``er``, ``der Stratege``) of the speakers.
 """
 
 
@@ -925,12 +927,20 @@ class QuoteFinder:
         """Speakers for quotations in marks without a cue of their own.
 
         * inside reported speech or a Konjunktiv sentence, the speaker of the
-          reported speech around it (``Er werde „einen neuen Deal“ aushandeln``);
-        * a partial quotation in an ordinary sentence: the sentence's subject
-          (``Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“``);
-        * a quotation that is a sentence of its own: the last speaker, as a
-          quotation continued without a new cue (``„DeepSeek zeigt ...“, sagt
-          Vey-Sern Ling. „Das kann ...“``).
+          reported speech around it (``Er werde „einen neuen Deal“ aushandeln``),
+          unless that speaker was carried from an earlier sentence and the
+          quotation's own sentence starts with a named subject (``Lea Brandt ist
+          der Meinung, dass die Reform „viel zu spät“ komme.``: Lea Brandt);
+        * a partial quotation in an ordinary sentence gets no speaker
+          (``Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“``): its
+          subject is the speaker too rarely on Wikinews train to guess it;
+        * a quotation that is a sentence of its own (or follows a colon): the
+          last speaker within two sentences, as a quotation continued without a
+          new cue (``„DeepSeek zeigt ...“, sagt Vey-Sern Ling. „Das kann ...“``);
+          a verb of saying without a quotation counts as a speaker too
+          (``Sadiq Khan verurteilte die Haltung der Regierung. „…“``);
+        * a quotation with a cue of its own whose speaker could not be read
+          (``„…“, wurde im Ausschuss gesagt.``) continues nobody.
         """
         doc, lex = view.doc, self.lex
         for q in direct:
