@@ -411,6 +411,16 @@ def test_names_from_a_ner_that_tags_roles_or_half_names():
     assert [q._.speaker_name for q in doc.spans["quotes"]] == ["Jonas Wendler", "Sabine Kraft", "die Analystin"]
 
 
+def test_a_group_around_a_person_from_the_ner_keeps_the_organisation_as_role():
+    nlp = make_nlp()
+    text = "„Die Sorgen sind übertrieben“, schreiben die Experten um Tom Weller von Analysehaus Nordlicht Research."
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
+    start = text.index("Tom Weller")
+    doc.ents = [doc.char_span(start, start + len("Tom Weller"), label="PER")]
+    (q,) = nlp.get_pipe("finnews_quotes")(doc).spans["quotes"]
+    assert (q._.speaker_name, q._.speaker_role) == ("Tom Weller", "Analysehaus Nordlicht Research")
+
+
 # ---------------------------------------------------------------- speakers away from the cue
 
 

@@ -73,7 +73,8 @@ def name_in_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[
                 continue  # "Analystin" tagged as a person: a role, no name
             role = doc[start:a].text if a > start else ""
             rest = doc[b:end]
-            if not role and len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"}:
+            group = a > start and doc[a - 1].lower_ == "um"  # "die Experten um Stacy Rasgon von Bernstein"
+            if (not role or group) and len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"}:
                 role = strip_determiner(doc, b + 1, end, lex)
             return (a, b), clean_role(role, lex)
     name, role = name_by_shape(doc, start, end, lex)
