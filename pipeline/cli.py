@@ -100,6 +100,7 @@ def run(
 @train_app.command("ner")
 def train_ner_command(
     eval_only: bool = typer.Option(False, "--eval-only", help="Only evaluate the configured model on the held-out sets."),
+    accurate: bool = typer.Option(False, "--accurate", help="Train the accurate profile (frozen e5 + tagger) instead of the CNN."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="With --eval-only: pipeline to evaluate (default: nlp.model)."),
     output: Optional[Path] = typer.Option(None, "--output", help="Export here instead of ner_training.output (models/ner)."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override the training steps, e.g. for a short trial."),
@@ -125,10 +126,18 @@ def train_ner_command(
         report = evaluate(load_pipeline(model, config, profile), cfg.data_dir)
         typer.echo(report.text())
         scores = report.as_dict()
+    elif accurate:
+        from pipeline.ner.train import train_accurate_profile
+        from pipeline.sentiment.base import ensure_base_model
+
+        summary = train_accurate_profile(cfg, ensure_base_model(cfg), output=output)
+        typer.echo(summary.get("evaluation_text", ""))
+        scores = summary.get("evaluation", {})
     else:
         from pipeline.ner.train import train_ner
 
         summary = train_ner(cfg, max_steps=max_steps, output=output)
+        typer.echo(summary.get("evaluation_text", ""))
         scores = summary.get("evaluation", {})
         log.info("trained in %d s, exported to %s", summary["train_seconds"], summary["output"])
     if json_out:

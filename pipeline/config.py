@@ -82,6 +82,12 @@ class NerTrainingConfig(Section):
     vectors: bool = Field(True, description="train floret static vectors on the corpora's raw text and use them")
     pretrain_epochs: int = Field(0, description="epochs of `spacy pretrain` of the tok2vec on raw text (0: none)")
     threads: int = Field(2, description="BLAS/torch threads while training")
+    accurate_sources: list[str] = Field(
+        ["germeval", "smartdata"], description="training corpora of the accurate profile's e5 tagger"
+    )
+    accurate_layers: int = Field(6, description="e5 layers whose output feeds the accurate tagger")
+    accurate_epochs: int = Field(4, description="epochs of the accurate tagger")
+    accurate_output: Path = Field(Path("models/ner/accurate"), description="where the accurate pipeline is saved")
 
 
 class SentimentConfig(Section):

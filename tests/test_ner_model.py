@@ -47,3 +47,25 @@ def test_shipped_model_is_the_default():
         assert names.index("ner") < names.index("finnews_companies")
     doc = nlp("Die Allianz-Aktie stieg.\nBASF meldet Gewinn")
     assert ("Allianz", "ORG") in _labelled(doc)
+
+
+ACCURATE = SHIPPED / "accurate"
+
+
+def test_accurate_profile_is_offered():
+    cfg = load_config().with_profile("accurate")
+    assert cfg.resolve(cfg.nlp.model) == ACCURATE
+    assert (ACCURATE / "finnews_e5_ner" / "tagger.pt").exists()
+
+
+@pytest.mark.slow  # loads the 470 MB e5 base encoder (~10-20 s on 2 shared cores)
+@pytest.mark.skipif(not (PROJECT_ROOT / ".cache" / "e5-base" / "config.json").exists(),
+                    reason="e5 base not built (finnews models build-base)")
+def test_accurate_pipeline_tags_an_obvious_sentence():
+    nlp = spacy.load(ACCURATE)
+    assert nlp.pipe_names == ["finnews_e5_ner"]
+    doc = nlp("Die Deutsche Bank hat am Montag in Frankfurt ihre Zahlen vorgelegt, sagte Vorstandschef Christian Sewing.")
+    found = _labelled(doc)
+    assert ("Frankfurt", "LOC") in found
+    assert ("Christian Sewing", "PER") in found
+    assert any(label == "ORG" and "Deutsche Bank" in text for text, label in found)

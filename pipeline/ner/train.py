@@ -136,9 +136,41 @@ def train_ner(cfg: Config, max_steps: Optional[int] = None, output: Optional[Pat
         from pipeline.ner.evaluate import evaluate, load_pipeline
 
         report = evaluate(load_pipeline(str(target)), cfg.data_dir)
-        log.info("held-out evaluation:\n%s", report.text())
         summary["evaluation"] = report.as_dict()
+        summary["evaluation_text"] = report.text()
     (work_dir / "last_training.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    return summary
+
+
+def train_accurate_profile(cfg: Config, base_dir: Path, output: Optional[Path] = None, evaluate_after: bool = True) -> dict:
+    """Train the accurate profile: a BiLSTM tagger on frozen e5 word vectors (see :mod:`pipeline.ner.transformer`).
+
+    Args:
+        cfg: the loaded config (``cfg.ner_training.accurate_*``).
+        base_dir: the built e5 base directory (``finnews models build-base``).
+        output: save here instead of ``cfg.ner_training.accurate_output``.
+        evaluate_after: evaluate the saved pipeline on the held-out sets.
+
+    Returns:
+        A summary dict with the output path, run time and evaluation.
+    """
+    from pipeline.ner.transformer import train_accurate
+
+    settings = cfg.ner_training
+    _limit_threads(settings.threads)
+    started = time.perf_counter()
+    work_dir = cfg.resolve(settings.work_dir)
+    data = build_data(cfg.data_dir, work_dir / "data_accurate", settings.accurate_sources, settings.part_policy)
+    target = output or cfg.resolve(settings.accurate_output)
+    train_accurate(data["train"], base_dir, target, layers=settings.accurate_layers, epochs=settings.accurate_epochs,
+                   cache_dir=work_dir / "e5cache")
+    summary: dict[str, Any] = {"output": str(target), "train_seconds": round(time.perf_counter() - started)}
+    if evaluate_after:
+        from pipeline.ner.evaluate import evaluate, load_pipeline
+
+        report = evaluate(load_pipeline(str(target)), cfg.data_dir)
+        summary["evaluation"] = report.as_dict()
+        summary["evaluation_text"] = report.text()
     return summary
 
 

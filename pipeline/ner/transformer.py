@@ -60,11 +60,24 @@ class FrozenE5:
 
     def __init__(self, base_dir: Path, layers: int = 6, max_length: int = 256, batch_size: int = 16):
         import torch
-        from transformers import AutoTokenizer, BertModel
+        from safetensors import safe_open
+        from transformers import AutoConfig, AutoTokenizer, BertModel
 
         self.torch = torch
         self.tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
-        self.model = BertModel.from_pretrained(str(base_dir), add_pooling_layer=False, num_hidden_layers=layers).eval()
+        # Build only the first `layers` layers and load just their weights (from_pretrained
+        # would warn about every unused layer).
+        config = AutoConfig.from_pretrained(str(base_dir))
+        config.num_hidden_layers = layers
+        self.model = BertModel(config, add_pooling_layer=False)
+        wanted = self.model.state_dict()
+        with safe_open(str(Path(base_dir) / "model.safetensors"), framework="pt") as weights:
+            state = {key: weights.get_tensor(key) for key in weights.keys() if key in wanted}
+        missing = sorted(set(wanted) - set(state) - {"embeddings.position_ids"})
+        if missing:
+            raise ValueError(f"e5 base in {base_dir} lacks {missing[:3]}...")
+        self.model.load_state_dict(state, strict=False)
+        self.model.eval()
         self.max_length = max_length
         self.batch_size = batch_size
         self.width = self.model.config.hidden_size
@@ -289,12 +302,15 @@ def train_accurate(train_docbin: Path, base_dir: Path, out_dir: Path, layers: in
     import spacy
     from spacy.tokens import DocBin
 
+    from pipeline.config import PROJECT_ROOT
     from pipeline.nlp.tokenizer import customize_tokenizer
 
     nlp = spacy.blank("de")
     customize_tokenizer(nlp.tokenizer)
     docs = [d for d in DocBin().from_disk(train_docbin).get_docs(nlp.vocab) if len(word_tokens(d))]
-    component = nlp.add_pipe("finnews_e5_ner", config={"base_model": str(base_dir), "layers": layers})
+    # Saved as given: a path relative to the project root keeps the pipeline portable.
+    base = base_dir.resolve().relative_to(PROJECT_ROOT) if base_dir.resolve().is_relative_to(PROJECT_ROOT) else base_dir
+    component = nlp.add_pipe("finnews_e5_ner", config={"base_model": str(base), "layers": layers})
     cache = cache_dir / f"e5_features_l{layers}_{train_docbin.parent.name}.npz" if cache_dir else None
     features, tags = sentence_features(component.encoder, docs, cache)
     component.tagger = train_tagger(features, tags, epochs=epochs, hidden=component.hidden)
