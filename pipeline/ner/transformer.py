@@ -198,7 +198,12 @@ class E5Ner:
     @property
     def encoder(self) -> FrozenE5:
         if self._encoder is None:
+            import os
+
             base = Path(self.base_model)
+            cache = os.environ.get("FINNEWS_CACHE_DIR")
+            if cache and base.parts[:1] == (".cache",):
+                base = Path(cache).joinpath(*base.parts[1:])  # the cache moved, as paths.cache_dir allows
             if not base.is_absolute() and not base.exists():
                 from pipeline.config import PROJECT_ROOT
 
