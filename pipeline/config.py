@@ -96,10 +96,10 @@ class SentimentConfig(Section):
     enabled: bool = True
     model: str = Field("models/sentiment", description="path or hub id of a sequence-classification model or adapter")
     base_model: str = Field("e5-base", description="built base encoder, under cache_dir unless a path or hub id")
-    batch_size: int = 32
+    batch_size: int = Field(16, description="claims per forward pass, sorted by length across documents")
     max_length: int = Field(128, description="max tokens for a model without its own finnews_sentiment.json")
-    threads: Optional[int] = None
-    device: str = "cpu"
+    threads: Optional[int] = Field(None, description="torch threads (None: torch's default)")
+    device: str = Field("cpu", description="torch device for inference, e.g. cpu or cuda")
     quantize: bool = Field(False, description="dynamic int8 quantisation of Linear layers on CPU")
     train: "SentimentTrainConfig" = Field(
         default_factory=lambda: SentimentTrainConfig(), description="finnews train sentiment"
@@ -110,9 +110,10 @@ class SentimentTrainConfig(Section):
     """Settings of ``finnews train sentiment`` (the defaults reproduce models/sentiment)."""
 
     sources: list[str] = Field(
-        ["gerntsa"], description="training sets: gerntsa, sb10k, potts, finance_weak, finance_rules"
+        ["gerntsa", "finance_weak", "finance_rules"],
+        description="training sets: gerntsa, sb10k, potts, finance_weak, finance_rules",
     )
-    aux_per_epoch: int = Field(2000, description="examples drawn per epoch from the non-GerNTSA sources together")
+    aux_per_epoch: int = Field(1500, description="examples per epoch from the non-GerNTSA sources (finance ones always)")
     scheme: str = Field("markers", description="target marking: markers, pair or both")
     max_length: int = Field(96, description="tokens per example, window centred on the target")
     epochs: int = 4

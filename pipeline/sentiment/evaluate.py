@@ -188,6 +188,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--model", help="classifier path or hub id (default: sentiment.model)")
     parser.add_argument("--baselines", action="store_true", help="also fit and score the three baselines")
     parser.add_argument("--no-model", action="store_true", help="score only the baselines")
+    parser.add_argument("--quantize", action="store_true", help="dynamic int8 quantisation of the model's Linear layers")
     parser.add_argument("--json", type=Path, help="write all results here")
     parser.add_argument("--config", type=Path)
     args = parser.parse_args(argv)
@@ -195,6 +196,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     for noisy in ("transformers", "datasets"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     cfg = load_config(args.config)
+    if args.quantize:
+        cfg = cfg.model_copy(update={"sentiment": cfg.sentiment.model_copy(update={"quantize": True})})
     results = {name: evaluate_all(fn, cfg) for name, fn in predictors(cfg, args.model, args.baselines or args.no_model, not args.no_model).items()}
     print(markdown(results))
     if args.json:
