@@ -57,7 +57,7 @@ class FrozenPrefix:
     The lower ``k`` layers get no adapter, so their output for an example never
     changes during training: running them once instead of every epoch (and not
     back-propagating through them) makes an epoch two to three times cheaper on
-    CPU. Training then runs only the upper layers, pooler and head.
+    CPU. Training then runs only the upper layers and the head.
     """
 
     def __init__(self, bert, k: int):
