@@ -27,7 +27,6 @@ takes well under a second (``finnews gazetteer stats`` prints the time).
 from __future__ import annotations
 
 import csv
-import hashlib
 import logging
 import re
 import time
@@ -38,6 +37,8 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Optional
 
 import yaml
+
+from pipeline.hashing import file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -407,10 +408,6 @@ class Gazetteer:
 
 
 # -- sources ---------------------------------------------------------------
-def _file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def name_aliases(name: str, gazetteer: Gazetteer, weak_suffixes: Iterable[str]) -> list[tuple[str, float]]:
     """Aliases derived from a security name, with weights.
 
@@ -646,7 +643,7 @@ def _add_reference_csv(gaz: Gazetteer, path: Path, overlay: dict[str, Any]) -> N
         for alias in names:
             one_word = not re.search(r"[\s\-&+.]", alias.strip())
             gaz.add_alias(alias, entry.key, WEIGHT_REFERENCE, needs_context=one_word, source=f"csv:{path.name}")
-    gaz.sources.append({"name": f"csv:{path}", "sha256": _file_sha256(path), "rows": len(rows), "added": added})
+    gaz.sources.append({"name": f"csv:{path}", "sha256": file_sha256(path), "rows": len(rows), "added": added})
 
 
 def _context_rules(overlay: dict[str, Any]) -> ContextRules:
@@ -682,7 +679,7 @@ def build_gazetteer(overlay_path: Path, reference_csvs: Iterable[Path] = ()) -> 
     overlay_path = Path(overlay_path)
     overlay = yaml.safe_load(overlay_path.read_text(encoding="utf-8")) or {}
     gaz = Gazetteer(overlay.get("legal_forms", []), _context_rules(overlay), overlay.get("never_aliases", []))
-    gaz.sources.append({"name": "overlay", "path": str(overlay_path), "sha256": _file_sha256(overlay_path)})
+    gaz.sources.append({"name": "overlay", "path": str(overlay_path), "sha256": file_sha256(overlay_path)})
     # Index aliases first, so that no company takes "Nasdaq" or "Dow".
     _add_overlay_entries(gaz, {"indices": overlay.get("indices", [])})
     _add_pytickersymbols(gaz, overlay)

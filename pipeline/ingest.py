@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
-import hashlib
 import json
 import logging
 import re
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Union
 
 from pipeline.config import IngestConfig
+from pipeline.hashing import text_sha256
 from pipeline.records import Article, IngestError
 
 log = logging.getLogger(__name__)
@@ -113,11 +113,6 @@ def split_plain_text(text: str) -> tuple[str, list[str]]:
             blocks.append(" ".join(current))
         return title, blocks
     return title, [line for line in body if line.strip()]
-
-
-def text_sha256(text: str) -> str:
-    """The hex SHA-256 of the UTF-8 text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # ----------------------------------------------------------------------- decoding

@@ -27,6 +27,7 @@ from pipeline import __version__
 from pipeline.aggregate import aggregate_corpus, aggregate_document
 from pipeline.config import Config
 from pipeline.export import document_from_json, document_to_json, format_table, write_outputs
+from pipeline.hashing import directory_sha256
 from pipeline.ingest import ingest
 from pipeline.link import LinkStage
 from pipeline.nlp import NlpStage
@@ -65,6 +66,9 @@ class Stages:
                 "pipeline": list(nlp.pipe_names),
             }
         }
+        if self.nlp.model_path is not None:
+            info["nlp"]["path"] = str(self.nlp.model_path)
+            info["nlp"]["sha256"] = directory_sha256(self.nlp.model_path)
         if self.sentiment is not None:
             info["sentiment"] = self.sentiment.describe()
         if self.link is not None:

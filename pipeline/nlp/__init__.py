@@ -9,7 +9,8 @@ spaCy factories, so a user can equally build the pipeline from a spaCy config.
 from __future__ import annotations
 
 import logging
-from typing import Iterable, Iterator
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
 
 import spacy
 from spacy.language import Language
@@ -84,13 +85,15 @@ def build_nlp(cfg: Config) -> Language:
 class NlpStage:
     """Runs the spaCy pipeline over articles in batches and returns :class:`Document`\\ s."""
 
-    def __init__(self, nlp: Language, batch_size: int = 16):
+    def __init__(self, nlp: Language, batch_size: int = 16, model_path: Optional[Path] = None):
         self.nlp = nlp
         self.batch_size = batch_size
+        self.model_path = model_path  # the base pipeline's directory, when it is one (for run.json)
 
     @classmethod
     def from_config(cls, cfg: Config) -> "NlpStage":
-        return cls(build_nlp(cfg), batch_size=cfg.nlp.batch_size)
+        path = cfg.resolve(cfg.nlp.model) if not cfg.nlp.model.startswith("blank:") else None
+        return cls(build_nlp(cfg), batch_size=cfg.nlp.batch_size, model_path=path if path and path.is_dir() else None)
 
     def process(self, articles: Iterable[Article]) -> Iterator[Document]:
         """Yield one :class:`Document` per article, in input order."""
