@@ -39,6 +39,7 @@ from typing import Any, Iterable, Literal, Optional
 import yaml
 
 from pipeline.hashing import file_sha256
+from pipeline.org_kinds import OrgKindLexicon
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +225,9 @@ class Gazetteer:
         self.blocked_keys: set[str] = set()  # index aliases: never a company
         self.mixed_case_keys: set[str] = set()  # some alias is not all capitals ("Dax" as well as "DAX")
         self.sources: list[dict[str, Any]] = []
+        # What kind of organisation a name in no list is (overlay section ``organisation_kinds``).
+        self.org_kinds = OrgKindLexicon()
+        self.place_keys: set[str] = set()  # market places an NER takes for organisations (Wall Street)
         self.build_seconds = 0.0
         self._max_chars: Optional[int] = None
 
@@ -386,6 +390,32 @@ class Gazetteer:
             if after and after[0].casefold() in neg_after:
                 score -= 0.6
         return max(0.0, min(1.0, score))
+
+    def organisation_kind(self, text: str, start: int, end: int, entry_key: Optional[str] = None) -> str:
+        """What kind of organisation ``text[start:end]`` names: ``company``, ``public_body`` or ``other``.
+
+        A gazetteer entry decides first (``entry_key`` when the caller already linked
+        the mention, else a lookup of the text): a security or known company is a
+        company, a public body (EZB, Bundesbank) a public body. Otherwise the
+        ``organisation_kinds`` lexicon (:class:`pipeline.org_kinds.OrgKindLexicon`):
+        ``Die Gewerkschaft Verdi`` -> ``other``, ``der Bundeswehr`` ->
+        ``public_body``; without evidence ``company`` (``Helsing``, ``DZ Bank``).
+
+        Args:
+            text: the article text.
+            start, end: character offsets of the mention.
+            entry_key: the gazetteer entry the mention links to, if known.
+
+        Returns:
+            One of ``company``, ``public_body``, ``other``.
+        """
+        entry = self.entries.get(entry_key) if entry_key else None
+        if entry is None:
+            best, _ = self.resolve(self.lookup(text[start:end]))
+            entry = best.entry if best is not None else None
+        if entry is not None and entry.kind != "index":
+            return "public_body" if entry.kind == "public_body" else "company"
+        return self.org_kinds.kind_in_text(text, start, end) or "company"
 
     # -- inspection -----------------------------------------------------
     def max_alias_chars(self) -> int:
@@ -679,6 +709,8 @@ def build_gazetteer(overlay_path: Path, reference_csvs: Iterable[Path] = ()) -> 
     overlay_path = Path(overlay_path)
     overlay = yaml.safe_load(overlay_path.read_text(encoding="utf-8")) or {}
     gaz = Gazetteer(overlay.get("legal_forms", []), _context_rules(overlay), overlay.get("never_aliases", []))
+    gaz.org_kinds = OrgKindLexicon.from_overlay(overlay.get("organisation_kinds"))
+    gaz.place_keys = {k for place in overlay.get("places", []) for k in name_keys(str(place))}
     gaz.sources.append({"name": "overlay", "path": str(overlay_path), "sha256": file_sha256(overlay_path)})
     # Index aliases first, so that no company takes "Nasdaq" or "Dow".
     _add_overlay_entries(gaz, {"indices": overlay.get("indices", [])})

@@ -9,8 +9,11 @@ entity it looks up its canonical name and every mention in the gazetteer
 * a known unlisted company (DeepSeek, OpenAI) or no match: ``listed=False``,
   no ISIN (NIL); ``link_confidence`` is then how sure we are that it is *not* a
   listed security;
-* a known public body (EZB, Fed, Bundesbank): ``listed=None`` (listing does
-  not apply, like PER/LOC/MISC/INDEX entities).
+* a known public body (EZB, Fed, Bundesbank), or an organisation the
+  ``organisation_kinds`` lexicon types as a public body or other non-company
+  (``Bundeswehr``, ``die Gewerkschaft Verdi``, ``IG Metall``, a ministry, a
+  university; :mod:`pipeline.org_kinds`): ``listed=None`` (listing does not
+  apply, like PER/LOC/MISC/INDEX entities).
 
 Confidence: the alias weight (1.0 curated or full name, 0.95 without legal form,
 0.85 without a weak suffix like ``Technologies``, x0.97 for a genitive), divided
@@ -109,6 +112,8 @@ class LinkStage:
             if old is None or old[0] < confidence:
                 scores[best.entry.key] = (confidence, best)
         if not scores:
+            if not self._is_company(entity, text):
+                return LinkResult(listed=None)  # a union, ministry, court ...: listing does not apply
             return LinkResult(listed=False, confidence=1.0)
         ranked = sorted(scores.values(), key=lambda item: (-item[0], item[1].entry.key))
         confidence, best = ranked[0]
@@ -119,10 +124,25 @@ class LinkStage:
         if entry.kind == "security":
             if confidence >= self.min_confidence:
                 return LinkResult(True, entry.isin, entry.ticker, entry.exchange, confidence, entry.key)
+            if not self._is_company(entity, text):
+                return LinkResult(listed=None)
             return LinkResult(False, confidence=round(1 - confidence, 3))
         if entry.kind == "company":
             return LinkResult(False, confidence=confidence, entry_key=entry.key)
         return LinkResult(None, confidence=confidence, entry_key=entry.key)  # public body or index
+
+    def _is_company(self, entity: Entity, text: str) -> bool:
+        """Whether an organisation no security matches is a company (unlisted) rather than a public body,
+        union, association, party or university (the ``organisation_kinds`` lexicon; the same test as
+        ``span._.org_kind`` in the spaCy stage: any mention with such evidence decides)."""
+        gaz = self.gazetteer
+        for mention in entity.mentions:
+            if 0 <= mention.start < mention.end <= len(text):
+                if gaz.organisation_kind(text, mention.start, mention.end) != "company":
+                    return False
+            elif gaz.org_kinds.kind_of_name(mention.text) not in (None, "company"):
+                return False
+        return gaz.org_kinds.kind_of_name(entity.name) in (None, "company")
 
     def link_document(self, document: Document) -> None:
         """Fill isin, ticker, exchange, listed, link_confidence of every Entity in document.entities.

@@ -295,3 +295,113 @@ def test_deepseek_article_companies(nlp):
     assert indices == {"Nasdaq 100", "Dax"}
     deepseek = [e for e in doc.ents if e._.entity_name == "DeepSeek"]
     assert "DeepSeeks" in {e.text for e in deepseek} and len({e._.entity_id for e in deepseek}) == 1
+
+
+# -- NER spans around gazetteer names, and NER spans that name no company ----------------------
+
+
+@pytest.mark.parametrize(
+    "text, ner, expected",
+    [
+        # Words before the gazetteer name that describe it are trimmed off.
+        ("Der Hamburger Wirkstoffforscher Evotec hat seine Prognose gesenkt.",
+         "Hamburger Wirkstoffforscher Evotec", [("Evotec", "DE0005664809")]),
+        ("Den Ton gab der Chemikalienhändler Brenntag an.", "Chemikalienhändler Brenntag", [("Brenntag", "DE000A1DAHH0")]),
+        ("Die Holding Porsche SE verlor 6,1 %.", "Holding Porsche SE", [("Porsche SE", "DE000PAH0038")]),
+        ("Beim Leverkusener Bayer-Konzern läuft es nicht rund.", "Leverkusener Bayer", [("Bayer", "DE000BAY0017")]),
+        ("Die Schweizer Großbank UBS bestätigte ihr Ziel.", "Schweizer Großbank UBS", [("UBS", "CH0244767585")]),
+        # A longer name stays whole: name words after the gazetteer name, or a name word before it.
+        ("Die Nvidia Quantum Labs forschen weiter.", "Nvidia Quantum Labs", [("Nvidia Quantum Labs", None)]),
+        ("Laut Bank of America Merrill Lynch bleibt das so.", "Bank of America Merrill Lynch",
+         [("Bank of America Merrill Lynch", None)]),
+        ("Die Rheinische Post berichtet, die Aktie fiel um 3 %.", "Rheinische Post", [("Rheinische Post", None)]),
+    ],
+)
+def test_descriptors_before_a_known_name_give_way_longer_names_stay(nlp, text, ner, expected):
+    doc = _run_after_ner(nlp, text, [_span(text, ner, "ORG")])
+    assert [(e.text, isin_of(e)) for e in doc.ents if e.label_ == "ORG"] == expected
+
+
+def test_a_person_keeps_a_first_name_before_a_company_name(nlp):
+    text = "Werner von Siemens gründete das Unternehmen."
+    doc = _run_after_ner(nlp, text, [_span(text, "Werner von Siemens", "PER")])
+    assert ents(doc) == [("Werner von Siemens", "PER")]
+
+
+@pytest.mark.parametrize(
+    "text, ner",
+    [
+        ("Der Münchner Technologiekonzern steigerte den Gewinn.", "Münchner Technologiekonzern"),
+        ("Der Bonner Konzern rechnet mit mehr.", "Bonner Konzern"),
+        ("Er wehrt sich gegen den Markenantrag des US-Konzerns.", "US-Konzerns"),
+        ("Die operative Marge soll steigen.", "operative Marge"),
+        ("Das Volumen liegt bei 140 Mio. €, wie es hieß.", "140 Mio. €"),
+        ("Sie gehört zu den Gewinnern des KI-Booms.", "KI-Booms"),
+        ("In den App-Store-Rankings ist das Modell vorn.", "Store-Rankings"),
+        ("Das Geschäft mit Retro-Turnschuhen läuft gut.", "Retro-Turnschuhen"),
+        ("Die Silicon-Valley-Riesen für künstliche Intelligenz investieren.",
+         "Silicon-Valley-Riesen für künstliche Intelligenz"),
+    ],
+)
+def test_ner_orgs_that_name_no_organisation_are_dropped(nlp, text, ner):
+    doc = _run_after_ner(nlp, text, [_span(text, ner, "ORG")])
+    assert ents(doc) == []
+    ruler = nlp.get_pipe("finnews_companies")
+    fresh = nlp.make_doc(text)
+    fresh.ents = [fresh.char_span(*_span(text, ner, "ORG")[:2], label="ORG")]
+    assert [reason for _, _, reason in ruler.ner_corrections(fresh, ruler.match(fresh))] != []
+
+
+@pytest.mark.parametrize(
+    "text, ner",
+    [
+        ("Das Start-up Helsing sammelt Geld ein.", "Helsing"),
+        ("Nemetschek übernimmt die Planwerk Digital GmbH aus München.", "Planwerk Digital GmbH"),
+        ("Die Postbank erhöht die Gebühren.", "Postbank"),
+        ("Die Gesellschaft für Konsumforschung meldet Zahlen.", "Gesellschaft für Konsumforschung"),
+        ("Die Gewerkschaft Verdi verlangt mehr.", "Verdi"),
+        ("Die US-Notenbank erhöht die Zinsen.", "US-Notenbank"),
+        ("Die Fruit-Union Suisse wehrt sich.", "Fruit-Union Suisse"),
+    ],
+)
+def test_ner_orgs_that_may_be_organisations_stay(nlp, text, ner):
+    doc = _run_after_ner(nlp, text, [_span(text, ner, "ORG")])
+    assert (ner, "ORG") in ents(doc)
+
+
+def test_the_ner_filter_can_be_switched_off():
+    blank = spacy.blank("de")
+    customize_tokenizer(blank.tokenizer)
+    blank.add_pipe("finnews_companies", config={"ner_filter": False}).initialize(lambda: [], nlp=blank)
+    text = "Der Bonner Konzern rechnet mit mehr."
+    doc = blank.make_doc(text)
+    doc.ents = [doc.char_span(*_span(text, "Bonner Konzern", "ORG")[:2], label="ORG")]
+    assert ents(blank.get_pipe("finnews_companies")(doc)) == [("Bonner Konzern", "ORG")]
+
+
+def test_market_places_become_places(nlp):
+    text = "An der Wall Street fielen die Kurse, auf Xetra auch."
+    doc = _run_after_ner(nlp, text, [_span(text, "Wall Street", "ORG"), _span(text, "Xetra", "ORG")])
+    assert ents(doc) == [("Wall Street", "LOC"), ("Xetra", "LOC")]
+
+
+def test_a_name_after_an_institution_noun_is_a_company_in_every_mention(nlp):
+    text = "Das Münchner Rüstungs-Start-up Helsing sammelt Geld ein. Helsing wird hoch bewertet."
+    doc = _run_after_ner(nlp, text, [_span(text, "Helsing", "PER"), _span(text, "Helsing", "LOC", nth=1)])
+    assert ents(doc) == [("Helsing", "ORG"), ("Helsing", "ORG")]
+    assert doc.ents[0]._.entity_id == doc.ents[1]._.entity_id
+    # A role noun before a person says nothing of the kind.
+    text = "Analyst Peter Sandmann sprach von einem Rückschlag."
+    doc = _run_after_ner(nlp, text, [_span(text, "Peter Sandmann", "PER")])
+    assert ents(doc) == [("Peter Sandmann", "PER")]
+
+
+def test_org_kind_on_entity_spans(nlp):
+    text = ("Die Gewerkschaft Verdi verlangt mehr Geld von der Lufthansa. Die EZB schweigt, die Bundeswehr bestellt, "
+            "Stacy Rasgon von der DZ Bank rechnet. Verdi droht.")
+    ner = [_span(text, "Verdi", "ORG"), _span(text, "Bundeswehr", "ORG"), _span(text, "Stacy Rasgon", "PER"),
+           _span(text, "Verdi", "ORG", nth=1)]
+    doc = _run_after_ner(nlp, text, ner)
+    kinds = [(e.text, e._.org_kind) for e in doc.ents]
+    assert kinds == [("Verdi", "other"), ("Lufthansa", "company"), ("EZB", "public_body"),
+                     ("Bundeswehr", "public_body"), ("Stacy Rasgon", ""), ("DZ Bank", "company"), ("Verdi", "other")]

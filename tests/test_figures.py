@@ -604,3 +604,57 @@ def test_deepseek_article_with_hand_marked_entities(nlp):
     target = next(s for s in doc.spans["figures"] if s.text == "80 Euro")
     assert target._.figure["is_target"] is True
     assert "Platz 3" not in {s.text for s in doc.spans["figures"]}
+
+
+# -- organisations that are no company ------------------------------------------------------------
+
+
+def annotate_kinds(nlp, text, entities, kinds):
+    """Like :func:`annotate` (without running the figures yet), with ``span._.org_kind`` set by surface."""
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
+    spans = []
+    for surface, label in entities:
+        for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+            span = doc.char_span(m.start(), m.end(), label=label)
+            if span is not None and not any(s.start < span.end and span.start < s.end for s in spans):
+                spans.append(span)
+    doc.ents = sorted(spans, key=lambda s: s.start)
+    for span in doc.ents:
+        span._.entity_name = span.text
+        span._.entity_id = span.text
+        span._.org_kind = kinds.get(span.text, "company" if span.label_ == ORG else "")
+    return nlp.get_pipe("finnews_figures")(doc)
+
+
+APPLE_FINE = ("Für Apple ist die Schweiz ein kleiner Markt. Der Konzern setzte rund 391 Mrd. Dollar um. "
+              "Zuletzt hatte die EU-Kommission gegen das Unternehmen eine Strafe von 1,8 Mrd. € verhängt.")
+
+
+def test_a_public_body_is_never_what_a_figure_is_about(nlp):
+    entities = [("Apple", ORG), ("EU-Kommission", ORG)]
+    doc = annotate_kinds(nlp, APPLE_FINE, entities, {"EU-Kommission": "public_body"})
+    assert [r[4] for r in rows(doc)] == [["Apple"], ["Apple"]]
+    # The kind decides: taken for a company, the Commission would be the fine's subject.
+    doc = annotate_kinds(nlp, APPLE_FINE, entities, {})
+    assert [r[4] for r in rows(doc)][-1] == ["EU-Kommission"]
+
+
+def test_a_customer_that_is_no_company_gives_way_to_the_company_word(nlp):
+    text = ("Rheinmetall erhält einen Milliardenauftrag.\n\nDie Bundeswehr bestellt Munition im Wert von "
+            "8,5 Milliarden Euro, wie der Düsseldorfer Konzern mitteilte.")
+    doc = annotate_kinds(nlp, text, [("Rheinmetall", ORG), ("Bundeswehr", ORG)], {"Bundeswehr": "public_body"})
+    assert [r[4] for r in rows(doc)] == [["Rheinmetall"]]
+
+
+def test_a_stake_held_by_a_public_body_names_it_and_the_company(nlp):
+    text = "Die Bundesregierung, die noch gut 12 % an der Commerzbank hält, lehnt eine Übernahme ab."
+    doc = annotate_kinds(nlp, text, [("Bundesregierung", ORG), ("Commerzbank", ORG)], {"Bundesregierung": "public_body"})
+    assert [r[4] for r in rows(doc)] == [["Bundesregierung", "Commerzbank"]]
+
+
+def test_a_strategists_bank_is_a_source_and_market_gains_are_the_index(nlp):
+    text = ("Nach einem Plus von fast 19 % sind Anleger skeptisch, ob der Dax weiter steigen kann. Christian Albers, "
+            "Chefanlagestratege der DZ Bank, ist zuversichtlich.\n\nFür das laufende Jahr seien Kursgewinne von bis "
+            "zu 10 % möglich, sagt der Stratege.")
+    doc = annotate_kinds(nlp, text, [("Dax", INDEX), ("Christian Albers", PER), ("DZ Bank", ORG)], {})
+    assert [r[4] for r in rows(doc)] == [["Dax"], ["Dax"]]

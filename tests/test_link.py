@@ -105,6 +105,32 @@ def test_listing_does_not_apply(stage, text, name, label):
     assert ent.listed is None and ent.isin is None and ent.ticker is None
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Die Gewerkschaft Verdi verlangt Lohnerhöhungen von 12,5 %.", "Verdi"),
+        ("Die Bundeswehr bestellt Munition im Wert von 8,5 Milliarden Euro.", "Bundeswehr"),
+        ("Die IG Metall reagierte verärgert.", "IG Metall"),
+        ("Das Bundeskartellamt prüft die Übernahme.", "Bundeskartellamt"),
+        ("Ein Sprecher des Finanzministeriums wollte sich nicht äußern.", "Finanzministeriums"),
+        ("Der Dachverband Fruit-Union Suisse wehrt sich.", "Fruit-Union Suisse"),
+    ],
+)
+def test_organisations_that_are_no_company_are_not_listed_or_unlisted(stage, text, name):
+    """A union, an authority, a ministry: no security, but no unlisted company either (gold: isin null)."""
+    ent = entity(text, name, "ORG")
+    stage.link_document(Document(article(text), entities=[ent]))
+    assert ent.listed is None and ent.isin is None
+
+
+def test_an_unknown_organisation_without_evidence_stays_an_unlisted_company(stage):
+    text = "Das Münchner Rüstungs-Start-up Helsing sammelt 600 Millionen Euro ein, die DZ Bank auch."
+    for name in ("Helsing", "DZ Bank"):
+        ent = entity(text, name, "ORG")
+        stage.link_document(Document(article(text), entities=[ent]))
+        assert ent.listed is False and ent.isin is None, name
+
+
 def test_ambiguous_alias_without_cue_is_not_linked(stage):
     text = "New York wird auch Big Apple genannt."
     ent = entity(text, "Apple", "ORG")

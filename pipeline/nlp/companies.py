@@ -7,14 +7,24 @@ Two spaCy components, both placed after the NER (if any):
   (INDEX) and well-known unlisted organisations (ORG). It merges its spans into
   ``doc.ents`` with a named, registered overlap policy
   (``finnews.gazetteer_ents_filter.v1``, :func:`gazetteer_ents_filter`): the
-  gazetteer wins for known companies and indices, the NER keeps organisations
-  in no list (DeepSeek, Aletheia Capital) and names that contain a known one
-  (``Werner von Siemens``). Optionally it also marks ``<Name> GmbH``/``<Name>
-  Capital`` patterns as ORG (unlisted), for pipelines without NER.
+  gazetteer wins for known companies and indices, also over descriptors the
+  NER took into its span (``der Hamburger Wirkstoffforscher Evotec`` ->
+  ``Evotec``), the NER keeps organisations in no list (DeepSeek, Aletheia
+  Capital) and longer names that contain a known one (``Werner von Siemens``,
+  ``Deutsche Bank Research``). Before merging it corrects NER spans
+  (:meth:`CompanyRuler.ner_corrections`): ``ORG`` spans that name no
+  organisation go (``Der Münchner Technologiekonzern``, ``des KI-Booms``,
+  ``mit Retro-Turnschuhen``), market places become ``LOC`` (``Wall Street``),
+  a name after an institution noun becomes ``ORG`` (``Das Start-up Helsing``).
+  Optionally it also marks ``<Name> GmbH``/``<Name> Capital`` patterns as ORG
+  (unlisted), for pipelines without NER.
 * ``finnews_entity_clusters`` (:class:`EntityClusterer`) gives every entity span
   ``span._.entity_id`` (one id for all mentions of one entity: ``Nvidia``,
   ``Nvidias``, ``NVIDIA Corp.``), ``span._.entity_name`` (the canonical name,
-  ``Nvidia``) and ``span._.link_candidates`` (``[(isin_or_key, score), ...]``).
+  ``Nvidia``), ``span._.link_candidates`` (``[(isin_or_key, score), ...]``)
+  and, on ``ORG`` spans, ``span._.org_kind`` (``company``, ``public_body`` or
+  ``other``: ``Bundeswehr`` and ``die Gewerkschaft Verdi`` are organisations
+  but no companies; :mod:`pipeline.org_kinds`).
 
 German forms handled:
 
@@ -68,6 +78,13 @@ DEFAULT_ORG_SUFFIXES = ["GmbH", "AG", "SE", "KGaA", "Inc.", "Corp.", "Ltd.", "pl
 DEFAULT_ORG_STOP_WORDS = ["Venture", "Private", "Equity", "Human", "Social", "Risiko", "Wagnis", "Eigen", "Fremd",
                           "Sozial", "Natur", "Kunden", "Mitarbeiter", "Laut", "So", "Wie", "Bei", "Von", "Nach",
                           "Trotz", "Seit", "Auch", "Dass", "Denn", "Doch"]
+# Abbreviations that start common-noun compounds, never a company name on their own
+# ("KI-Booms", "E-Autos", "US-Zölle", "EU-Gelder").
+DEFAULT_COMMON_ABBREVIATIONS = ["KI", "AI", "E", "US", "USA", "EU", "UK", "IT", "CO2", "ESG", "ETF", "IPO", "PC", "TV",
+                                "App", "Online", "Bio", "Öko", "Tech", "Krypto"]
+# Prepositions that take a bare plural noun ("mit Retro-Turnschuhen", "bei E-Autos").
+BARE_PREPOSITIONS = {"mit", "bei", "von", "zu", "aus", "nach", "für", "über", "um", "gegen", "ohne", "unter", "vor",
+                     "in", "an", "auf", "durch", "wie"}
 # Nouns naming an institution, followed by its name: "der Privatbank Berenberg", "beim Bankhaus Metzler".
 DEFAULT_ORG_DESCRIPTORS = ["Bankhaus", "Privatbank", "Investmentbank", "Großbank", "Landesbank", "Geschäftsbank",
                            "Vermögensverwalter", "Vermögensverwaltung", "Fondsgesellschaft", "Fondsanbieter",
@@ -80,6 +97,19 @@ DEFAULT_ORG_DESCRIPTORS = ["Bankhaus", "Privatbank", "Investmentbank", "Großban
 # Words ending like this describe a company, they do not name it ("Analysehaus", "Chipkonzern").
 DESCRIPTOR_ENDINGS = ("haus", "konzern", "bank", "gesellschaft", "firma", "investor", "fonds", "manager", "anbieter",
                       "house", "experten", "analysten", "chef")
+# Nouns naming a kind of company (a compound's last part, inflected forms included): a run of
+# words ending in one describes the company named after it ("der Chemikalienhändler Brenntag").
+GENERIC_COMPANY_ENDINGS = ("konzern", "unternehmen", "hersteller", "händler", "riese", "rivale", "investor",
+                           "anbieter", "versicherer", "zulieferer", "spezialist", "produzent", "konkurrent",
+                           "betreiber", "entwickler", "forscher", "bauer", "firma", "tochter", "mutter", "holding",
+                           "ausrüster", "dienstleister", "start-up", "startup", "gigant", "haus", "discounter")
+TYPE_NOUN_ENDINGS = GENERIC_COMPANY_ENDINGS + ("bank", "gesellschaft", "fonds", "manager", "börse", "gruppe",
+                                               "versicherung", "house", "chef")
+# Nouns for an institution, never a person: a name right after one is a company whatever the NER
+# labelled it ("Das Münchner Rüstungs-Start-up Helsing", "der Leasinggesellschaft AviLease").
+INSTITUTION_ENDINGS = ("konzern", "unternehmen", "start-up", "startup", "firma", "holding", "hersteller",
+                       "zulieferer", "anbieter", "discounter", "versicherer", "gesellschaft", "bank", "gruppe",
+                       "betreiber", "produzent")
 
 
 @dataclass
@@ -123,10 +153,20 @@ def gazetteer_ents_filter(entities: Iterable[Span], spans: Iterable[Span]) -> li
 
     Policy, per existing entity that overlaps gazetteer spans:
 
-    * it strictly contains them and its other words are name words, not a
-      compound part, a descriptor or punctuation -> the existing entity stays and
-      the gazetteer spans inside go (NER ``Werner von Siemens`` PER,
-      ``Bank of America Merrill Lynch`` ORG);
+    * words of an existing ``ORG`` (or ``MISC``) entity *before* the gazetteer
+      name are a description when they are one (:func:`descriptive_prefix`):
+      German news puts descriptors before a name, not name parts
+      (``der Hamburger Wirkstoffforscher Evotec``, ``der Chemikalienhändler
+      Brenntag``, ``Beim Leverkusener Bayer-Konzern``, ``Die Holding Porsche SE``,
+      ``die Schweizer Großbank UBS``). They are trimmed off, and the rest is judged
+      as below;
+    * it strictly contains the gazetteer spans and its other words are name words,
+      not a compound part, a descriptor or punctuation -> the existing entity stays
+      and the gazetteer spans inside go: a longer name (NER ``Werner von Siemens``
+      PER, ``Bank of America Merrill Lynch``, ``Deutsche Bank Research``,
+      ``Siemens Gamesa`` ORG); a name before the gazetteer name that is no
+      description also stays (``Rheinische Post``: ``Rheinische`` is an adjective
+      but names the paper, ``Post`` is not DHL);
     * otherwise the gazetteer spans win (NER ``Nvidia-Aktie`` -> ``Nvidia``;
       NER ``Broadcom AMD`` -> ``Broadcom`` + ``AMD``; equal spans take the
       gazetteer label).
@@ -149,6 +189,9 @@ def gazetteer_ents_filter(entities: Iterable[Span], spans: Iterable[Span]) -> li
             kept.append(ent)
             continue
         inside = all(ent.start <= spans[k].start and spans[k].end <= ent.end for k in overlapping)
+        first = min(spans[k].start for k in overlapping)
+        if inside and ent.label_ in ("ORG", "MISC") and first > ent.start and descriptive_prefix(ent.doc[ent.start:first]):
+            ent = Span(ent.doc, first, ent.end, label=ent.label_, kb_id=ent.kb_id_)
         covered = {i for k in overlapping for i in range(spans[k].start, spans[k].end)}
         extra = [t for t in ent if t.i not in covered]
         if inside and extra and _name_words(extra):
@@ -168,6 +211,78 @@ def _name_words(tokens: list[Token]) -> bool:
     return all(t.text[:1].isupper() or t.text.casefold() in {"von", "van", "de", "der", "of", "and", "&"} for t in words)
 
 
+def _words(tokens: Iterable[Token]) -> list[str]:
+    """Words of a token run, hyphenated compounds joined (``US``, ``-``, ``Chipriese`` -> ``US-Chipriese``)."""
+    words: list[str] = []
+    glue = False
+    for token in tokens:
+        if token.text in {"-", "‑"} and words and not glue:
+            words[-1] += "-"
+            glue = True
+            continue
+        if glue and words:
+            words[-1] += token.text
+        elif not token.is_punct:
+            words.append(token.text)
+        glue = False
+    return [w.rstrip("-") for w in words if w.rstrip("-")]
+
+
+def is_type_noun(word: str, endings: tuple[str, ...] = TYPE_NOUN_ENDINGS) -> bool:
+    """Whether a capitalised word names a kind of company rather than one company.
+
+    A hyphenated compound is judged by its last part; inflected forms count
+    (``Konzerns``, ``Riesen``, ``Rivalen``). Example: ``Chemikalienhändler``,
+    ``Wirkstoffforscher``, ``US-Chipriese``, ``Holding``, ``Technologiekonzern``.
+    """
+    lower = word.casefold()
+    if lower.endswith("start-up") or lower.endswith("start-ups"):
+        return "start-up" in endings
+    head = lower.split("-")[-1]
+    return any(form and form.endswith(endings) for form in (head, head[:-1], head[:-2]))
+
+
+def _compound_before(doc: Doc, i: int) -> str:
+    """The word (hyphenated compound joined) that ends right before token ``i``, separated from it by
+    whitespace: ``Rüstungs-Start-up`` before ``Helsing``; ``""`` at the start or after punctuation."""
+    k = i - 1
+    if k < 0 or not doc[k].whitespace_ or doc[k].is_punct:
+        return ""
+    word = doc[k].text
+    while k >= 2 and doc[k - 1].text in {"-", "‑"} and _glued(doc[k - 2], doc[k - 1]) and _glued(doc[k - 1], doc[k]):
+        word, k = f"{doc[k - 2].text}-{word}", k - 2
+    return word
+
+
+def _adjective_shaped(word: str) -> bool:
+    """A capitalised place adjective or agent noun in ``-er`` (``Hamburger``, ``Leverkusener``, ``Schweizer``)."""
+    return word[:1].isupper() and word.isalpha() and word.endswith("er") and len(word) > 4
+
+
+def descriptive_prefix(tokens: Span) -> bool:
+    """Whether the words before a gazetteer name inside an NER span describe it rather than name it.
+
+    A description is (a) a run that ends in a noun naming a kind of company
+    (:func:`is_type_noun`), whatever modifies it (``der Chemikalienhändler``,
+    ``Hamburger Wirkstoffforscher``, ``die Schweizer Großbank``, ``Holding``), or
+    (b) lower-case words and capitalised ``-er`` adjectives only
+    (``Leverkusener``). Capitalised words of any other shape are names:
+    ``Rheinische`` (``Rheinische Post``), ``Robert`` (``Robert Bosch``).
+
+    Args:
+        tokens: the tokens between the start of the NER span and the gazetteer name.
+
+    Returns:
+        ``True`` for a description.
+    """
+    words = _words(tokens)
+    if not words:
+        return False
+    if words[-1][:1].isupper() and is_type_noun(words[-1]):
+        return True
+    return all(w[:1].islower() or _adjective_shaped(w) for w in words)
+
+
 class CompanyRuler:
     """Entity ruler fed by the ticker gazetteer (factory ``finnews_companies``).
 
@@ -180,9 +295,13 @@ class CompanyRuler:
     def __init__(self, nlp: Language, name: str, overlay: str, reference_csvs: list[str],
                  ents_filter: Callable[[Iterable[Span], Iterable[Span]], list[Span]], min_context: float,
                  org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str],
-                 org_descriptors: Optional[list[str]] = None):
+                 org_descriptors: Optional[list[str]] = None, ner_filter: bool = True,
+                 common_abbreviations: Optional[list[str]] = None):
         self.nlp = nlp
         self.org_descriptors = list(org_descriptors or [])
+        self.ner_filter = ner_filter
+        self.common_abbreviations = set(DEFAULT_COMMON_ABBREVIATIONS if common_abbreviations is None
+                                        else common_abbreviations)
         self.name = name
         self.overlay = overlay
         self.reference_csvs = list(reference_csvs)
@@ -423,8 +542,24 @@ class CompanyRuler:
                         pending.accepted = changed = True
 
     # -- the writing half ------------------------------------------------
-    def set_annotations(self, doc: Doc, matches: list[CompanyMatch]) -> None:
-        """Write accepted matches into ``doc.ents`` (through ``ents_filter``) with their link candidates."""
+    def set_annotations(self, doc: Doc, matches: list[CompanyMatch],
+                        corrections: Iterable[tuple[int, int, str]] = ()) -> None:
+        """Write accepted matches into ``doc.ents`` (through ``ents_filter``) with their link candidates.
+
+        Args:
+            doc: the document.
+            matches: the output of :meth:`match`.
+            corrections: NER spans to drop or relabel, as ``(start_char, end_char, reason)`` (the output of
+                :meth:`ner_corrections`; character offsets survive the retokenisation here).
+        """
+        drop = {(start, end): reason for start, end, reason in corrections}
+        if drop:
+            # A market place is a place (LOC), a name after an institution noun a company (ORG);
+            # anything else that names no organisation goes.
+            relabel = {"place": "LOC", "company": "ORG"}
+            doc.ents = [Span(doc, e.start, e.end, label=relabel[drop[key]]) if drop.get(key) in relabel else e
+                        for e in doc.ents
+                        for key in [(e.start_char, e.end_char)] if drop.get(key) in (None, *relabel)]
         self._split_final_periods(doc, matches)
         spans = []
         existing = {t for ent in doc.ents for t in range(ent.start, ent.end)}
@@ -457,8 +592,134 @@ class CompanyRuler:
             shift += 1
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(doc))
+        matches = self.match(doc)
+        self.set_annotations(doc, matches, self.ner_corrections(doc, matches) if self.ner_filter else ())
         return doc
+
+    # -- NER organisations that are no organisation ------------------------
+    def ner_corrections(self, doc: Doc, matches: list[CompanyMatch]) -> list[tuple[int, int, str]]:
+        """NER spans to correct before merging (the pure half): ``ORG`` spans that name no
+        organisation, and persons that are companies.
+
+        Only NER spans that no accepted gazetteer match overlaps are judged. An
+        ``ORG`` span that the organisation lexicon types as a public body or other
+        organisation stays (unlisted-or-not-a-company is decided later); any other
+        is judged by :meth:`spurious_reason`. A ``PER``, ``LOC`` or ``MISC`` span
+        right after a noun for an institution is a company (reason ``company``),
+        and so are the article's other mentions with its text:
+        ``Das Münchner Rüstungs-Start-up Helsing``, ``der saudischen
+        Leasinggesellschaft AviLease`` (persons follow role nouns such as
+        ``Analyst``, never ``Start-up`` or ``Gesellschaft``).
+
+        Example: in ``Der Münchner Technologiekonzern steigerte den Gewinn`` an NER
+        span ``Münchner Technologiekonzern`` is a description: the figure rules then
+        resolve ``Technologiekonzern`` to the article's company.
+
+        Args:
+            doc: the document with the NER's ``doc.ents``.
+            matches: the output of :meth:`match` (its accepted gazetteer matches protect a span).
+
+        Returns:
+            ``(start_char, end_char, reason)`` per span: ``place`` is relabelled ``LOC``,
+            ``company`` ``ORG``, any other reason is dropped.
+        """
+        gaz = self.gazetteer
+        taken = {i for m in matches if m.accepted and m.source == "gazetteer" for i in range(m.start, m.end)}
+        out = []
+        for ent in doc.ents:
+            if ent.kb_id_ or taken.intersection(range(ent.start, ent.end)):
+                continue
+            if ent.label_ in ("PER", "LOC", "MISC"):
+                noun = _compound_before(doc, ent.start)
+                if noun[:1].isupper() and is_type_noun(noun, INSTITUTION_ENDINGS):
+                    out.append((ent.start_char, ent.end_char, "company"))
+                continue
+            if ent.label_ != "ORG":
+                continue
+            if gaz.organisation_kind(doc.text, ent.start_char, ent.end_char) != "company":
+                continue
+            reason = self.spurious_reason(ent)
+            if reason:
+                log.debug("dropping NER ORG %r: %s", ent.text, reason)
+                out.append((ent.start_char, ent.end_char, reason))
+        # One sense per article: the other mentions of a company the NER took for a person follow it.
+        companies = {name_key(doc.text[a:b]) for a, b, reason in out if reason == "company"}
+        done = {(a, b) for a, b, _ in out}
+        out += [(e.start_char, e.end_char, "company") for e in doc.ents
+                if e.label_ in ("PER", "LOC", "MISC") and not e.kb_id_ and name_key(e.text) in companies
+                and (e.start_char, e.end_char) not in done and not taken.intersection(range(e.start, e.end))]
+        return sorted(out)
+
+    def spurious_reason(self, ent: Span) -> str:
+        """Why an NER ``ORG`` span is no organisation name, or ``""`` when it may be one.
+
+        * ``place``: a market place the overlay lists (``an der Wall Street``,
+          ``auf Xetra``): relabelled ``LOC`` rather than dropped;
+        * ``number``: it starts with a number (``140 Mio. €``);
+        * ``description``: no word names anything: lower-case words, place
+          adjectives in ``-er`` before a noun, nouns naming a kind of company and
+          nouns after a lower-case adjective (``Der Münchner Technologiekonzern``,
+          ``der Bonner Konzern``, ``des US-Konzerns``, ``die operative Marge``,
+          ``die Silicon-Valley-Riesen für künstliche Intelligenz``); a single word
+          counts only with a generic ending (``Technologiekonzern``), so that
+          ``Postbank`` stays;
+        * ``common-noun compound``: a compound begun by a common abbreviation,
+          or that abbreviation alone (``des KI-Booms``, ``bei E-Autos``, ``KI``);
+        * ``compound part``: it starts inside a hyphenated word, so it is the head
+          of a compound (``App-Store-Rankings`` -> ``Store-Rankings``);
+        * ``plural compound``: a hyphenated compound in a plural or dative form
+          (``-en``, ``-ern``) right after a preposition without article (``mit
+          Retro-Turnschuhen``): company names do not inflect.
+
+        Args:
+            ent: an NER ``ORG`` span.
+
+        Returns:
+            The reason, or ``""``.
+        """
+        doc = ent.doc
+        first = ent[0]
+        if name_key(ent.text) in self.gazetteer.place_keys:
+            return "place"
+        if first.like_num or first.text[:1].isdigit():
+            return "number"
+        words = _words(ent)
+        if not words:
+            return ""
+        if words[0][:1].islower() and words[0].isalpha() and words[0].islower():
+            return "description"  # "operative Marge": a lower-case adjective starts no name
+        if all(self._descriptive(words, i) for i in range(len(words))):
+            return "description"
+        parts = [p for p in words[0].split("-") if p]
+        known = self.gazetteer.aliases
+        supported = any(name_key(p) in known for p in parts) or name_key(words[0]) in known
+        if len(words) == 1 and not supported:
+            if parts[0] in self.common_abbreviations:
+                return "common-noun compound"
+            if ent.start >= 2 and doc[ent.start - 1].text in {"-", "‑"} and _glued(doc[ent.start - 2], doc[ent.start - 1]) \
+                    and _glued(doc[ent.start - 1], first):
+                return "compound part"
+            head = parts[-1]
+            before = doc[ent.start - 1] if ent.start > 0 else None
+            if (len(parts) > 1 and head[:1].isupper() and head[1:].islower() and head.endswith(("en", "ern"))
+                    and before is not None and before.lower_ in BARE_PREPOSITIONS):
+                return "plural compound"
+        return ""
+
+    @staticmethod
+    def _descriptive(words: list[str], i: int) -> bool:
+        """Whether word ``i`` of an NER span describes rather than names (see :meth:`spurious_reason`)."""
+        word = words[i]
+        if word[:1].islower() and word.replace("-", "").isalpha() and not any(c.isupper() for c in word):
+            return True
+        if is_type_noun(word, GENERIC_COMPANY_ENDINGS):
+            return True
+        if (len(words) > 1 or "-" in word) and is_type_noun(word, TYPE_NOUN_ENDINGS):
+            return True
+        if _adjective_shaped(word) and i < len(words) - 1:
+            return True
+        previous = words[i - 1] if i > 0 else ""
+        return bool(previous) and previous.islower() and previous.endswith(("e", "en", "er", "es", "em"))
 
     # -- serialisation ---------------------------------------------------
     def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
@@ -487,13 +748,16 @@ class CompanyRuler:
         "org_suffixes": DEFAULT_ORG_SUFFIXES,
         "org_stop_words": DEFAULT_ORG_STOP_WORDS,
         "org_descriptors": DEFAULT_ORG_DESCRIPTORS,
+        "ner_filter": True,
+        "common_abbreviations": DEFAULT_COMMON_ABBREVIATIONS,
     },
     assigns=["doc.ents", "span._.link_candidates"],
 )
 def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: list[str],
                        ents_filter: Callable[[Iterable[Span], Iterable[Span]], list[Span]], min_context: float,
                        org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str],
-                       org_descriptors: list[str]) -> CompanyRuler:
+                       org_descriptors: list[str], ner_filter: bool,
+                       common_abbreviations: list[str]) -> CompanyRuler:
     """Build the gazetteer entity ruler.
 
     Args:
@@ -505,9 +769,11 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
         org_suffixes: the words that end such a pattern.
         org_stop_words: capitalised words never part of such a name (``Venture Capital``).
         org_descriptors: word endings of institution nouns followed by a name (``Privatbank Berenberg``).
+        ner_filter: drop NER ``ORG`` spans that name no organisation (:meth:`CompanyRuler.ner_corrections`).
+        common_abbreviations: compound starts that make a common noun (``KI-Booms``, ``E-Autos``).
     """
     return CompanyRuler(nlp, name, overlay, reference_csvs, ents_filter, min_context, org_patterns,
-                        org_suffixes, org_stop_words, org_descriptors)
+                        org_suffixes, org_stop_words, org_descriptors, ner_filter, common_abbreviations)
 
 
 # -- clustering -------------------------------------------------------------
@@ -663,13 +929,33 @@ class EntityClusterer:
             return max(counts, key=lambda n: (len(n.split()), counts[n], -first[n]))
         return max(counts, key=lambda n: (counts[n], len(n), -first[n]))
 
+    def org_kind(self, cluster: Cluster) -> str:
+        """``company``, ``public_body`` or ``other`` for an ``ORG`` cluster, ``""`` for other labels.
+
+        The cluster's gazetteer entry decides when it has one; otherwise any mention
+        with evidence of a public body or other organisation types the whole
+        cluster (``Die Gewerkschaft Verdi ... Verdi``); see
+        :meth:`pipeline.gazetteer.Gazetteer.organisation_kind`.
+        """
+        gaz = self.gazetteer
+        if cluster.label != "ORG":
+            return ""
+        if gaz is None:
+            return "company"
+        entry_key = cluster.key[1] if cluster.key[0] == "entry" else None
+        text = cluster.spans[0].doc.text
+        kinds = [gaz.organisation_kind(text, s.start_char, s.end_char, entry_key) for s in cluster.spans]
+        return next((k for k in kinds if k != "company"), "company")
+
     def set_annotations(self, doc: Doc, clusters: list[Cluster]) -> None:
-        """Write ``entity_id`` and ``entity_name`` on every entity span."""
+        """Write ``entity_id``, ``entity_name`` and (``ORG`` only) ``org_kind`` on every entity span."""
         for number, cluster in enumerate(clusters, start=1):
             name = self.canonical_name(cluster)
+            kind = self.org_kind(cluster)
             for span in cluster.spans:
                 span._.entity_id = f"{self.id_prefix}{number}"
                 span._.entity_name = name
+                span._.org_kind = kind
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.clusters(doc))
@@ -685,7 +971,7 @@ class EntityClusterer:
 @Language.factory(
     "finnews_entity_clusters",
     default_config={"min_link_score": 0.5, "id_prefix": "e"},
-    assigns=["span._.entity_id", "span._.entity_name", "span._.link_candidates"],
+    assigns=["span._.entity_id", "span._.entity_name", "span._.link_candidates", "span._.org_kind"],
 )
 def make_entity_clusterer(nlp: Language, name: str, min_link_score: float, id_prefix: str) -> EntityClusterer:
     """Build the clustering component.

@@ -8,7 +8,11 @@ Contract (who writes what):
   ``span._.entity_id``: the in-article cluster id shared by all mentions of one
   entity (``Nvidia``, ``Nvidias``, ``NVIDIA Corp.``); ``span._.entity_name``:
   the cluster's canonical name; ``span._.link_candidates``: gazetteer ISINs
-  with scores, consumed by :mod:`pipeline.link`.
+  with scores, consumed by :mod:`pipeline.link`. ``span._.org_kind`` (``ORG``
+  spans only, else ``""``): ``company``, ``public_body`` (EZB, Bundeswehr, a
+  ministry) or ``other`` (a union, association, party, university), from the
+  gazetteer and the ``organisation_kinds`` lexicon (:mod:`pipeline.org_kinds`);
+  figures are about companies and indices only.
 * ``doc.spans["figures"]``: one span per percentage or money amount, label
   ``percent`` or ``money``; ``span._.figure`` holds a dict with ``value``,
   ``unit``, ``direction``, ``qualifier``, ``value_to``, ``is_target``;
@@ -30,6 +34,7 @@ SPAN_EXTENSIONS = {
     "entity_id": "",
     "entity_name": "",
     "link_candidates": None,
+    "org_kind": "",
     "figure": None,
     "about": None,
     "speaker": None,

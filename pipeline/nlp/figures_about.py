@@ -28,7 +28,19 @@ configured labels, minus sources and analyst houses):
 
 Sources and analyst houses are never what a figure is about: ``laut
 Bloomberg``, ``JPMorgan zufolge``, ``Alexander Virgo von der Bank of
-America``, ``Analysten von Goldman Sachs``.
+America``, ``Analysten von Goldman Sachs``, ``Christian Albers,
+Chefanlagestratege der DZ Bank``.
+
+Nor is an organisation that is no company (``span._.org_kind`` ``public_body``
+or ``other``, set by the clustering from :mod:`pipeline.org_kinds`): ``Die
+Gewerkschaft Verdi verlangt ... Lohnerhöhungen von 12,5 %`` and ``Zuletzt hatte
+die EU-Kommission gegen das Unternehmen eine Strafe von 1,8 Mrd. € verhängt``
+fall through to the company the sentence refers to (rule 7: ``das
+Unternehmen``), ``Der für die Märkte maßgebliche Zins sinkt um 0,25
+Prozentpunkte, wie die EZB mitteilte`` is about nothing. The one exception is a
+stake it holds: ``Die Bundesregierung, die noch gut 12 % an der Commerzbank
+hält`` is about both. Entities without ``org_kind`` (set by hand, or no
+clustering) count as companies.
 """
 
 from __future__ import annotations
@@ -40,6 +52,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.figures_clauses import SentenceLayout, new_paragraph_between
 from pipeline.nlp.figures_lexicon import DocIndex, FiguresLexicon
+from pipeline.org_kinds import is_company_kind
 
 Pair = tuple[int, int]
 COMPOUND_PARTS = {"-", "‑"}
@@ -66,7 +79,7 @@ def is_source(doc: Doc, ent: Span, idx: DocIndex, lex: FiguresLexicon, person_en
     """
     if idx.source_before.ending_at(ent.start) or idx.source_after.starting_at(ent.end):
         return True
-    if ent.end + 1 < len(doc) and doc[ent.end].text in COMPOUND_PARTS and doc[ent.end + 1].lower_ in lex.analyst_words:
+    if ent.end + 1 < len(doc) and doc[ent.end].text in COMPOUND_PARTS and is_analyst_word(doc[ent.end + 1].lower_, lex):
         return True
     # Skip a descriptor or two between the preposition and the name ("von Analysehaus Bernstein").
     k = ent.start
@@ -74,13 +87,20 @@ def is_source(doc: Doc, ent: Span, idx: DocIndex, lex: FiguresLexicon, person_en
         prep = idx.issuer_prepositions.ending_at(k)
         if prep:
             before = prep[0] - 1
-            if before >= 0 and (before + 1 in person_ends or doc[before].lower_ in lex.analyst_words):
+            if before >= 0 and (before + 1 in person_ends or is_analyst_word(doc[before].lower_, lex)):
                 return True
             return False
         if k - 1 < 0 or not doc[k - 1].is_alpha or not doc[k - 1].text[:1].isupper():
             return False
         k -= 1
     return False
+
+
+def is_analyst_word(word: str, lex: FiguresLexicon) -> bool:
+    """Whether a lower-cased word is an analyst word or a compound ending in one:
+    ``analyst``, ``chefanlagestratege`` (``Christian Albers, Chefanlagestratege der DZ Bank``),
+    ``chefvolkswirtin``."""
+    return word in lex.analyst_words or any(len(w) >= 6 and word.endswith(w) for w in lex.analyst_words)
 
 
 def after_issuer_preposition(doc: Doc, ent: Span, idx: DocIndex) -> bool:
@@ -139,6 +159,9 @@ class _Context:
         self.idx = idx
         self.lex = lex
         self.candidates = sorted(candidates, key=lambda e: e.start)
+        # Organisations that are no company (org_kind public_body/other): never what a figure is
+        # about, but they can hold a stake (see with_stake).
+        self.holders: list[Span] = []
         self._starts = [e.start for e in self.candidates]
         self._keys = {(e.start, e.end): _key(e) for e in self.candidates}
         ent_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
@@ -404,7 +427,8 @@ def about_figure(ctx: _Context, figure, layout: SentenceLayout, owners: Iterable
     for pool, before, skip in searches:
         ent = _pick(ctx, pool, figure, layout, before, skip=frozenset(skip))
         if ent is not None:
-            return ctx.group(ent, sentence)
+            # "an der Commerzbank" reads like a place ("an der Nasdaq"), but a stake is held in it.
+            return with_stake(ctx, figure, layout, ctx.group(ent, sentence), clause)
     return None
 
 
@@ -432,8 +456,11 @@ def with_stake(ctx: _Context, figure, layout: SentenceLayout, about: list[Pair],
     pair = (held_ent.start, held_ent.end)
     result = list(about)
     if pair in result:
-        # The nearest name was the company held: the holder is the name before it.
-        holders = [e for e in clause if e.end <= held_ent.start - 1 and (e.start, e.end) not in ctx.frames]
+        # The nearest name was the company held: the holder is the name before it, which may be a
+        # public body ("Die Bundesregierung, die noch gut 12 % an der Commerzbank hält").
+        pool = list(clause) + [e for e in ctx.holders if start <= e.start < end]
+        holders = sorted((e for e in pool if e.end <= held_ent.start - 1 and (e.start, e.end) not in ctx.frames),
+                         key=lambda e: e.start)
         if holders:
             result = [(holders[-1].start, holders[-1].end)] + result
     else:
@@ -503,7 +530,12 @@ class _Topics:
             return self.previous_figures
         seen = [e for e in self.ctx.candidates if e.end <= before and e.label_ != "INDEX"
                 and (e.start, e.end) not in self.ctx.frames and self.ctx.key(e) not in excluded]
-        return self._most_salient(seen)
+        found = self._most_salient(seen)
+        if not found and kind == "market":
+            # "Für das laufende Jahr seien Kursgewinne von bis zu 10 % möglich" in an article that
+            # named no company (only the strategist's bank, a source): the market is its index.
+            return self.index(before)
+        return found
 
     def index(self, before: int, nouns: list[str] = ()) -> list[Pair]:
         """The index a noun such as ``der Leitindex`` refers to: the index of the previous
@@ -585,10 +617,12 @@ def attribute_figures(
     candidates = [
         ent for ent in doc.ents
         if ent.label_ in labels
+        and is_company_kind(ent._.org_kind)
         and not is_source(doc, ent, idx, lex, person_ends)
         and not is_index_modifier(doc, ent, lex)
     ]
     ctx = _Context(doc, candidates, idx, lex)
+    ctx.holders = [ent for ent in doc.ents if ent.label_ in labels and not is_company_kind(ent._.org_kind)]
     topics = _Topics(ctx)
     previous: Optional[SentenceLayout] = None
     for layout in layouts:

@@ -1,0 +1,78 @@
+"""What kind of organisation a name is (pipeline/org_kinds.py): company, public body or other."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.gazetteer import load_gazetteer
+from pipeline.org_kinds import OrgKindLexicon, is_company_kind
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    cfg = load_config()
+    return load_gazetteer(cfg.resolve(cfg.link.overlay))
+
+
+def kind_at(gaz, text, mention):
+    start = text.index(mention)
+    return gaz.organisation_kind(text, start, start + len(mention))
+
+
+@pytest.mark.parametrize(
+    "text, mention, kind",
+    [
+        # Known names and name words.
+        ("Die IG Metall reagierte verärgert.", "IG Metall", "other"),
+        ("Verdis Chef sprach von Provokation.", "Verdis", "other"),
+        ("Die SPD lehnt das ab.", "SPD", "other"),
+        ("Das Statistische Bundesamt meldete 2 %.", "Statistische Bundesamt", "public_body"),
+        ("Ein Sprecher des Finanzministeriums schwieg.", "Finanzministeriums", "public_body"),
+        ("Die Bundeswehr bestellt Munition.", "Bundeswehr", "public_body"),
+        ("Die Bundesnetzagentur prüft.", "Bundesnetzagentur", "public_body"),
+        ("Das Ifo-Institut senkte seine Prognose.", "Ifo-Institut", "other"),
+        ("Forscher der Universität Mannheim warnen.", "Universität Mannheim", "other"),
+        ("Die Fruit-Union Suisse wehrt sich.", "Fruit-Union Suisse", "other"),
+        # The noun before the name.
+        ("Die Gewerkschaft Ufa verlangt mehr Geld.", "Ufa", "other"),
+        ("Die Notenbank Fed hält still.", "Fed", "public_body"),
+        # A longer company ending overrides a non-company one.
+        ("Die Ratingagentur Scope senkte die Note.", "Scope", "company"),
+        ("Das Kreditinstitut Aareal meldet Zahlen.", "Aareal", "company"),
+        # The gazetteer decides first.
+        ("Die EZB senkte die Zinsen.", "EZB", "public_body"),
+        ("Die DZ Bank bleibt optimistisch.", "DZ Bank", "company"),
+        ("Nvidia fiel um 3 %.", "Nvidia", "company"),
+        # No evidence: a company.
+        ("Das Start-up Helsing sammelt Geld ein.", "Helsing", "company"),
+        ("Nemetschek übernimmt die Planwerk Digital GmbH.", "Planwerk Digital GmbH", "company"),
+    ],
+)
+def test_organisation_kind(gaz, text, mention, kind):
+    assert kind_at(gaz, text, mention) == kind
+
+
+def test_a_list_before_a_name_is_no_descriptor(gaz):
+    text = "Gewerkschaft, Verband, Helsing: alle sind skeptisch."
+    assert kind_at(gaz, text, "Helsing") == "company"
+
+
+def test_lexicon_from_overlay_section():
+    lexicon = OrgKindLexicon.from_overlay(
+        {"other": {"names": ["Quellbund"], "endings": ["verein"]}, "company": {"endings": ["sportverein"]}}
+    )
+    assert lexicon.kind_of_name("Quellbund") == "other"
+    assert lexicon.kind_of_name("Turnverein Musterstadt") == "other"
+    assert lexicon.kind_of_word("Sportvereins") == "company"  # the longest ending wins
+    assert lexicon.kind_of_name("Musterwerk") is None
+
+
+def test_unknown_kind_is_rejected():
+    with pytest.raises(ValueError, match="unknown kind"):
+        OrgKindLexicon.from_overlay({"charity": {"names": ["X"]}})
+
+
+def test_is_company_kind():
+    assert is_company_kind("company") and is_company_kind("") and is_company_kind(None)
+    assert not is_company_kind("public_body") and not is_company_kind("other")
