@@ -21,7 +21,6 @@ from pipeline.evaluate.authoring import (
     compile_dir,
     compile_source,
     compile_sources,
-    gold_from_dict,
     gold_jsonl,
     isin_is_valid,
     main,
@@ -31,6 +30,7 @@ from pipeline.evaluate.authoring import (
     render_readme,
     validate_gold,
 )
+from pipeline.evaluate.gold import parse_gold_record as gold_from_dict
 from pipeline.ingest import read_txt, join_paragraphs
 
 from conftest import ROOT, SHARED_CORPORA, requires_shared

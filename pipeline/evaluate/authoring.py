@@ -3,9 +3,15 @@
 The gold fixtures (``corpus/fixtures/gold.jsonl``) are written by hand in a
 readable YAML format, one file per article under ``corpus/fixtures/src/``, that
 locates spans by their surface string instead of raw offsets. This module turns
-those files into gold records with exact offsets and refuses anything that is
-not exact and consistent. The format and the annotation guidelines are
-documented in ``corpus/fixtures/README.md``; the short version::
+those files into the gold records of :mod:`pipeline.evaluate.gold` with exact
+offsets and refuses anything that is not exact and consistent. What the gold
+format requires is checked by :func:`~pipeline.evaluate.gold.validate_gold_document`
+and the file is written by :meth:`~pipeline.evaluate.gold.GoldDocument.to_json`;
+this module adds what is about authoring: locating spans by string and context,
+re-reading figure values from their text, checking that every mention and figure
+is annotated, phenomenon tags and the README tables. The format and the
+annotation guidelines are documented in ``corpus/fixtures/README.md``; the short
+version::
 
     id: 2025-03-14-sap-prognose          # equals the file name without .yaml
     date: "2025-03-14"
@@ -36,22 +42,36 @@ import math
 import re
 import sys
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 import yaml
 
+from pipeline.evaluate.gold import (
+    DIRECTIONS,
+    ENTITY_LABELS,
+    PERCENT_UNITS,
+    QUOTE_KINDS,
+    SENTIMENT_LABELS,
+    UNLISTED,
+    GoldClaim,
+    GoldDocument,
+    GoldEntity,
+    GoldFigure,
+    GoldQuote,
+    GoldSentiment,
+    parse_gold_record,
+    validate_gold_document,
+)
+from pipeline.gazetteer import isin_is_valid
 from pipeline.ingest import join_paragraphs, split_plain_text
 
 log = logging.getLogger(__name__)
 
-LABELS = ("ORG", "PER", "LOC", "MISC", "INDEX")
-QUOTE_KINDS = ("direct", "indirect", "reported")
-DIRECTIONS = ("up", "down", "none")
-SENTIMENTS = ("positive", "neutral", "negative")
+# The currencies the figure grammar below reads (the gold format allows any ISO 4217 code).
 CURRENCY_UNITS = ("EUR", "USD", "CHF", "JPY", "GBP")
-UNITS = ("%", "pp") + CURRENCY_UNITS
+UNITS = PERCENT_UNITS + CURRENCY_UNITS
 # Hedge words written before a figure, longest first so "etwas mehr als" wins over "mehr als".
 QUALIFIERS = (
     "etwas mehr als", "etwas weniger als", "mehr als", "weniger als", "bis zu", "mindestens",
@@ -60,7 +80,6 @@ QUALIFIERS = (
 PRONOUNS = ("er", "sie", "Er", "Sie")
 # "über" after these nouns names an amount ("Auftrag über 140 Mio. Euro"), it does not hedge it.
 PREPOSITIONAL_UEBER = re.compile(r"(Vertrag|Verträge|Auftrag|Aufträge|Bestellung|Kredit|Anleihe|Scheck|Rechnung)\w* über $")
-ISIN_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LEGAL_SUFFIXES = ("AG", "SE", "KGaA", "Inc.", "Corp.", "GmbH", "N.V.", "Ltd.", "Co.", "plc", "SA", "S.A.", "Holding")
@@ -124,116 +143,7 @@ class AuthoringError(ValueError):
         super().__init__("\n".join(problems))
 
 
-# -------------------------------------------------------------- gold records
-
-
-@dataclass
-class GoldEntity:
-    """One mention of a named entity; ``name`` is the cluster key shared by all mentions."""
-
-    start: int
-    end: int
-    text: str
-    label: str
-    name: str
-    isin: Optional[str]
-
-
-@dataclass
-class GoldFigure:
-    """A percentage or money figure with its value, direction and the entities it is about."""
-
-    start: int
-    end: int
-    text: str
-    kind: str
-    value: float
-    unit: str
-    value_to: Optional[float]
-    direction: str
-    qualifier: str
-    is_target: bool
-    about: list[str]
-
-
-@dataclass
-class GoldQuote:
-    """Direct, indirect or reported speech with speaker and cue spans (``None`` when absent)."""
-
-    kind: str
-    start: int
-    end: int
-    text: str
-    speaker: Optional[str]
-    speaker_start: Optional[int]
-    speaker_end: Optional[int]
-    cue: Optional[str]
-    cue_start: Optional[int]
-    cue_end: Optional[int]
-    speaker_role: str = ""
-
-
-@dataclass
-class GoldSentiment:
-    """Article-level sentiment towards one company."""
-
-    entity: str
-    label: str
-
-
-@dataclass
-class GoldClaim:
-    """Sentiment towards one company within one sentence that also speaks about another."""
-
-    start: int
-    end: int
-    text: str
-    entity: str
-    target_start: int
-    target_end: int
-    label: str
-
-
-@dataclass
-class GoldArticle:
-    """One line of ``gold.jsonl`` (see ``corpus/fixtures/README.md``)."""
-
-    id: str
-    title: str
-    text: str
-    date: Optional[str]
-    tags: list[str]
-    entities: list[GoldEntity] = field(default_factory=list)
-    figures: list[GoldFigure] = field(default_factory=list)
-    quotes: list[GoldQuote] = field(default_factory=list)
-    sentiment: list[GoldSentiment] = field(default_factory=list)
-    claims: list[GoldClaim] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        """Serialise as one JSON line (UTF-8 characters kept, no trailing newline)."""
-        return json.dumps(asdict(self), ensure_ascii=False)
-
-
 # -------------------------------------------------------------- small helpers
-
-
-def isin_is_valid(isin: str) -> bool:
-    """Check an ISIN's form and ISO 6166 check digit (Luhn over the letters-as-numbers string).
-
-    Example: ``isin_is_valid("US67066G1040")`` is ``True``; ``"US67066G1041"`` is ``False``.
-    """
-    if not ISIN_PATTERN.match(isin):
-        return False
-    digits = "".join(str(int(ch, 36)) for ch in isin)
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
 
 
 def normalise_source_text(raw: str) -> str:
@@ -413,7 +323,7 @@ class _Article:
 
     # ---------------------------------------------------------- the parts
 
-    def compile(self, global_mentions: Optional[set[str]] = None) -> Optional[GoldArticle]:
+    def compile(self, global_mentions: Optional[set[str]] = None) -> Optional[GoldDocument]:
         src = self.src
         allowed = {"id", "date", "tags", "text", "title", "entities", "figures", "quotes", "not_quotes",
                    "not_entities", "sentiment", "claims"}
@@ -452,11 +362,14 @@ class _Article:
             declared = []
         if self.problems:
             return None
-        article = GoldArticle(
+        article = GoldDocument(
             id=art_id, title=title, text=text, date=date, tags=[], entities=entities, figures=figures,
-            quotes=quotes, sentiment=sentiment, claims=claims,
+            quotes=quotes, sentiment=sentiment, claims=claims, linked=True,
         )
         article.tags = self.compile_tags(article, declared)
+        # What the gold format requires holds by construction; this catches a compiler bug, not an author's.
+        for problem in validate_gold_document(article):
+            self.problem("gold format", problem)
         if self.problems:
             return None
         return article
@@ -482,15 +395,15 @@ class _Article:
             if name in names:
                 self.problem(where, "entity given twice")
                 continue
-            if label not in LABELS:
-                self.problem(where, f"label {label!r} not in {LABELS}")
+            if label not in ENTITY_LABELS:
+                self.problem(where, f"label {label!r} not in {ENTITY_LABELS}")
             if label == "ORG" and "isin" not in spec:
                 self.problem(where, "an ORG needs `isin`: an ISIN, `unlisted`, or null for a public body")
             isin = spec.get("isin")
             if isin is not None:
                 if label != "ORG":
                     self.problem(where, f"only ORG entities have an isin, not {label}")
-                elif isin != "unlisted" and not isin_is_valid(str(isin)):
+                elif isin != UNLISTED and not isin_is_valid(str(isin)):
                     self.problem(where, f"invalid ISIN {isin!r} (form or ISO 6166 check digit)")
             names[name] = {"label": label, "isin": isin}
             mentions = spec.get("mentions", [name])
@@ -736,8 +649,8 @@ class _Article:
         for name, label in labels.items():
             if name not in companies:
                 self.problem("sentiment", f"{name!r} is not an annotated company (ORG with an ISIN or `unlisted`)")
-            if label not in SENTIMENTS:
-                self.problem("sentiment", f"{name!r}: label {label!r} not in {SENTIMENTS}")
+            if label not in SENTIMENT_LABELS:
+                self.problem("sentiment", f"{name!r}: label {label!r} not in {SENTIMENT_LABELS}")
         for name in companies:
             if name not in labels:
                 self.problem("sentiment", f"company {name!r} has no sentiment label")
@@ -761,8 +674,8 @@ class _Article:
                 if name not in names or names[name]["label"] != "ORG" or names[name]["isin"] is None:
                     self.problem(where, f"{name!r} is not an annotated company")
                     continue
-                if label not in SENTIMENTS:
-                    self.problem(where, f"{name!r}: label {label!r} not in {SENTIMENTS}")
+                if label not in SENTIMENT_LABELS:
+                    self.problem(where, f"{name!r}: label {label!r} not in {SENTIMENT_LABELS}")
                 target = next((e for e in entities if e.name == name and start <= e.start and e.end <= end), None)
                 if target is None:
                     self.problem(where, f"{name!r} is not mentioned in the claim sentence")
@@ -773,7 +686,7 @@ class _Article:
                 self.problem(where, "a contrast claim needs different labels for its companies")
         return sorted(claims, key=lambda c: (c.start, c.target_start))
 
-    def compile_tags(self, article: GoldArticle, declared: list[str]) -> list[str]:
+    def compile_tags(self, article: GoldDocument, declared: list[str]) -> list[str]:
         counts = phenomena(article)
         for tag in declared:
             if tag not in TAGS:
@@ -810,32 +723,32 @@ class Tag:
     """A phenomenon tag: its description and, when checkable, a counter of its instances."""
 
     description: str
-    check: Optional[Callable[[GoldArticle], int]] = None
+    check: Optional[Callable[[GoldDocument], int]] = None
 
 
-def _figs(a: GoldArticle, kind: str) -> list[GoldFigure]:
+def _figs(a: GoldDocument, kind: str) -> list[GoldFigure]:
     return [f for f in a.figures if f.kind == kind]
 
 
-def _names(a: GoldArticle, label: str) -> dict[str, Optional[str]]:
+def _names(a: GoldDocument, label: str) -> dict[str, Optional[str]]:
     return {e.name: e.isin for e in a.entities if e.label == label}
 
 
-def _uncovered(a: GoldArticle, word: str) -> int:
+def _uncovered(a: GoldDocument, word: str) -> int:
     return sum(
         1 for s in find_all(a.text, word) if not any(e.start <= s < e.end for e in a.entities)
     )
 
 
-def _marks(a: GoldArticle, q: GoldQuote) -> tuple[str, str]:
+def _marks(a: GoldDocument, q: GoldQuote) -> tuple[str, str]:
     return a.text[q.start - 1:q.start], a.text[q.end:q.end + 1]
 
 
-def _para_index(a: GoldArticle, offset: int) -> int:
+def _para_index(a: GoldDocument, offset: int) -> int:
     return next(i for i, (lo, hi) in enumerate(paragraph_bounds(a.text)) if lo <= offset <= hi)
 
 
-def _cross_paragraph(a: GoldArticle) -> int:
+def _cross_paragraph(a: GoldDocument) -> int:
     count = 0
     for i, q in enumerate(a.quotes):
         if q.cue is None and q.speaker is not None:
@@ -845,7 +758,7 @@ def _cross_paragraph(a: GoldArticle) -> int:
     return count
 
 
-def _adjacent_orgs(a: GoldArticle) -> int:
+def _adjacent_orgs(a: GoldDocument) -> int:
     orgs = [e for e in a.entities if e.label == "ORG"]
     return sum(1 for x, y in zip(orgs, orgs[1:]) if a.text[x.end:y.start] in (" ", " , "))
 
@@ -873,9 +786,9 @@ TAGS: dict[str, Tag] = {
     "us-company": Tag("a US company (ISIN US...)", lambda a: sum(1 for i in _names(a, "ORG").values() if i and i.startswith("US"))),
     "jp-company": Tag("a Japanese company (ISIN JP...)", lambda a: sum(1 for i in _names(a, "ORG").values() if i and i.startswith("JP"))),
     "other-listed": Tag("a company listed elsewhere (Swiss, French, Dutch, Austrian, British)", lambda a: sum(
-        1 for i in _names(a, "ORG").values() if i and i != "unlisted" and i[:2] not in ("DE", "US", "JP"))),
+        1 for i in _names(a, "ORG").values() if i and i != UNLISTED and i[:2] not in ("DE", "US", "JP"))),
     "unlisted": Tag("an organisation that is not a listed security (isin `unlisted`)", lambda a: sum(
-        1 for i in _names(a, "ORG").values() if i == "unlisted")),
+        1 for i in _names(a, "ORG").values() if i == UNLISTED)),
     "public-body": Tag("a public body, central bank or association (ORG with isin null)", lambda a: sum(
         1 for i in _names(a, "ORG").values() if i is None)),
     "genitive": Tag("genitive mention: Nvidias, DeepSeeks", lambda a: sum(
@@ -962,8 +875,8 @@ TAGS: dict[str, Tag] = {
 }
 
 
-def phenomena(article: GoldArticle) -> dict[str, int]:
-    """Count the instances of every checkable phenomenon tag in a compiled article.
+def phenomena(article: GoldDocument) -> dict[str, int]:
+    """Count the instances of every checkable phenomenon tag in a compiled article (every layer annotated).
 
     Returns ``{tag: count}`` for the tags with a counter; declared-only tags
     (genres such as ``earnings``) are absent.
@@ -985,8 +898,8 @@ def load_source(path: Path) -> dict[str, Any]:
     return data
 
 
-def compile_source(source: dict[str, Any], origin: str = "<source>", global_mentions: Optional[set[str]] = None) -> GoldArticle:
-    """Compile one parsed source mapping into a :class:`GoldArticle`.
+def compile_source(source: dict[str, Any], origin: str = "<source>", global_mentions: Optional[set[str]] = None) -> GoldDocument:
+    """Compile one parsed source mapping into a :class:`GoldDocument`.
 
     Args:
         source: the parsed YAML of one article.
@@ -1007,7 +920,7 @@ def compile_source(source: dict[str, Any], origin: str = "<source>", global_ment
     return article
 
 
-def compile_sources(sources: Iterable[tuple[str, dict[str, Any]]]) -> list[GoldArticle]:
+def compile_sources(sources: Iterable[tuple[str, dict[str, Any]]]) -> list[GoldDocument]:
     """Compile many ``(origin, source)`` pairs and check them against each other.
 
     Cross-article checks: unique ids, one label and ISIN per canonical name, one
@@ -1027,7 +940,7 @@ def compile_sources(sources: Iterable[tuple[str, dict[str, Any]]]) -> list[GoldA
             if isinstance(spec, dict):
                 mentions.update(m for m in (spec.get("mentions") or [spec.get("name")]) if isinstance(m, str) and len(m) >= 2)
     problems: list[str] = []
-    articles: list[GoldArticle] = []
+    articles: list[GoldDocument] = []
     for origin, src in sources:
         try:
             articles.append(compile_source(src, origin, mentions))
@@ -1046,7 +959,7 @@ def compile_sources(sources: Iterable[tuple[str, dict[str, Any]]]) -> list[GoldA
             prev = by_name.setdefault(ent.name, (ent.label, ent.isin, art.id))
             if prev[:2] != (ent.label, ent.isin):
                 problems.append(f"{art.id}: {ent.name!r} is {ent.label} {ent.isin} here but {prev[0]} {prev[1]} in {prev[2]}")
-            if ent.isin and ent.isin != "unlisted":
+            if ent.isin and ent.isin != UNLISTED:
                 other = by_isin.setdefault(ent.isin, (ent.name, art.id))
                 if other[0] != ent.name:
                     problems.append(f"{art.id}: ISIN {ent.isin} is {ent.name!r} here but {other[0]!r} in {other[1]}")
@@ -1056,7 +969,7 @@ def compile_sources(sources: Iterable[tuple[str, dict[str, Any]]]) -> list[GoldA
     return sorted(articles, key=lambda a: a.id)
 
 
-def compile_dir(src_dir: Path) -> list[GoldArticle]:
+def compile_dir(src_dir: Path) -> list[GoldDocument]:
     """Compile every ``*.yaml`` in ``src_dir`` (see :func:`compile_sources`)."""
     paths = sorted(Path(src_dir).glob("*.yaml"))
     if not paths:
@@ -1073,7 +986,7 @@ def compile_dir(src_dir: Path) -> list[GoldArticle]:
     return compile_sources(sources)
 
 
-def gold_jsonl(articles: Iterable[GoldArticle]) -> str:
+def gold_jsonl(articles: Iterable[GoldDocument]) -> str:
     """The gold file's content: one JSON object per line, in the given order."""
     return "".join(a.to_json() + "\n" for a in articles)
 
@@ -1084,88 +997,55 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def gold_from_dict(record: dict[str, Any]) -> GoldArticle:
-    """Rebuild a :class:`GoldArticle` from one parsed JSON line."""
-    return GoldArticle(
-        id=record["id"], title=record["title"], text=record["text"], date=record.get("date"),
-        tags=list(record.get("tags", [])),
-        entities=[GoldEntity(**e) for e in record.get("entities", [])],
-        figures=[GoldFigure(**f) for f in record.get("figures", [])],
-        quotes=[GoldQuote(**q) for q in record.get("quotes", [])],
-        sentiment=[GoldSentiment(**s) for s in record.get("sentiment", [])],
-        claims=[GoldClaim(**c) for c in record.get("claims", [])],
-    )
-
-
 def validate_gold(record: dict[str, Any]) -> list[str]:
-    """Check one gold record against the contract, independently of how it was made.
+    """Check one gold record against the gold format and the fixtures' own conventions.
 
-    Returns the list of problems (empty when valid): offsets that do not slice
-    to the span text, labels, kinds and units outside the allowed sets, ``about``
-    and sentiment names without an entity, companies without sentiment, bad
-    ISIN check digits, and text that ingestion would normalise differently.
+    The format (span offsets and texts, labels, kinds, units, ISINs, names shared
+    between layers) is checked by :func:`~pipeline.evaluate.gold.validate_gold_document`.
+    The fixtures add: the text is normalised as ingestion would and the title is
+    its first paragraph, entities are sorted by start, units are those the figure
+    grammar reads and qualifiers those of :data:`QUALIFIERS`, every company (ORG
+    with an ISIN or ``unlisted``) has a sentiment label and every claim a label.
+
+    Args:
+        record: one parsed line of a gold JSONL file.
+
+    Returns:
+        The problems, each starting with the record id; empty when valid.
     """
-    out: list[str] = []
-    rid = record.get("id", "?")
-    text = record.get("text", "")
-
-    def span(where: str, start: Any, end: Any, expected: Any) -> None:
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-            out.append(f"{rid}: {where}: bad offsets {start}-{end}")
-        elif text[start:end] != expected:
-            out.append(f"{rid}: {where}: text[{start}:{end}] is {text[start:end]!r}, not {expected!r}")
-
+    rid = record.get("id", "?") if isinstance(record, dict) else "?"
+    try:
+        doc = parse_gold_record(record)
+    except KeyError as exc:
+        return [f"{rid}: missing key {exc.args[0]!r}"]
+    except (TypeError, ValueError) as exc:
+        return [f"{rid}: {exc}"]
+    out = validate_gold_document(doc)
+    text = doc.text
     if normalise_source_text(text) != text:
         out.append(f"{rid}: text is not normalised as ingestion would")
-    if record.get("title") != text.split("\n\n", 1)[0]:
+    if doc.title != text.split("\n\n", 1)[0]:
         out.append(f"{rid}: title is not the first paragraph")
-    names: dict[str, tuple[str, Optional[str]]] = {}
-    starts = [e.get("start") for e in record.get("entities", [])]
+    entities = doc.entities or []
+    starts = [e.start for e in entities]
     if starts != sorted(starts):
         out.append(f"{rid}: entities not sorted by start")
-    for e in record.get("entities", []):
-        span(f"entity {e.get('text')!r}", e.get("start"), e.get("end"), e.get("text"))
-        if e.get("label") not in LABELS:
-            out.append(f"{rid}: entity {e.get('text')!r}: label {e.get('label')!r}")
-        isin = e.get("isin")
-        if isin is not None and (e.get("label") != "ORG" or (isin != "unlisted" and not isin_is_valid(isin))):
-            out.append(f"{rid}: entity {e.get('text')!r}: isin {isin!r}")
-        names[e.get("name")] = (e.get("label"), isin)
-    for f in record.get("figures", []):
-        span(f"figure {f.get('text')!r}", f.get("start"), f.get("end"), f.get("text"))
-        if f.get("unit") not in UNITS or f.get("kind") != ("money" if f.get("unit") in CURRENCY_UNITS else "percent"):
-            out.append(f"{rid}: figure {f.get('text')!r}: unit {f.get('unit')!r} / kind {f.get('kind')!r}")
-        if f.get("direction") not in DIRECTIONS or (f.get("qualifier") and f.get("qualifier") not in QUALIFIERS):
-            out.append(f"{rid}: figure {f.get('text')!r}: direction or qualifier")
-        for name in f.get("about", []):
-            if name not in names:
-                out.append(f"{rid}: figure {f.get('text')!r}: about {name!r} is no entity")
-    for q in record.get("quotes", []):
-        span(f"quote {q.get('text', '')[:30]!r}", q.get("start"), q.get("end"), q.get("text"))
-        if q.get("kind") not in QUOTE_KINDS:
-            out.append(f"{rid}: quote kind {q.get('kind')!r}")
-        if q.get("speaker_start") is not None:
-            span("speaker", q["speaker_start"], q["speaker_end"], text[q["speaker_start"]:q["speaker_end"]] or "?")
-        if q.get("cue") is not None:
-            span(f"cue {q['cue']!r}", q.get("cue_start"), q.get("cue_end"), q["cue"])
-    labelled = {s.get("entity") for s in record.get("sentiment", [])}
-    for s in record.get("sentiment", []):
-        if s.get("label") not in SENTIMENTS or s.get("entity") not in names:
-            out.append(f"{rid}: sentiment {s}")
-    for name, (label, isin) in names.items():
-        if label == "ORG" and isin is not None and name not in labelled:
-            out.append(f"{rid}: company {name!r} has no sentiment label")
-    for c in record.get("claims", []):
-        span(f"claim for {c.get('entity')!r}", c.get("start"), c.get("end"), c.get("text"))
-        if c.get("label") not in SENTIMENTS or c.get("entity") not in names:
-            out.append(f"{rid}: claim {c.get('entity')!r}")
+    for i, f in enumerate(doc.figures or []):
+        if f.unit not in UNITS:
+            out.append(f"{rid} figures[{i}]: unit {f.unit!r} is not one the figure grammar reads ({', '.join(UNITS)})")
+        if f.qualifier and f.qualifier not in QUALIFIERS:
+            out.append(f"{rid} figures[{i}]: qualifier {f.qualifier!r} not in {QUALIFIERS}")
+    labelled = {s.entity for s in doc.sentiment or []}
+    companies = dict.fromkeys(e.name for e in entities if e.label == "ORG" and e.isin is not None)
+    out.extend(f"{rid}: company {name!r} has no sentiment label" for name in companies if name not in labelled)
+    out.extend(f"{rid} claims[{i}]: no label" for i, c in enumerate(doc.claims or []) if c.label is None)
     return out
 
 
 # -------------------------------------------------------------- README tables
 
 
-def coverage_table(articles: list[GoldArticle]) -> str:
+def coverage_table(articles: list[GoldDocument]) -> str:
     """A Markdown table: tag, description, articles carrying it, counted instances."""
     rows = ["| tag | phenomenon | articles | instances |", "|---|---|---:|---:|"]
     counts = [phenomena(a) for a in articles]
@@ -1177,7 +1057,7 @@ def coverage_table(articles: list[GoldArticle]) -> str:
     return "\n".join(rows)
 
 
-def article_table(articles: list[GoldArticle]) -> str:
+def article_table(articles: list[GoldDocument]) -> str:
     """A Markdown table of the articles: id, headline, words, and tags."""
     rows = ["| id | headline | words | entities / figures / quotes | tags |", "|---|---|---:|---|---|"]
     for a in articles:
@@ -1206,7 +1086,7 @@ def _replace_block(doc: str, marker: str, content: str) -> str:
     return f"{head}{begin}\n{content}\n{end}{tail}"
 
 
-def render_readme(readme: str, articles: list[GoldArticle]) -> str:
+def render_readme(readme: str, articles: list[GoldDocument]) -> str:
     """Return the README text with its generated article and coverage tables replaced."""
     readme = _replace_block(readme, "articles", article_table(articles))
     return _replace_block(readme, "coverage", coverage_table(articles))

@@ -14,7 +14,7 @@ annotation guidelines and tags. Keys::
     figures    [ {start, end, text, kind, value, unit, value_to, direction,
                   qualifier, is_target, about} ]
     quotes     [ {kind, start, end, text, speaker, speaker_start, speaker_end,
-                  cue, cue_start, cue_end} ]
+                  cue, cue_start, cue_end, speaker_role} ]
     sentiment  [ {entity, label} ]   article-level sentiment towards companies
     claims     [ {start, end, text, entity, target_start, target_end, label} ]
                sentences that say opposite things about two companies: per
@@ -26,29 +26,36 @@ Conventions (checked by :func:`validate_gold_document` where they can be):
   ``text[start:end]`` equals the span's ``text`` for entities, figures, quotes
   and cues. A speaker span marks the words in the text (``er``), while
   ``speaker`` is the resolved name (``Christian Klein``), so only its offsets are
-  checked.
+  checked. Spans are never empty.
 * Entity ``label`` is one of ORG, PER, LOC, MISC, INDEX. ``name`` is the
   canonical name shared by all mentions of one entity (``Nvidias`` has name
   ``Nvidia``). ``isin`` is the ISIN of a listed company, ``"unlisted"`` for a
   company or organisation that is not a listed security, and ``null`` where
-  listing does not apply (persons, places, indices, public bodies like the EZB).
+  listing does not apply (persons, places, indices, public bodies like the EZB);
+  an ISIN must carry its check digit, and only ORG entities have one.
 * Figure ``kind`` is ``percent`` or ``money``; ``value`` is signed
-  (``fiel um 7,5 %`` gives -7.5); ``unit`` is ``%``, ``pp`` or an ISO 4217 code;
+  (``fiel um 7,5 %`` gives -7.5); ``unit`` is ``%`` or ``pp`` for a percentage
+  and an ISO 4217 code (``EUR``) for money;
   ``direction`` is up/down/none; ``qualifier`` is the lower-cased hedge
   (``knapp``) or ""; ``about`` lists canonical entity names (may be empty).
 * Quote ``kind`` is direct (span inside the quotation marks), indirect or
-  reported; ``speaker`` is null when the text names no speaker.
+  reported; ``speaker`` is null when the text names no speaker; a ``cue`` has
+  offsets. ``speaker_role`` is the speaker's role as the fixtures write it
+  (``Vorstandschef von BMW``, ``""`` for none); it is optional and not scored.
 * Sentiment ``label`` is positive, neutral or negative; ``entity`` is a
   canonical ``name`` of one of the article's entities.
 * A claim's span is the whole sentence (``text[start:end] == text``), its
   target the mention of ``entity`` in it; the claims of one sentence share
   ``start``/``end``. ``label`` (positive, neutral, negative) may be null.
 
-Keys not listed here (the fixtures' ``speaker_role``) are ignored. A key that
-is absent means "this layer is not annotated" and the layer is then not scored
-for that article; an empty list means "annotated, and there is none".
+Keys not listed here are ignored. A key that is absent means "this layer is
+not annotated" and the layer is then not scored for that article; an empty
+list means "annotated, and there is none".
 Importers of other formats (:mod:`pipeline.evaluate.sources`) build the same
-records and mark which layers they provide.
+records and mark which layers they provide; the fixtures compiler
+(:mod:`pipeline.evaluate.authoring`) builds them too. :meth:`GoldDocument.to_json`
+is the one writer of the format: keys in the order above, ``date`` (null when
+unknown) and ``tags`` always written, every other layer only when annotated.
 
 Two optional keys exist for imported data and are rarely needed by hand:
 ``tokens`` (``[[start, end], ...]``, the token boundaries the quote scorer
@@ -68,12 +75,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from pipeline.gazetteer import isin_is_valid
 from pipeline.records import Article
 
 log = logging.getLogger(__name__)
 
 ENTITY_LABELS = ("ORG", "PER", "LOC", "MISC", "INDEX")
 FIGURE_KINDS = ("percent", "money")
+PERCENT_UNITS = ("%", "pp")
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")  # the shape of an ISO 4217 code: a money figure's unit
 DIRECTIONS = ("up", "down", "none")
 QUOTE_KINDS = ("direct", "indirect", "reported")
 SENTIMENT_LABELS = ("positive", "neutral", "negative")
@@ -127,6 +137,8 @@ class GoldQuote:
     ``parts``/``speaker_parts``/``cue_parts`` are set only for discontinuous
     spans (imported corpora); otherwise the single ``start``/``end`` pair is
     the span. ``subtype`` keeps an imported corpus' own type name.
+    ``speaker_role`` is the fixtures' role of the speaker (``Finanzchefin``,
+    ``""`` for none); ``None`` where the source does not annotate roles.
     """
 
     kind: str
@@ -143,6 +155,7 @@ class GoldQuote:
     parts: list[Span] = field(default_factory=list)
     speaker_parts: list[Span] = field(default_factory=list)
     cue_parts: list[Span] = field(default_factory=list)
+    speaker_role: Optional[str] = None
 
     def quote_spans(self) -> list[Span]:
         """Return the character spans of the quoted content."""
@@ -220,6 +233,14 @@ class GoldDocument:
         if self.tokens is None:
             self.tokens = default_tokens(self.text)
         return self.tokens
+
+    def to_json(self) -> str:
+        """Serialise as one gold JSONL line (UTF-8 characters kept, no trailing newline).
+
+        Returns:
+            The JSON object of :func:`gold_document_to_dict`.
+        """
+        return json.dumps(gold_document_to_dict(self), ensure_ascii=False)
 
 
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
@@ -331,6 +352,7 @@ def parse_gold_record(obj: dict[str, Any]) -> GoldDocument:
             cue_start=_opt_int(q.get("cue_start")), cue_end=_opt_int(q.get("cue_end")),
             subtype=q.get("subtype") or "", parts=_span_list(q.get("parts")),
             speaker_parts=_span_list(q.get("speaker_parts")), cue_parts=_span_list(q.get("cue_parts")),
+            speaker_role=q.get("speaker_role"),
         )
 
     def sentiment(s: dict[str, Any], i: int) -> GoldSentiment:
@@ -362,13 +384,15 @@ def parse_gold_record(obj: dict[str, Any]) -> GoldDocument:
 
 
 def _check_span(text: str, start: Optional[int], end: Optional[int], expected: Optional[str], where: str) -> list[str]:
-    """Return problems with one span: out of range, reversed, or text not matching."""
+    """Return problems with one span: out of range, empty, reversed, or text not matching."""
     if start is None and end is None:
         return []
     if start is None or end is None:
         return [f"{where}: only one of start/end is set ({start}, {end})"]
     if not 0 <= start <= end <= len(text):
         return [f"{where}: offsets {start}:{end} outside the text (length {len(text)})"]
+    if start == end:
+        return [f"{where}: empty span {start}:{end}"]
     if expected is not None and text[start:end] != expected:
         return [f"{where}: text[{start}:{end}] is {text[start:end]!r}, annotation says {expected!r}"]
     return []
@@ -377,10 +401,12 @@ def _check_span(text: str, start: Optional[int], end: Optional[int], expected: O
 def validate_gold_document(doc: GoldDocument) -> list[str]:
     """Check a gold document against the format's conventions.
 
-    Span texts must equal ``text[start:end]``; labels, kinds, directions and
-    sentiment labels must be known; sentiment, claim and figure ``about`` names must be
-    entity names of the article (when entities are annotated); a claim's target
-    lies inside its sentence.
+    Span texts must equal ``text[start:end]`` and spans are not empty; labels,
+    kinds, directions and sentiment labels must be known; a figure's unit goes
+    with its kind (``%``/``pp`` percent, a currency code money); an ISIN has a
+    valid check digit and only ORG entities have one; a cue has offsets;
+    sentiment, claim and figure ``about`` names must be entity names of the
+    article (when entities are annotated); a claim's target lies inside its sentence.
 
     Args:
         doc: the parsed document.
@@ -397,13 +423,21 @@ def validate_gold_document(doc: GoldDocument) -> list[str]:
         problems += _check_span(text, e.start, e.end, e.text, where)
         if e.label not in ENTITY_LABELS:
             problems.append(f"{where}: unknown label {e.label!r} (expected one of {', '.join(ENTITY_LABELS)})")
-        if e.isin is not None and e.isin != UNLISTED and not re.fullmatch(r"[A-Z]{2}[A-Z0-9]{9}[0-9]", e.isin):
-            problems.append(f"{where}: isin {e.isin!r} is neither an ISIN, 'unlisted' nor null")
+        if e.isin is not None and e.isin != UNLISTED and not isin_is_valid(e.isin):
+            problems.append(f"{where}: isin {e.isin!r} is neither an ISIN (form and check digit), 'unlisted' nor null")
+        elif e.isin is not None and e.label != "ORG":
+            problems.append(f"{where}: isin {e.isin!r} on a {e.label}: only ORG entities are listed or unlisted")
     for i, f in enumerate(doc.figures or []):
         where = f"{p} figures[{i}]"
         problems += _check_span(text, f.start, f.end, f.text, where)
         if f.kind not in FIGURE_KINDS:
             problems.append(f"{where}: unknown kind {f.kind!r}")
+        is_currency = isinstance(f.unit, str) and CURRENCY_CODE.fullmatch(f.unit) is not None
+        unit_kind = "percent" if f.unit in PERCENT_UNITS else "money" if is_currency else None
+        if unit_kind is None:
+            problems.append(f"{where}: unknown unit {f.unit!r} (expected %, pp or a currency code like EUR)")
+        elif f.kind in FIGURE_KINDS and f.kind != unit_kind:
+            problems.append(f"{where}: unit {f.unit!r} is a {unit_kind} unit, but kind is {f.kind!r}")
         if f.direction not in DIRECTIONS:
             problems.append(f"{where}: unknown direction {f.direction!r}")
         if doc.entities is not None:
@@ -419,11 +453,16 @@ def validate_gold_document(doc: GoldDocument) -> list[str]:
                 problems += _check_span(text, a, b, None, f"{where}.parts[{j}]")
         else:
             problems += _check_span(text, q.start, q.end, q.text, where)
-        for j, (a, b) in enumerate(q.speaker_spans()):
-            problems += _check_span(text, a, b, None, f"{where} speaker[{j}]")
+        if q.speaker_parts:
+            for j, (a, b) in enumerate(q.speaker_parts):
+                problems += _check_span(text, a, b, None, f"{where} speaker[{j}]")
+        else:
+            problems += _check_span(text, q.speaker_start, q.speaker_end, None, f"{where} speaker")
         if q.cue_parts:
             for j, (a, b) in enumerate(q.cue_parts):
                 problems += _check_span(text, a, b, None, f"{where} cue[{j}]")
+        elif q.cue is not None and q.cue_start is None and q.cue_end is None:
+            problems.append(f"{where} cue: {q.cue!r} has no offsets")
         else:
             problems += _check_span(text, q.cue_start, q.cue_end, q.cue, f"{where} cue")
     for i, s in enumerate(doc.sentiment or []):
@@ -506,7 +545,7 @@ def read_gold_jsonl(path: Path | str, limit: Optional[int] = None) -> list[GoldD
 
 
 def gold_document_to_dict(doc: GoldDocument) -> dict[str, Any]:
-    """Turn a gold document back into a gold-format JSON object (layers that are ``None`` are left out).
+    """Turn a gold document into a gold-format JSON object (layers that are ``None`` are left out).
 
     Args:
         doc: the gold document.
@@ -514,11 +553,7 @@ def gold_document_to_dict(doc: GoldDocument) -> dict[str, Any]:
     Returns:
         A dict that :func:`parse_gold_record` reads back into an equal document.
     """
-    out: dict[str, Any] = {"id": doc.id, "title": doc.title, "text": doc.text}
-    if doc.date:
-        out["date"] = doc.date
-    if doc.tags:
-        out["tags"] = list(doc.tags)
+    out: dict[str, Any] = {"id": doc.id, "title": doc.title, "text": doc.text, "date": doc.date, "tags": list(doc.tags)}
     if doc.entities is not None:
         out["entities"] = [
             {"start": e.start, "end": e.end, "text": e.text, "label": e.label, "name": e.name, "isin": e.isin}
@@ -537,6 +572,8 @@ def gold_document_to_dict(doc: GoldDocument) -> dict[str, Any]:
             item = {"kind": q.kind, "start": q.start, "end": q.end, "text": q.text, "speaker": q.speaker,
                     "speaker_start": q.speaker_start, "speaker_end": q.speaker_end, "cue": q.cue,
                     "cue_start": q.cue_start, "cue_end": q.cue_end}
+            if q.speaker_role is not None:
+                item["speaker_role"] = q.speaker_role
             for key in ("subtype", "parts", "speaker_parts", "cue_parts"):
                 if getattr(q, key):
                     item[key] = [list(s) for s in getattr(q, key)] if key != "subtype" else q.subtype
@@ -556,7 +593,7 @@ def gold_document_to_dict(doc: GoldDocument) -> dict[str, Any]:
 
 
 def write_gold_jsonl(docs: Iterable[GoldDocument], path: Path | str) -> int:
-    """Write gold documents as gold JSONL (e.g. to convert an imported corpus).
+    """Write gold documents as gold JSONL, one :meth:`GoldDocument.to_json` line each (e.g. to convert an imported corpus).
 
     Args:
         docs: the documents.
@@ -568,6 +605,6 @@ def write_gold_jsonl(docs: Iterable[GoldDocument], path: Path | str) -> int:
     n = 0
     with open(path, "w", encoding="utf-8") as fh:
         for doc in docs:
-            fh.write(json.dumps(gold_document_to_dict(doc), ensure_ascii=False) + "\n")
+            fh.write(doc.to_json() + "\n")
             n += 1
     return n
