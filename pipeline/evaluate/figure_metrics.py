@@ -26,12 +26,12 @@ import math
 from typing import Any, Optional
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from pipeline.evaluate.align import DocPair
 from pipeline.evaluate.entity_match import GoldEntityKey, entity_matches, gold_entity_key
 from pipeline.evaluate.gold import GoldFigure
-from pipeline.evaluate.scores import Counts, ErrorItem, Headline, Section, Table, prf_from_array, safe_div, sentence_context
+from pipeline.evaluate.scores import (Counts, ErrorItem, Headline, Section, Table, pair_one_to_one, prf_from_array,
+                                      safe_div, sentence_context)
 from pipeline.records import Entity, Figure
 
 KINDS = ("percent", "money")
@@ -70,14 +70,7 @@ def pair_figures(gold: list[GoldFigure], pred: list[Figure]) -> list[tuple[int, 
     Returns:
         ``(gold index, predicted index)`` pairs that share at least one character.
     """
-    if not gold or not pred:
-        return []
-    overlap = np.zeros((len(gold), len(pred)))
-    for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            overlap[i, j] = max(0, min(g.end, p.end) - max(g.start, p.start))
-    rows, cols = linear_sum_assignment(overlap, maximize=True)
-    return [(int(i), int(j)) for i, j in zip(rows, cols) if overlap[i, j] > 0]
+    return pair_one_to_one(gold, pred, lambda g, p: max(0, min(g.end, p.end) - max(g.start, p.start)))
 
 
 def _describe_gold(f: GoldFigure) -> str:

@@ -42,11 +42,11 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from pipeline.evaluate.align import DocPair, names_match
 from pipeline.evaluate.gold import GoldDocument, Span
-from pipeline.evaluate.scores import Counts, ErrorItem, Headline, Section, Table, prf_from_array, sentence_context, shorten
+from pipeline.evaluate.scores import (Counts, ErrorItem, Headline, Section, Table, pair_one_to_one, prf_from_array,
+                                      sentence_context, shorten)
 from pipeline.records import Document
 
 ROLES = ("quote", "speaker", "cue")
@@ -155,15 +155,12 @@ def pair_units(gold: list[QuoteUnit], pred: list[QuoteUnit]) -> list[tuple[int, 
     Returns:
         ``(gold index, predicted index)`` pairs whose quote spans share a token.
     """
-    if not gold or not pred:
-        return []
-    scores = np.zeros((len(gold), len(pred)))
-    for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            f = overlap_f1(g.roles["quote"], p.roles["quote"])
-            scores[i, j] = f + (KIND_BONUS if f > 0 and g.kind == p.kind else 0.0)
-    rows, cols = linear_sum_assignment(scores, maximize=True)
-    return [(int(i), int(j)) for i, j in zip(rows, cols) if scores[i, j] > 0]
+
+    def score(g: QuoteUnit, p: QuoteUnit) -> float:
+        f = overlap_f1(g.roles["quote"], p.roles["quote"])
+        return f + (KIND_BONUS if f > 0 and g.kind == p.kind else 0.0)
+
+    return pair_one_to_one(gold, pred, score)
 
 
 @dataclass
