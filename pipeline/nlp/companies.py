@@ -640,7 +640,6 @@ class CompanyRuler:
                 continue
             reason = self.spurious_reason(ent)
             if reason:
-                log.debug("dropping NER ORG %r: %s", ent.text, reason)
                 out.append((ent.start_char, ent.end_char, reason))
         # One sense per article: the other mentions of a company the NER took for a person follow it.
         companies = {name_key(doc.text[a:b]) for a, b, reason in out if reason == "company"}
@@ -648,6 +647,8 @@ class CompanyRuler:
         out += [(e.start_char, e.end_char, "company") for e in doc.ents
                 if e.label_ in ("PER", "LOC", "MISC") and not e.kb_id_ and name_key(e.text) in companies
                 and (e.start_char, e.end_char) not in done and not taken.intersection(range(e.start, e.end))]
+        for start, end, reason in out:
+            log.debug("NER correction %r: %s", doc.text[start:end], reason)  # finnews -vv run ...
         return sorted(out)
 
     def spurious_reason(self, ent: Span) -> str:
