@@ -341,6 +341,7 @@ def test_a_person_keeps_a_first_name_before_a_company_name(nlp):
         ("Das Geschäft mit Retro-Turnschuhen läuft gut.", "Retro-Turnschuhen"),
         ("Die Silicon-Valley-Riesen für künstliche Intelligenz investieren.",
          "Silicon-Valley-Riesen für künstliche Intelligenz"),
+        ("Das sagte ein Händler der Pariser Bank Quellhaus.", "Pariser Bank"),
     ],
 )
 def test_ner_orgs_that_name_no_organisation_are_dropped(nlp, text, ner):
@@ -362,6 +363,9 @@ def test_ner_orgs_that_name_no_organisation_are_dropped(nlp, text, ner):
         ("Die Gewerkschaft Verdi verlangt mehr.", "Verdi"),
         ("Die US-Notenbank erhöht die Zinsen.", "US-Notenbank"),
         ("Die Fruit-Union Suisse wehrt sich.", "Fruit-Union Suisse"),
+        ("Das Geld lag bei der Dresdner Bank.", "Dresdner Bank"),
+        ("Der 1. FC Kaiserslautern verlor.", "1. FC Kaiserslautern"),
+        ("Der Bezahldienst flattr wächst.", "flattr"),
     ],
 )
 def test_ner_orgs_that_may_be_organisations_stay(nlp, text, ner):
@@ -390,10 +394,13 @@ def test_a_name_after_an_institution_noun_is_a_company_in_every_mention(nlp):
     doc = _run_after_ner(nlp, text, [_span(text, "Helsing", "PER"), _span(text, "Helsing", "LOC", nth=1)])
     assert ents(doc) == [("Helsing", "ORG"), ("Helsing", "ORG")]
     assert doc.ents[0]._.entity_id == doc.ents[1]._.entity_id
-    # A role noun before a person says nothing of the kind.
+    # A role noun before a person says nothing of the kind, nor does a plural ending a headline.
     text = "Analyst Peter Sandmann sprach von einem Rückschlag."
     doc = _run_after_ner(nlp, text, [_span(text, "Peter Sandmann", "PER")])
     assert ents(doc) == [("Peter Sandmann", "PER")]
+    text = "Milliarden für gerettete Banken WASHINGTON : Der Präsident sprach."
+    doc = _run_after_ner(nlp, text, [_span(text, "WASHINGTON", "LOC")])
+    assert ents(doc) == [("WASHINGTON", "LOC")]
 
 
 def test_org_kind_on_entity_spans(nlp):

@@ -82,6 +82,9 @@ DEFAULT_ORG_STOP_WORDS = ["Venture", "Private", "Equity", "Human", "Social", "Ri
 # ("KI-Booms", "E-Autos", "US-Zölle", "EU-Gelder").
 DEFAULT_COMMON_ABBREVIATIONS = ["KI", "AI", "E", "US", "USA", "EU", "UK", "IT", "CO2", "ESG", "ETF", "IPO", "PC", "TV",
                                 "App", "Online", "Bio", "Öko", "Tech", "Krypto"]
+# Tokens that make a span starting with a number a figure, not a name ("140 Mio. €").
+FIGURE_UNITS = {"%", "€", "$", "euro", "dollar", "prozent", "mio.", "mrd.", "bill.", "millionen", "milliarden",
+                "million", "milliarde", "us-dollar", "franken", "yen", "pfund"}
 # Prepositions that take a bare plural noun ("mit Retro-Turnschuhen", "bei E-Autos").
 BARE_PREPOSITIONS = {"mit", "bei", "von", "zu", "aus", "nach", "für", "über", "um", "gegen", "ohne", "unter", "vor",
                      "in", "an", "auf", "durch", "wie"}
@@ -246,7 +249,7 @@ def _compound_before(doc: Doc, i: int) -> str:
     """The word (hyphenated compound joined) that ends right before token ``i``, separated from it by
     whitespace: ``Rüstungs-Start-up`` before ``Helsing``; ``""`` at the start or after punctuation."""
     k = i - 1
-    if k < 0 or not doc[k].whitespace_ or doc[k].is_punct:
+    if k < 0 or not doc[k].whitespace_ or "\n" in doc[k].whitespace_ or doc[k].is_punct:
         return ""
     word = doc[k].text
     while k >= 2 and doc[k - 1].text in {"-", "‑"} and _glued(doc[k - 2], doc[k - 1]) and _glued(doc[k - 1], doc[k]):
@@ -631,7 +634,8 @@ class CompanyRuler:
                 continue
             if ent.label_ in ("PER", "LOC", "MISC"):
                 noun = _compound_before(doc, ent.start)
-                if noun[:1].isupper() and is_type_noun(noun, INSTITUTION_ENDINGS):
+                # Singular or genitive only: "gerettete Banken" ends a headline, it names nothing after it.
+                if noun[:1].isupper() and noun.casefold().rstrip("s").endswith(INSTITUTION_ENDINGS):
                     out.append((ent.start_char, ent.end_char, "company"))
                 continue
             if ent.label_ != "ORG":
@@ -656,14 +660,16 @@ class CompanyRuler:
 
         * ``place``: a market place the overlay lists (``an der Wall Street``,
           ``auf Xetra``): relabelled ``LOC`` rather than dropped;
-        * ``number``: it starts with a number (``140 Mio. €``);
+        * ``number``: it starts with a number and holds a unit (``140 Mio. €``; not
+          ``1. FC Kaiserslautern``);
         * ``description``: no word names anything: lower-case words, place
           adjectives in ``-er`` before a noun, nouns naming a kind of company and
           nouns after a lower-case adjective (``Der Münchner Technologiekonzern``,
           ``der Bonner Konzern``, ``des US-Konzerns``, ``die operative Marge``,
           ``die Silicon-Valley-Riesen für künstliche Intelligenz``); a single word
           counts only with a generic ending (``Technologiekonzern``), so that
-          ``Postbank`` stays;
+          ``Postbank`` stays, and ``Bank``, ``Börse``, ``Gruppe`` describe only
+          before a name (``der Pariser Bank Oddo BHF``, not ``die Dresdner Bank``);
         * ``common-noun compound``: a compound begun by a common abbreviation,
           or that abbreviation alone (``des KI-Booms``, ``bei E-Autos``, ``KI``);
         * ``compound part``: it starts inside a hyphenated word, so it is the head
@@ -682,14 +688,16 @@ class CompanyRuler:
         first = ent[0]
         if name_key(ent.text) in self.gazetteer.place_keys:
             return "place"
-        if first.like_num or first.text[:1].isdigit():
-            return "number"
+        if (first.like_num or first.text[:1].isdigit()) and any(t.lower_ in FIGURE_UNITS for t in ent):
+            return "number"  # "140 Mio. €"; "1. FC Kaiserslautern" is a name
         words = _words(ent)
         if not words:
             return ""
-        if words[0][:1].islower() and words[0].isalpha() and words[0].islower():
-            return "description"  # "operative Marge": a lower-case adjective starts no name
-        if all(self._descriptive(words, i) for i in range(len(words))):
+        if (len(words) > 1 and words[0].isalpha() and words[0].islower()
+                and any(w[:1].isupper() for w in words[1:])):
+            return "description"  # "operative Marge": a lower-case adjective starts no name ("flattr" may)
+        followed = ent.end < len(doc) and doc[ent.end].text[:1].isupper() and doc[ent.end].is_alpha
+        if any(w[:1].isupper() for w in words) and all(self._descriptive(words, i, followed) for i in range(len(words))):
             return "description"
         parts = [p for p in words[0].split("-") if p]
         known = self.gazetteer.aliases
@@ -708,14 +716,18 @@ class CompanyRuler:
         return ""
 
     @staticmethod
-    def _descriptive(words: list[str], i: int) -> bool:
-        """Whether word ``i`` of an NER span describes rather than names (see :meth:`spurious_reason`)."""
+    def _descriptive(words: list[str], i: int, followed: bool = False) -> bool:
+        """Whether word ``i`` of an NER span describes rather than names (see :meth:`spurious_reason`).
+
+        ``followed``: a capitalised word follows the span. Nouns like ``Bank`` or ``Börse``
+        describe only then (``der Pariser Bank Oddo BHF``); on their own they may end a name
+        (``die Dresdner Bank``)."""
         word = words[i]
         if word[:1].islower() and word.replace("-", "").isalpha() and not any(c.isupper() for c in word):
             return True
         if is_type_noun(word, GENERIC_COMPANY_ENDINGS):
             return True
-        if (len(words) > 1 or "-" in word) and is_type_noun(word, TYPE_NOUN_ENDINGS):
+        if followed and (len(words) > 1 or "-" in word) and is_type_noun(word, TYPE_NOUN_ENDINGS):
             return True
         if _adjective_shaped(word) and i < len(words) - 1:
             return True
