@@ -397,7 +397,8 @@ class Gazetteer:
         A gazetteer entry decides first (``entry_key`` when the caller already linked
         the mention, else a lookup of the text): a security or known company is a
         company, a public body (EZB, Bundesbank) a public body. Otherwise the
-        ``organisation_kinds`` lexicon (:class:`pipeline.org_kinds.OrgKindLexicon`):
+        legal form at the end of the name makes a company (``Deutsche Presse-Agentur
+        GmbH``); then the ``organisation_kinds`` lexicon (:class:`pipeline.org_kinds.OrgKindLexicon`):
         ``Die Gewerkschaft Verdi`` -> ``other``, ``der Bundeswehr`` ->
         ``public_body``; without evidence ``company`` (``Helsing``, ``DZ Bank``).
 
@@ -415,6 +416,9 @@ class Gazetteer:
             entry = best.entry if best is not None else None
         if entry is not None and entry.kind != "index":
             return "public_body" if entry.kind == "public_body" else "company"
+        name = text[start:end]
+        if self.strip_legal_form(name) != name.strip():
+            return "company"  # "Xolaris Verwaltungs GmbH", "Bremer Vulkan Verband AG"
         return self.org_kinds.kind_in_text(text, start, end) or "company"
 
     # -- inspection -----------------------------------------------------

@@ -18,7 +18,8 @@ with three kinds:
 Evidence, strongest first (:meth:`OrgKindLexicon.kind_in_text`):
 
 1. a known name (``EZB``, ``Fed``, ``IG Metall``, ``Verdi``, ``SPD``);
-2. a word of the name with a listed type ending, the longest ending winning, so
+2. a listed whole word of the name (``FC``, ``TU``), or a word of the name with a
+   listed type ending, the longest ending winning, so
    that a more specific company ending overrides a general one
    (``Finanzministerium`` -> ``ministerium`` -> public body; ``Kreditinstitut``
    -> company although ``Institut`` -> other; ``Ratingagentur`` -> company,
@@ -59,12 +60,15 @@ class OrgKindLexicon:
         names: known names (compared by :func:`_key`) -> kind.
         endings: word endings (lower case) -> kind; the longest matching ending wins.
         prefixes: word beginnings -> kind (``Bundes`` -> public body).
+        words: whole words (case-insensitive) that mark the kind anywhere in a name
+            (``FC`` in ``FC Augsburg``, ``TU`` in ``TU München``).
         min_prefix_rest: letters a word needs after a prefix (``Bundeswehr``, not ``Bundes``).
     """
 
     names: dict[str, OrgKind] = field(default_factory=dict)
     endings: dict[str, OrgKind] = field(default_factory=dict)
     prefixes: dict[str, OrgKind] = field(default_factory=dict)
+    words: dict[str, OrgKind] = field(default_factory=dict)
     min_prefix_rest: int = 3
 
     @classmethod
@@ -88,6 +92,8 @@ class OrgKindLexicon:
                 lexicon.endings[str(ending).casefold()] = kind
             for prefix in spec.get("prefixes", []):
                 lexicon.prefixes[str(prefix).casefold()] = kind
+            for word in spec.get("words", []):
+                lexicon.words[str(word).casefold()] = kind
         return lexicon
 
     def kind_of_word(self, word: str) -> Optional[OrgKind]:
@@ -98,29 +104,39 @@ class OrgKindLexicon:
         ``Bundeswehr`` -> ``public_body`` (prefix ``Bundes``); ``Konzern`` -> ``company``.
 
         Args:
-            word: one word; for a hyphenated compound, its last part is judged.
+            word: one word; a hyphenated compound is judged as a whole (``Presse-Agentur``:
+                company), then by its last part (``EU-Kommission``: public body).
 
         Returns:
             The kind, or ``None`` when no ending or prefix is listed.
         """
         word = word.strip(".,;:()'’\"„“»«")
-        if "-" in word:
-            parts = [p for p in word.split("-") if p]
-            if not parts:
-                return None
-            word = parts[-1]
+        parts = [p for p in word.split("-") if p]
+        if not parts:
+            return None
+        # The whole compound first ("Presse-Agentur" -> "presseagentur", a company), then its last part.
+        for whole in dict.fromkeys(["".join(parts), parts[-1]]):
+            kind = self._kind_by_ending(whole.casefold())
+            if kind is not None:
+                return kind
+        word = parts[-1]
         lower = word.casefold()
-        # Inflected forms: "Ministeriums", "Behörden", "Verbandes", "Gewerkschaften".
-        for form in (lower, lower[:-1] if lower.endswith(("s", "n")) else "", lower[:-2] if lower.endswith(("es", "en")) else ""):
+        for prefix, kind in self.prefixes.items():
+            if lower.startswith(prefix) and len(lower) - len(prefix) >= self.min_prefix_rest and word[:1].isupper():
+                return kind
+        return None
+
+    def _kind_by_ending(self, lower: str) -> Optional[OrgKind]:
+        """The kind of the longest listed ending of a lower-cased word, inflected forms included
+        (``ministeriums``, ``behörden``, ``verbandes``, ``gewerkschaften``)."""
+        for form in (lower, lower[:-1] if lower.endswith(("s", "n")) else "",
+                     lower[:-2] if lower.endswith(("es", "en")) else ""):
             if len(form) < 3:
                 continue
             for i in range(len(form)):
                 kind = self.endings.get(form[i:])
                 if kind is not None:
                     return kind
-        for prefix, kind in self.prefixes.items():
-            if lower.startswith(prefix) and len(lower) - len(prefix) >= self.min_prefix_rest and word[:1].isupper():
-                return kind
         return None
 
     def kind_of_name(self, name: str) -> Optional[OrgKind]:
@@ -142,7 +158,12 @@ class OrgKindLexicon:
             return self.names[key]
         if key.endswith("s") and key[:-1] in self.names:  # genitive: "der IG Metalls", "Verdis"
             return self.names[key[:-1]]
-        for word in reversed(_WORD.findall(name)):
+        words = _WORD.findall(name)
+        for word in words:
+            kind = self.words.get(word.casefold().strip("."))
+            if kind is not None:
+                return kind
+        for word in reversed(words):
             if not word[:1].isupper():
                 continue
             kind = self.kind_of_word(word)

@@ -40,6 +40,14 @@ def kind_at(gaz, text, mention):
         # A longer company ending overrides a non-company one.
         ("Die Ratingagentur Scope senkte die Note.", "Scope", "company"),
         ("Das Kreditinstitut Aareal meldet Zahlen.", "Aareal", "company"),
+        # Listed whole words: sports clubs, universities.
+        ("Der FC Augsburg verlor 0:2.", "FC Augsburg", "other"),
+        ("Eintracht Frankfurt gewann.", "Eintracht Frankfurt", "other"),
+        ("Forscher der TU München warnen.", "TU München", "other"),
+        # A compound judged whole before its last part; a legal form makes a company.
+        ("Die Deutsche Presse-Agentur meldete.", "Deutsche Presse-Agentur", "company"),
+        ("Die Bremer Vulkan Verband AG ist insolvent.", "Bremer Vulkan Verband AG", "company"),
+        ("Die Werbeagentur Jung von Matt gewinnt.", "Jung von Matt", "company"),
         # The gazetteer decides first.
         ("Die EZB senkte die Zinsen.", "EZB", "public_body"),
         ("Die DZ Bank bleibt optimistisch.", "DZ Bank", "company"),
