@@ -77,6 +77,7 @@ def aggregate_document(document: Document, cfg: AggregateConfig) -> list[EntityS
                 negative=counts["negative"],
                 sentiment_score=score,
                 sentiment_label=score_label(score, cfg),
+                org_kind=entity.org_kind,
             )
         )
     return rows

@@ -40,7 +40,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ENTITY_SENTIMENT_COLUMNS = [
     "article_id", "entity", "entity_type", "ticker", "isin", "exchange", "listed", "mentions", "claims",
-    "positive", "neutral", "negative", "sentiment_score", "sentiment_label", "entity_id",
+    "positive", "neutral", "negative", "sentiment_score", "sentiment_label", "entity_id", "org_kind",
 ]
 CLAIMS_COLUMNS = [
     "article_id", "claim_id", "entity", "ticker", "isin", "sentence", "start", "end", "label", "score",

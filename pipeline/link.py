@@ -135,6 +135,8 @@ class LinkStage:
         """Whether an organisation no security matches is a company (unlisted) rather than a public body,
         union, association, party or university (the ``organisation_kinds`` lexicon; the same test as
         ``span._.org_kind`` in the spaCy stage: any mention with such evidence decides)."""
+        if entity.org_kind:  # decided in the spaCy stage (span._.org_kind)
+            return entity.org_kind == "company"
         gaz = self.gazetteer
         for mention in entity.mentions:
             if 0 <= mention.start < mention.end <= len(text):

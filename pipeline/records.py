@@ -74,15 +74,18 @@ class EntityMention:
 class Entity:
     """One entity of an article: a cluster of mentions, linked or not.
 
-    ``listed`` is ``True`` with an ISIN for a listed company, ``False`` for an
-    organisation that matches no security (DeepSeek, OpenAI), and ``None`` for
-    labels where listing does not apply (persons, places, indices).
+    ``listed`` is ``True`` with an ISIN for a listed company, ``False`` for a
+    company that matches no security (DeepSeek, OpenAI), and ``None`` where
+    listing does not apply (persons, places, indices, and organisations that are
+    no company: ``org_kind`` ``public_body`` such as the EZB, or ``other`` such
+    as a union). ``org_kind`` is set for ``ORG`` entities only.
     """
 
     entity_id: str
     name: str
     label: EntityLabel
     mentions: list[EntityMention] = field(default_factory=list)
+    org_kind: str = ""  # ORG only: "company", "public_body" or "other"
     isin: Optional[str] = None
     ticker: Optional[str] = None
     exchange: Optional[str] = None
@@ -211,6 +214,7 @@ class EntitySentiment:
     negative: int
     sentiment_score: Optional[float]
     sentiment_label: Optional[str]
+    org_kind: str = ""
 
 
 @dataclass

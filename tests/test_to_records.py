@@ -41,3 +41,11 @@ def test_mentions_of_one_company_share_an_entity(stage: NlpStage) -> None:
     assert len(nvidia) == 1 and len(nvidia[0].mentions) == 3
     for mention in doc.mentions:
         assert doc.article.text[mention.start:mention.end] == mention.text
+
+
+def test_public_body_gets_no_claim_and_is_no_company(stage: NlpStage) -> None:
+    (doc,) = stage.process([article("Zinsen\n\nDie EZB senkte die Zinsen, die Deutsche Bank gewann 2 %.")])
+    kinds = {e.name: e.org_kind for e in doc.entities if e.label == "ORG"}
+    assert kinds.get("EZB") == "public_body" and kinds.get("Deutsche Bank") == "company"
+    claimed = {e.name for e in doc.entities for c in doc.claims if c.entity_id == e.entity_id}
+    assert claimed == {"Deutsche Bank"}

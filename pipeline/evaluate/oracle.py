@@ -13,7 +13,9 @@ scores measure those stages on their own.
 Each gold mention becomes an entity span with its gold label, ``kb_id`` ``gold``,
 ``span._.entity_name`` its canonical gold ``name`` (``Nvidias`` → ``Nvidia``) and
 ``span._.entity_id`` one id per gold name (``g1``, ``g2``, … in order of first
-mention), so all mentions of one gold entity form one cluster.
+mention), so all mentions of one gold entity form one cluster; a gold ``ORG``
+gets ``span._.org_kind`` ``company`` when it has an ISIN or ``unlisted``, else
+``other`` (EZB, a union), so figures and claims treat it as the pipeline would.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ register_extensions()
 
 COMPONENT = "finnews_gold_entities"
 # What an entity component writes; a component declaring any of these is switched off.
-ENTITY_ASSIGNS = ("doc.ents", "token.ent_iob", "token.ent_type", "span._.entity_id", "span._.entity_name")
+ENTITY_ASSIGNS = ("doc.ents", "token.ent_iob", "token.ent_type", "span._.entity_id", "span._.entity_name", "span._.org_kind")
 # Components that read entities; without entity components the oracle goes before the first of them.
 ENTITY_READERS = ("finnews_quotes", "finnews_figures", "finnews_claims")
 
@@ -49,6 +51,7 @@ class GoldMention:
     label: str
     name: str
     entity_id: str
+    org_kind: str = ""  # ORG: "company" with an ISIN or "unlisted", "other" with isin null (EZB, a union)
 
 
 class GoldEntitySetter:
@@ -103,7 +106,7 @@ class GoldEntitySetter:
             return []
         ids: dict[str, str] = {}
         spans: list[Span] = []
-        clusters: dict[tuple[int, int], tuple[str, str]] = {}
+        clusters: dict[tuple[int, int], tuple[str, str, str]] = {}
         for ent in sorted(entities, key=lambda e: (e.start, -e.end)):
             span = doc.char_span(ent.start, ent.end, label=ent.label, alignment_mode="expand")
             if span is None or len(span) == 0:
@@ -112,7 +115,8 @@ class GoldEntitySetter:
             name = ent.name or ent.text
             entity_id = ids.setdefault(name, f"{self.id_prefix}{len(ids) + 1}")
             spans.append(span)
-            clusters.setdefault((span.start, span.end), (name, entity_id))
+            kind = ("company" if ent.isin is not None else "other") if ent.label == "ORG" else ""
+            clusters.setdefault((span.start, span.end), (name, entity_id, kind))
         return [GoldMention(s.start, s.end, s.label_, *clusters[(s.start, s.end)]) for s in filter_spans(spans)]
 
     def set_annotations(self, doc: Doc, mentions: list[GoldMention]) -> None:
@@ -121,6 +125,7 @@ class GoldEntitySetter:
         for span, mention in zip(doc.ents, mentions):
             span._.entity_name = mention.name
             span._.entity_id = mention.entity_id
+            span._.org_kind = mention.org_kind
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -130,7 +135,7 @@ class GoldEntitySetter:
 @Language.factory(
     COMPONENT,
     default_config={"kb_id": "gold", "id_prefix": "g"},
-    assigns=["doc.ents", "span._.entity_id", "span._.entity_name"],
+    assigns=["doc.ents", "span._.entity_id", "span._.entity_name", "span._.org_kind"],
 )
 def make_gold_entity_setter(nlp: Language, name: str, kb_id: str, id_prefix: str) -> GoldEntitySetter:
     """Factory of :class:`GoldEntitySetter` (``kb_id`` of the spans; cluster ids ``<id_prefix>1``, …)."""

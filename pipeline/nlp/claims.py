@@ -1,7 +1,8 @@
 """The ``finnews_claims`` component: what one sentence says about one company.
 
 For every sentence that mentions a company (an ``ORG`` in ``doc.ents``), one
-claim per (entity, sentence): the target is the entity's first mention in the
+claim per (entity, sentence) (not for organisations known to be no company,
+``span._.org_kind`` ``public_body`` or ``other``: EZB, IG Metall): the target is the entity's first mention in the
 sentence, the claim text is the sentence, ``span._.figures`` are the figure
 spans about that entity inside the claim and ``span._.quote`` is the quote span
 (``doc.spans["quotes"]``) the target sits in, or ``None``. The sentiment stage
@@ -51,6 +52,7 @@ from pipeline.nlp.extensions import register_extensions
 from pipeline.nlp.figures import FigureFinder
 from pipeline.nlp.figures_clauses import clause_breaks, relative_clause_at, sentence_layout, sentence_ranges, trim
 from pipeline.nlp.figures_lexicon import DocIndex, FiguresLexicon, LexiconTables, load_lexicon_data
+from pipeline.org_kinds import is_company_kind
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +199,8 @@ class ClaimsComponent:
         idx = DocIndex.of(doc, finder.tables)
         figures = list(doc.spans[self.figures_key]) if self.figures_key in doc.spans else []
         quotes = list(doc.spans[self.quotes_key]) if self.quotes_key in doc.spans else []
-        companies_all = [e for e in doc.ents if e.label_ in self.entity_labels]
+        # Organisations known to be no company (EZB, a union: ``span._.org_kind``) get no claims.
+        companies_all = [e for e in doc.ents if e.label_ in self.entity_labels and is_company_kind(e._.org_kind)]
         claims: list[ClaimMatch] = []
         for start, end in claim_units(doc, companies_all):
             companies = [e for e in companies_all if start <= e.start < end]

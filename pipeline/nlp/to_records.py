@@ -55,7 +55,9 @@ def collect_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity], dict[
         names = [s._.entity_name for s in spans if s._.entity_name]
         name = Counter(names).most_common(1)[0][0] if names else Counter(s.text for s in spans).most_common(1)[0][0]
         label = Counter(s.label_ for s in spans).most_common(1)[0][0]
-        entities.append(Entity(entity_id=entity_id, name=name, label=label, mentions=[m for _, m in members]))
+        kinds = [s._.org_kind for s in spans if s._.org_kind]
+        entities.append(Entity(entity_id=entity_id, name=name, label=label, mentions=[m for _, m in members],
+                               org_kind=Counter(kinds).most_common(1)[0][0] if kinds and label == "ORG" else ""))
     return mentions, entities, by_offsets
 
 
