@@ -182,12 +182,12 @@ def run_pipeline(
 
     stages = stages or Stages.from_config(cfg)
     models = stages.describe()
-    print_ = fingerprint(cfg, models)
+    run_fingerprint = fingerprint(cfg, models)
     out.mkdir(parents=True, exist_ok=True)
-    previous = _load_partial(out, print_) if resume else {}
+    previous = _load_partial(out, run_fingerprint) if resume else {}
     partial = out / PARTIAL_DIR
     partial.mkdir(exist_ok=True)
-    (partial / "state.json").write_text(json.dumps({"fingerprint": print_}), encoding="utf-8")
+    (partial / "state.json").write_text(json.dumps({"fingerprint": run_fingerprint}), encoding="utf-8")
     partial_docs = partial / "documents.jsonl"
     done: dict[str, Document] = {}
     resumed = 0
@@ -231,7 +231,7 @@ def run_pipeline(
         out=out,
     )
     t = time.perf_counter()
-    run_info = run_summary(result, cfg, models, print_, started)
+    run_info = run_summary(result, cfg, models, run_fingerprint, started)
     write_outputs(out, documents, entity_rows, corpus, report.errors + report.duplicates, run_info,
                   cfg.export.csv_formula_prefix)
     timings["export"] = time.perf_counter() - t
@@ -240,14 +240,14 @@ def run_pipeline(
     return result
 
 
-def run_summary(result: RunResult, cfg: Config, models: dict[str, Any], print_: str, started: float) -> dict[str, Any]:
+def run_summary(result: RunResult, cfg: Config, models: dict[str, Any], run_fingerprint: str, started: float) -> dict[str, Any]:
     """The content of ``run.json``."""
     docs = result.documents
     return {
         "finnews_version": __version__,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
         "seconds": round(time.time() - started, 3),
-        "fingerprint": print_,
+        "fingerprint": run_fingerprint,
         "config": cfg.model_dump(mode="json"),
         "models": models,
         "counts": {
