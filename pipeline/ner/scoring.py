@@ -17,6 +17,8 @@ from typing import Iterable, Sequence
 
 from spacy.tokens import Span
 
+from pipeline.evaluate.scores import Counts as BaseCounts
+
 Key = tuple[int, int, str]
 
 # Common nouns that SmartData sometimes tags as companies ("Der Konzern", "die
@@ -91,31 +93,19 @@ def span_key(span: Span, label: str | None = None) -> Key:
 
 
 @dataclass
-class Counts:
-    """True positives, false positives and false negatives of one label."""
+class Counts(BaseCounts):
+    """True positives, false positives and false negatives of one label (integers here)."""
 
     tp: int = 0
     fp: int = 0
     fn: int = 0
 
     @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    @property
     def support(self) -> int:
         return self.tp + self.fn
 
     def as_dict(self) -> dict:
+        """The compact form the NER model cards and ``evaluation.json`` use."""
         return {"p": round(self.precision, 4), "r": round(self.recall, 4), "f1": round(self.f1, 4),
                 "tp": self.tp, "fp": self.fp, "fn": self.fn}
 

