@@ -100,12 +100,17 @@ def run(
 @train_app.command("ner")
 def train_ner_command(
     eval_only: bool = typer.Option(False, "--eval-only", help="Only evaluate the configured model on the held-out sets."),
-    accurate: bool = typer.Option(False, "--accurate", help="Train the accurate profile (frozen e5 + tagger) instead of the CNN."),
+    accurate: bool = typer.Option(False, "--accurate", help="Train the accurate profile (fine-tuned e5 tagger) instead of the CNN."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="With --eval-only: pipeline to evaluate (default: nlp.model)."),
     output: Optional[Path] = typer.Option(None, "--output", help="Export here instead of ner_training.output (models/ner)."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override the training steps, e.g. for a short trial."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the evaluation scores as JSON here."),
     profile: Optional[str] = typer.Option(None, "--profile", help="Named pipeline profile for --eval-only, e.g. 'accurate'."),
+    setting: Optional[list[str]] = typer.Option(
+        None, "--set", help="Override a ner_training key, e.g. --set accurate_method=full --set accurate_sources=germeval,smartdata."
+    ),
+    run_dir: Optional[Path] = typer.Option(None, "--run-dir", help="With --accurate: weights, checkpoint and summary of the run (resumes there)."),
+    evaluate_after: bool = typer.Option(True, "--eval/--no-eval", help="Evaluate on the held-out sets after training."),
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Train the German news NER model on the ship-safe corpora and export it (see models/ner/README.md).
@@ -120,6 +125,15 @@ def train_ner_command(
     if not (cfg.data_dir / "ner").exists():
         log.error("no NER corpora under %s (set FINNEWS_DATA_DIR or paths.data_dir)", cfg.data_dir)
         raise typer.Exit(EXIT_USAGE)
+    if setting:
+        values = cfg.ner_training.model_dump()
+        for item in setting:
+            key, _, value = item.partition("=")
+            if key not in values or not value:
+                log.error("--set needs KEY=VALUE with KEY one of %s", ", ".join(values))
+                raise typer.Exit(EXIT_USAGE)
+            values[key] = value.split(",") if isinstance(values[key], list) else value
+        cfg = cfg.model_copy(update={"ner_training": type(cfg.ner_training).model_validate(values)})
     if eval_only:
         from pipeline.ner.evaluate import evaluate, load_pipeline
 
@@ -130,13 +144,14 @@ def train_ner_command(
         from pipeline.ner.train import train_accurate_profile
         from pipeline.sentiment.base import ensure_base_model
 
-        summary = train_accurate_profile(cfg, ensure_base_model(cfg), output=output)
+        summary = train_accurate_profile(cfg, ensure_base_model(cfg), output=output, run_dir=run_dir, evaluate_after=evaluate_after)
         typer.echo(summary.get("evaluation_text", ""))
+        log.info("best epoch %d, trained in %d s, saved to %s", summary["best_epoch"], summary["train_seconds"], summary["output"])
         scores = summary.get("evaluation", {})
     else:
         from pipeline.ner.train import train_ner
 
-        summary = train_ner(cfg, max_steps=max_steps, output=output)
+        summary = train_ner(cfg, max_steps=max_steps, output=output, evaluate_after=evaluate_after)
         typer.echo(summary.get("evaluation_text", ""))
         scores = summary.get("evaluation", {})
         log.info("trained in %d s, exported to %s", summary["train_seconds"], summary["output"])
@@ -260,12 +275,12 @@ def sentiment_command(
 def train_sentiment_command(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Model directory (default: sentiment.model, i.e. models/sentiment)."),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Checkpoints; a run resumes from here (default: CACHE/sentiment-train)."),
-    setting: Optional[list[str]] = typer.Option(None, "--set", help="Override a sentiment.train key, e.g. --set scheme=pair --set sources=gerntsa,sb10k."),
+    setting: Optional[list[str]] = typer.Option(None, "--set", help="Override a sentiment.train key, e.g. --set scheme=pair --set sources=gerntsa,sb10k --set source_weights=sb10k:0.3."),
     max_train: Optional[int] = typer.Option(None, "--max-train", help="Use only this many GerNTSA training items (quick trials)."),
     fresh: bool = typer.Option(False, "--fresh", help="Discard checkpoints in the work dir and start over."),
     config: Optional[Path] = ConfigOption,
 ) -> None:
-    """Train the target-sentiment classifier (LoRA + head on the e5 base) on ship-safe data.
+    """Train the target-sentiment classifier (LoRA or full fine-tuning on the e5 base) on ship-safe data.
 
     Reproduces models/sentiment with the settings in sentiment.train; evaluates
     on the GerNTSA dev split after each epoch and keeps the best. Needs the
@@ -285,7 +300,10 @@ def train_sentiment_command(
         if key not in values or not value:
             log.error("--set needs KEY=VALUE with KEY one of %s", ", ".join(values))
             raise typer.Exit(EXIT_USAGE)
-        values[key] = value.split(",") if isinstance(values[key], list) else value
+        if isinstance(values[key], dict):  # --set source_weights=sb10k:0.3,potts:0.3
+            values[key] = dict(part.split(":", 1) for part in value.split(","))
+        else:
+            values[key] = value.split(",") if isinstance(values[key], list) else value
     settings = type(cfg.sentiment.train).model_validate(values)
     work = work_dir or cfg.cache_dir / "sentiment-train"
     if fresh:

@@ -83,11 +83,24 @@ class NerTrainingConfig(Section):
     pretrain_epochs: int = Field(0, description="epochs of `spacy pretrain` of the tok2vec on raw text (0: none)")
     threads: int = Field(2, description="BLAS/torch threads while training")
     accurate_sources: list[str] = Field(
-        ["germeval", "smartdata"], description="training corpora of the accurate profile's e5 tagger"
+        ["germeval", "smartdata"], description="training corpora of the accurate profile's fine-tuned e5 tagger"
     )
-    accurate_layers: int = Field(6, description="e5 layers whose output feeds the accurate tagger")
-    accurate_epochs: int = Field(4, description="epochs of the accurate tagger")
     accurate_output: Path = Field(Path("models/ner/accurate"), description="where the accurate pipeline is saved")
+    accurate_method: str = Field("lora", description="lora (adapters on all layers) or full (all but the word embeddings)")
+    accurate_epochs: int = Field(4, description="fine-tuning epochs; the epoch with the best dev F1 is kept")
+    accurate_learning_rate: float = Field(3e-4, description="peak AdamW learning rate (lora ~3e-4, full ~5e-5)")
+    accurate_batch_size: int = Field(16, description="sentences per training batch (grouped by length)")
+    accurate_max_length: int = Field(128, description="sub-pieces per window; longer sentences are cut between words")
+    accurate_lora_r: int = Field(16, description="LoRA rank")
+    accurate_lora_alpha: int = Field(32, description="LoRA scaling numerator (scale = alpha / r)")
+    accurate_lora_dropout: float = Field(0.1, description="dropout on the LoRA input")
+    accurate_warmup_ratio: float = Field(0.06, description="share of steps with a rising learning rate")
+    accurate_weight_decay: float = Field(0.01, description="AdamW weight decay (not on biases and LayerNorms)")
+    accurate_seed: int = Field(13, description="seed of initialisation, dropout and batch order")
+    accurate_threads: int = Field(2, description="torch threads while fine-tuning")
+    accurate_misc_open: bool = Field(
+        True, description="in corpora without MISC (SmartData, Europeana) an O word may be MISC: O/B-MISC/I-MISC all count as right"
+    )
 
 
 class SentimentConfig(Section):
@@ -123,10 +136,19 @@ class SentimentTrainConfig(Section):
     warmup_ratio: float = 0.06
     class_weights: str = Field("sqrt", description="none, sqrt (inverse square-root frequency) or balanced")
     frozen_layers: int = Field(6, description="lower encoder layers without adapters (their outputs are cached)")
+    method: str = Field("lora", description="lora (adapters + head) or full (every weight but the embeddings)")
+    head_learning_rate: Optional[float] = Field(None, description="learning rate of the head (None: learning_rate)")
+    patience: int = Field(0, description="stop after this many epochs without a better dev score (0: never)")
+    ema_decay: Optional[float] = Field(None, description="score and keep a moving average of the weights with this decay per step (None: the last weights)")
+    selection: str = Field("gerntsa", description="epoch kept: gerntsa (dev macro-F1) or gerntsa+finance (mean with finance dev accuracy)")
+    source_weights: dict[str, float] = Field(
+        default_factory=dict, description="loss weight per training source, e.g. {sb10k: 0.3} (others 1.0)"
+    )
     lora_r: int = 16
     lora_alpha: int = 32
     lora_dropout: float = 0.1
     seed: int = 13
+    init_seed: Optional[int] = Field(None, description="seed of the initial head and adapters (None: seed); fixed, runs differ only in data order and dropout")
     checkpoint_every: int = Field(100, description="optimizer steps between resumable checkpoints")
 
 

@@ -287,37 +287,3 @@ def test_finance_tokenizer_keeps_report_abbreviations(nlp):
     for abbreviation in ("Vj.", "Hj.", "Mill.", "Dt.", "Ffm."):
         assert abbreviation in words
     assert words[-4:] == ["VW", "-", "Aktie", "."]
-
-
-# ----------------------------------------------------------------- the accurate profile's tagger (no e5 needed)
-
-
-def test_e5_tagger_pieces(nlp):
-    import numpy as np
-
-    from pipeline.ner.transformer import IGNORE, TAGS, chunks, decode, gold_tags, train_tagger, word_tokens
-
-    assert decode([TAGS.index("B-ORG"), TAGS.index("I-ORG"), 0, TAGS.index("I-PER"), TAGS.index("B-LOC")]) == [
-        (0, 2, "ORG"), (3, 4, "PER"), (4, 5, "LOC")]
-    doc = example_to_doc(nlp, NerExample("Die Allianz wächst.\n\nBosch auch", [(4, 11, "ORG")], missing=[(21, 26)]))
-    indices = word_tokens(doc)
-    assert [doc[i].text for i in indices] == ["Die", "Allianz", "wächst", ".", "Bosch", "auch"]
-    assert gold_tags(doc, indices) == [0, TAGS.index("B-ORG"), 0, 0, IGNORE, 0]
-    assert [[doc[i].text for i in window] for window in chunks(doc, max_words=6)] == [["Die", "Allianz", "wächst", "."], ["Bosch", "auch"]]
-    # the tagger learns a trivially separable signal from word vectors
-    rng = np.random.default_rng(0)
-    features = [rng.normal(size=(5, 8)).astype(np.float32) for _ in range(40)]
-    tags = [[TAGS.index("B-ORG") if f[i, 0] > 0 else 0 for i in range(5)] for f in features]
-    for f in features:
-        f[:, 0] *= 5
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny matrices: thread hand-offs on busy shared cores cost more than they give
-    try:
-        tagger = train_tagger(features, tags, epochs=30, batch_size=8, hidden=8, learn_rate=0.02)
-    finally:
-        torch.set_num_threads(threads)
-    predicted = tagger(torch.from_numpy(np.stack(features)))[..., :].argmax(-1).tolist()
-    agreement = np.mean([p == t for ps, ts in zip(predicted, tags) for p, t in zip(ps, ts)])
-    assert agreement > 0.9

