@@ -268,8 +268,12 @@ def run_summary(result: RunResult, cfg: Config, models: dict[str, Any], run_fing
 
 
 def print_summary(result: RunResult, stream: TextIO, limit: int = 25) -> None:
-    """Print the companies found, with their links and sentiment, as a table."""
-    companies = [r for r in result.corpus if r.entity_type == "ORG"]
+    """Print the companies found, with their links and sentiment, as a table.
+
+    Organisations that are no company (``listed`` is ``None``: the EZB, a union)
+    stay in ``corpus_entities.csv`` but not in this table of companies.
+    """
+    companies = [r for r in result.corpus if r.entity_type == "ORG" and r.listed is not None]
     rows = [
         [r.entity, r.ticker or ("not listed" if r.listed is False else ""), r.isin or "", r.articles, r.mentions,
          r.claims, r.mean_score, r.sentiment_label]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import pytest
 import yaml
@@ -15,7 +17,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.config import Config, NlpConfig, SentimentConfig
-from pipeline.runner import PARTIAL_DIR, Stages, run_pipeline
+from pipeline.records import CorpusEntity
+from pipeline.runner import PARTIAL_DIR, RunResult, Stages, print_summary, run_pipeline
 
 OUTPUTS = [
     "documents.jsonl", "entity_sentiment.csv", "claims.csv", "quotes.csv", "figures.csv",
@@ -169,3 +172,18 @@ def test_python_dash_m_help() -> None:
     assert proc.returncode == 0 and "run" in proc.stdout
     version = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, timeout=120)
     assert version.stdout.startswith("finnews ")
+
+
+def test_summary_table_lists_companies_only() -> None:
+    def row(name: str, listed: Optional[bool], ticker: Optional[str] = None) -> CorpusEntity:
+        return CorpusEntity(key=name, entity=name, entity_type="ORG", ticker=ticker, isin=None, listed=listed,
+                            articles=1, mentions=1, claims=0, positive=0, neutral=0, negative=0,
+                            mean_score=None, sentiment_label=None)
+
+    result = RunResult(documents=[], entity_rows=[], errors=[], duplicates=[], files=1,
+                       corpus=[row("Nvidia", True, "NVDA"), row("DeepSeek", False), row("Bundeswehr", None)])
+    stream = io.StringIO()
+    print_summary(result, stream)
+    table = stream.getvalue()
+    assert "NVDA" in table and "DeepSeek" in table and "not listed" in table
+    assert "Bundeswehr" not in table
