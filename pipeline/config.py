@@ -123,24 +123,24 @@ class SentimentTrainConfig(Section):
     """Settings of ``finnews train sentiment`` (the defaults reproduce models/sentiment)."""
 
     sources: list[str] = Field(
-        ["gerntsa", "finance_weak", "finance_rules"],
-        description="training sets: gerntsa, sb10k, potts, finance_weak, finance_rules",
+        ["gerntsa", "finance_weak", "finance_rules", "finance_roles"],
+        description="training sets: gerntsa, sb10k, potts, finance_weak, finance_rules, finance_roles",
     )
-    aux_per_epoch: int = Field(1500, description="examples per epoch from the non-GerNTSA sources (finance ones always)")
+    aux_per_epoch: int = Field(2100, description="examples per epoch from the non-GerNTSA sources (finance ones always)")
     scheme: str = Field("markers", description="target marking: markers, pair or both")
-    max_length: int = Field(96, description="tokens per example, window centred on the target")
-    epochs: int = 4
+    max_length: int = Field(128, description="tokens per example, window centred on the target")
+    epochs: int = 5
     batch_size: int = 16
-    learning_rate: float = 1e-3
+    learning_rate: float = 3e-4
     schedule: str = Field("linear", description="linear (warm-up then decay), cosine or constant")
     warmup_ratio: float = 0.06
     class_weights: str = Field("sqrt", description="none, sqrt (inverse square-root frequency) or balanced")
-    frozen_layers: int = Field(6, description="lower encoder layers without adapters (their outputs are cached)")
+    frozen_layers: int = Field(0, description="lower encoder layers without adapters (their outputs are cached)")
     method: str = Field("lora", description="lora (adapters + head) or full (every weight but the embeddings)")
     head_learning_rate: Optional[float] = Field(None, description="learning rate of the head (None: learning_rate)")
     patience: int = Field(0, description="stop after this many epochs without a better dev score (0: never)")
     ema_decay: Optional[float] = Field(None, description="score and keep a moving average of the weights with this decay per step (None: the last weights)")
-    selection: str = Field("gerntsa", description="epoch kept: gerntsa (dev macro-F1) or gerntsa+finance (mean with finance dev accuracy)")
+    selection: str = Field("gerntsa+finance", description="epoch kept: gerntsa (dev macro-F1) or gerntsa+finance (mean with finance dev accuracy)")
     source_weights: dict[str, float] = Field(
         default_factory=dict, description="loss weight per training source, e.g. {sb10k: 0.3} (others 1.0)"
     )
