@@ -82,6 +82,9 @@ class NerTrainingConfig(Section):
     vectors: bool = Field(True, description="train floret static vectors on the corpora's raw text and use them")
     pretrain_epochs: int = Field(0, description="epochs of `spacy pretrain` of the tok2vec on raw text (0: none)")
     threads: int = Field(2, description="BLAS/torch threads while training")
+    distill_teacher: Optional[Path] = Field(
+        None, description="a pipeline (models/ner/accurate) that tags the raw text as extra silver training data for the CNN"
+    )
     accurate_sources: list[str] = Field(
         ["germeval", "smartdata"], description="training corpora of the accurate profile's fine-tuned e5 tagger"
     )

@@ -192,6 +192,27 @@ def test_finetune_learns_tiny_data_and_the_component_tags_with_it(tiny_base, tmp
     assert [(e.text, e.label_) for e in again("Die Bayer AG meldet Gewinn, sagt Schmidt.").ents] == [
         ("Bayer AG", "ORG"), ("Schmidt", "PER")]
 
+    if method == "lora":  # the exported pipeline as a distillation teacher (pipeline.ner.distill)
+        _check_silver(tmp_path / "pipeline", tmp_path)
+
+
+def _check_silver(teacher: Path, tmp_path: Path) -> None:
+    from spacy.tokens import Doc, DocBin
+    from spacy.vocab import Vocab
+
+    from pipeline.ner.distill import write_silver
+
+    gold = tmp_path / "gold.spacy"
+    DocBin(docs=[Doc(Vocab(), words=["Weber", "lobt", "BASF", "."])]).to_disk(gold)
+    lines = ["Müller lobt Daimler .", "Weber lobt BASF .", "Müller  lobt Daimler .", "", "Die Bayer AG meldet Gewinn ."]
+    stats = write_silver(lines, teacher, [gold], tmp_path / "silver.spacy")
+    # the gold sentence, the blank line and the duplicate (whitespace aside) are left out
+    assert stats["silver_sentences"] == 2
+    docs = list(DocBin().from_disk(tmp_path / "silver.spacy").get_docs(Vocab()))
+    assert [[(e.text, e.label_) for e in d.ents] for d in docs] == [[("Müller", "PER"), ("Daimler", "ORG")], [("Bayer AG", "ORG")]]
+    assert all(t.ent_iob_ in ("B", "I", "O") for d in docs for t in d)  # every token annotated: O is a real O
+    assert stats["silver_entities_by_label"] == {"PER": 1, "ORG": 2}
+
 
 def test_word_tagger_gives_one_distribution_per_word(tiny_base, one_thread):
     from transformers import AutoTokenizer

@@ -118,9 +118,10 @@ def train_ner(cfg: Config, max_steps: Optional[int] = None, output: Optional[Pat
     steps = max_steps if max_steps is not None else settings.max_steps
     if steps:
         overrides["training.max_steps"] = steps
-    if settings.vectors or settings.pretrain_epochs:
-        text_file, jsonl_file = work_dir / "raw_text.txt", work_dir / "raw_text.jsonl"
+    text_file, jsonl_file = work_dir / "raw_text.txt", work_dir / "raw_text.jsonl"
+    if settings.vectors or settings.pretrain_epochs or settings.distill_teacher:
         write_text(raw_text(cfg.data_dir, settings.part_policy), text_file, jsonl_file)
+    if settings.vectors or settings.pretrain_epochs:
         vectors = train_floret(text_file, work_dir / "floret") if settings.vectors else None
         if vectors:
             overrides["paths.vectors"] = str(vectors)
@@ -130,7 +131,10 @@ def train_ner(cfg: Config, max_steps: Optional[int] = None, output: Optional[Pat
                 pretrain_tok2vec(spacy_config, jsonl_file, vectors, work_dir / "pretrain", settings.pretrain_epochs)
             )
     stats = json.loads(data["stats"].read_text(encoding="utf-8"))
-    checkpoint = train_pipeline(spacy_config, data["train"], data["dev"], work_dir / "run", overrides)
+    train_path = data["train"]
+    if settings.distill_teacher:
+        train_path = add_silver(cfg.resolve(settings.distill_teacher), text_file, data, work_dir / "data_silver", stats)
+    checkpoint = train_pipeline(spacy_config, train_path, data["dev"], work_dir / "run", overrides)
     target = output or cfg.resolve(settings.output)
     export_pipeline(checkpoint, target, meta={"sources": _source_meta(settings.sources), "finnews_training": {
         "sources": settings.sources, "part_policy": settings.part_policy, "data": stats}})
@@ -143,6 +147,26 @@ def train_ner(cfg: Config, max_steps: Optional[int] = None, output: Optional[Pat
         summary["evaluation_text"] = report.text()
     (work_dir / "last_training.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     return summary
+
+
+def add_silver(teacher: Path, text_file: Path, data: dict[str, Path], out_dir: Path, stats: dict) -> Path:
+    """Tag the raw sentences of ``text_file`` with ``teacher`` and put them beside the gold training data.
+
+    Returns:
+        ``out_dir``, holding ``train.spacy`` (gold) and ``silver.spacy``; spaCy
+        reads every ``.spacy`` file of a directory given as ``paths.train``.
+        ``stats`` gets the silver counts.
+    """
+    import shutil
+
+    from pipeline.ner.distill import write_silver
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(data["train"], out_dir / "train.spacy")
+    lines = text_file.read_text(encoding="utf-8").splitlines()
+    stats.update(write_silver(lines, teacher, [data["train"], data["dev"]], out_dir / "silver.spacy"))
+    stats["distill_teacher"] = str(teacher)
+    return out_dir
 
 
 def train_accurate_profile(
