@@ -76,6 +76,7 @@ HOME_SUFFIX = {
 GOOGLE_EXCHANGES = {"NASDAQ": "NASDAQ", "NYSE": "NYSE", "NYSEAMERICAN": "NYSE American", "BATS": "Cboe"}
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+_UMLAUT_CHARS = frozenset("äöüÄÖÜ")
 _KEY_DROP = re.compile(r"[^0-9a-z&+]")
 _SYMBOL_OK = re.compile(r"^[A-Z0-9][A-Z0-9\-]*(\.[A-Z]{1,2})?$")
 
@@ -103,6 +104,34 @@ def name_keys(text: str) -> set[str]:
     keys = {name_key(text), name_key(text.translate(_UMLAUTS))}
     keys.discard("")
     return keys
+
+
+def lookup_key(text: str) -> str:
+    """Return the key a mention is looked up by: :func:`name_key`, but an umlaut stays a letter of its own.
+
+    German ``ü`` is not ``u``: sentence-initial ``Über`` (the preposition) must not
+    find ``Uber``, nor ``Bär`` find ``Bar``. A mention with an umlaut is looked up by
+    its transliteration (``Über`` -> ``ueber``), which every alias written with that
+    umlaut also has (:func:`name_keys`); a data alias written without it (``Suss``
+    for ``Süss``) needs a curated alias with the umlaut. Other diacritics still fold
+    (``Nestle`` = ``Nestlé``), as news writes them both ways.
+    """
+    if any(ch in _UMLAUT_CHARS for ch in text):
+        return name_key(text.translate(_UMLAUTS))
+    return name_key(text)
+
+
+def _glued_words(mention: str, alias: str) -> bool:
+    """Whether a one-word common-noun mention only meets a multi-word alias because keys drop spaces.
+
+    Example: ``Nationalbank`` (a German compound, the central bank) is not ``National
+    Bank`` (Holdings); ``Hellobank`` is not ``Hello Bank``. A one-word mention with an
+    inner capital may still be a name written together (``BlackRock`` for ``Black Rock``).
+    """
+    if " " not in alias.strip() or re.search(r"[\s\-]", mention.strip()):
+        return False
+    word = mention.strip()
+    return word[:1].isupper() and word[1:].islower()
 
 
 def inflected_forms(name: str) -> list[str]:
@@ -313,8 +342,10 @@ class Gazetteer:
         elif len(text) > 3 and text.endswith("s") and not text[-2:].isupper():
             forms.append((text[:-1], True))
         for form, genitive in forms:
-            key = name_key(form)
+            key = lookup_key(form)
             for alias in self.aliases.get(key, []):
+                if _glued_words(form, alias.text):
+                    continue
                 score = alias.weight * (GENITIVE_FACTOR if genitive else 1.0)
                 old = found.get(alias.entry_key)
                 if old is None or old.score < score:

@@ -73,6 +73,7 @@ def isin_of(span):
         ("Bei Novartis und Roche sieht sie nur begrenzten Spielraum.",
          [("Novartis", "ORG", "CH0012005267"), ("Roche", "ORG", "CH0012032048")]),
         ("Hiroshi Kato, Analyst bei Mizuho, bleibt skeptisch.", [("Mizuho", "ORG", "JP3885780001")]),
+        ("Die Verbund-Aktie stieg, die OMV gab nach.", [("Verbund", "ORG", "AT0000746409"), ("OMV", "ORG", "AT0000743059")]),
         ("In den App-Store-Rankings von Apple ist das Modell vorn.", [("Apple", "ORG", "US0378331005")]),
         # A company name plus an organisation word is another, unlisted organisation.
         ("Die Commerzbank Research und die Windkrafttochter Siemens Gamesa sind skeptisch.",
@@ -110,6 +111,9 @@ def test_indices_are_index_entities(nlp, text, expected):
         "New York wird auch Big Apple genannt.",
         "Der Tech-Investor stand unter Druck.",
         "Die Deutsche Bahn und die Bank gaben nach.",
+        "Über die Höhe der Dividende entscheidet die Hauptversammlung.",
+        "Die Nationalbank hält an ihrer Prognose fest.",
+        "Das Projekt entsteht im Verbund mit mehreren Hochschulen.",
     ],
 )
 def test_no_company_in_ordinary_words(nlp, text):
@@ -342,6 +346,8 @@ def test_a_person_keeps_a_first_name_before_a_company_name(nlp):
         ("Die Silicon-Valley-Riesen für künstliche Intelligenz investieren.",
          "Silicon-Valley-Riesen für künstliche Intelligenz"),
         ("Das sagte ein Händler der Pariser Bank Quellhaus.", "Pariser Bank"),
+        ("Das BIP wuchs um 0,3 Prozent.", "BIP"),
+        ("Im CEE-Raum wächst das Geschäft.", "CEE-Raum"),
     ],
 )
 def test_ner_orgs_that_name_no_organisation_are_dropped(nlp, text, ner):

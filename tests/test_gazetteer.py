@@ -264,6 +264,34 @@ def test_overlay_completes_names_german_news_uses(gaz, text, isin):
     assert best(gaz, text).isin == isin
 
 
+@pytest.mark.parametrize(
+    "text, isin",
+    [("OMV", "AT0000743059"), ("Erste Group", "AT0000652011"), ("voestalpine", "AT0000937503"),
+     ("Raiffeisen Bank International", "AT0000606306"), ("Österreichische Post", "AT0000APOST4"),
+     ("Vienna Insurance Group", "AT0000908504"), ("Julius Bär", "CH0102484968"), ("Süss", "DE000A1K0235"),
+     ("Kühne + Nagel", "CH0025238863"), ("Zürich Insurance", "CH0011075394")],
+)
+def test_austrian_and_swiss_companies(gaz, text, isin):
+    assert best(gaz, text).isin == isin
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Über",  # the preposition at a sentence start is not Uber: an umlaut is a letter of its own
+        "Nationalbank",  # a German compound is not "National Bank" (Holdings) with the space dropped
+        "Erste",  # "the first": only "Erste Group" / "Erste Bank" name the bank
+    ],
+)
+def test_german_words_that_only_look_like_aliases(gaz, text):
+    assert [c.entry.name for c in gaz.lookup(text)] == []
+
+
+def test_apa_in_german_news_is_the_news_agency(gaz):
+    assert best(gaz, "APA").isin is None and best(gaz, "APA").kind == "company"
+    assert best(gaz, "APA Corporation").isin == "US03743Q1085"
+
+
 def test_legal_form_stripping_leaves_no_dangling_conjunction(gaz):
     assert gaz.strip_legal_form("Eli Lilly and Company") == "Eli Lilly"
     assert gaz.strip_legal_form("KSB SE & Co. KGaA") == "KSB"

@@ -52,6 +52,12 @@ def kind_at(gaz, text, mention):
         ("Die EZB senkte die Zinsen.", "EZB", "public_body"),
         ("Die DZ Bank bleibt optimistisch.", "DZ Bank", "company"),
         ("Nvidia fiel um 3 %.", "Nvidia", "company"),
+        # Austrian and Swiss parties, chambers, institutes and authorities.
+        ("Die SPÖ fordert eine Vermögenssteuer.", "SPÖ", "other"),
+        ("Laut Wifo wächst die Wirtschaft.", "Wifo", "other"),
+        ("Die SVP lehnt das Abkommen ab.", "SVP", "other"),
+        ("Die OeNB erwartet mehr Inflation.", "OeNB", "public_body"),
+        ("Die Bundeswettbewerbsbehörde BWB ermittelt.", "BWB", "public_body"),
         # No evidence: a company.
         ("Das Start-up Helsing sammelt Geld ein.", "Helsing", "company"),
         ("Nemetschek übernimmt die Planwerk Digital GmbH.", "Planwerk Digital GmbH", "company"),

@@ -81,7 +81,10 @@ DEFAULT_ORG_STOP_WORDS = ["Venture", "Private", "Equity", "Human", "Social", "Ri
 # Abbreviations that start common-noun compounds, never a company name on their own
 # ("KI-Booms", "E-Autos", "US-Zölle", "EU-Gelder").
 DEFAULT_COMMON_ABBREVIATIONS = ["KI", "AI", "E", "US", "USA", "EU", "UK", "IT", "CO2", "ESG", "ETF", "IPO", "PC", "TV",
-                                "App", "Online", "Bio", "Öko", "Tech", "Krypto"]
+                                "App", "Online", "Bio", "Öko", "Tech", "Krypto",
+                                # economics and business terms ("BIP-Wachstum", "CEE-Raum", "KMU", "Lkw-Maut")
+                                "BIP", "BSP", "CEE", "KMU", "EBIT", "EBITDA", "CEO", "CFO", "SUV", "Lkw", "LKW", "Pkw",
+                                "PKW"]
 # Tokens that make a span starting with a number a figure, not a name ("140 Mio. €").
 FIGURE_UNITS = {"%", "€", "$", "euro", "dollar", "prozent", "mio.", "mrd.", "bill.", "millionen", "milliarden",
                 "million", "milliarde", "us-dollar", "franken", "yen", "pfund"}
