@@ -326,6 +326,23 @@ def test_descriptors_before_a_known_name_give_way_longer_names_stay(nlp, text, n
     assert [(e.text, isin_of(e)) for e in doc.ents if e.label_ == "ORG"] == expected
 
 
+@pytest.mark.parametrize(
+    "text, ner, expected",
+    [
+        ("Ein Bericht der New Yorker Unternehmensberater Alix Partners liegt vor.",
+         "New Yorker Unternehmensberater Alix Partners", "Alix Partners"),
+        ("Auch die MTB Privatstiftung von Theresia Babler hat unterschrieben.", "MTB Privatstiftung von",
+         "MTB Privatstiftung"),
+        ("Das Geld lag bei der Dresdner Bank.", "Dresdner Bank", "Dresdner Bank"),
+        ("Die Frankfurter Allgemeine Zeitung berichtet.", "Frankfurter Allgemeine Zeitung",
+         "Frankfurter Allgemeine Zeitung"),
+    ],
+)
+def test_ner_orgs_are_cut_to_the_name(nlp, text, ner, expected):
+    doc = _run_after_ner(nlp, text, [_span(text, ner, "ORG")])
+    assert [e.text for e in doc.ents if e.label_ == "ORG"] == [expected]
+
+
 def test_a_person_keeps_a_first_name_before_a_company_name(nlp):
     text = "Werner von Siemens gründete das Unternehmen."
     doc = _run_after_ner(nlp, text, [_span(text, "Werner von Siemens", "PER")])

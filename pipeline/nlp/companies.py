@@ -88,6 +88,9 @@ DEFAULT_COMMON_ABBREVIATIONS = ["KI", "AI", "E", "US", "USA", "EU", "UK", "IT", 
 # Tokens that make a span starting with a number a figure, not a name ("140 Mio. €").
 FIGURE_UNITS = {"%", "€", "$", "euro", "dollar", "prozent", "mio.", "mrd.", "bill.", "millionen", "milliarden",
                 "million", "milliarde", "us-dollar", "franken", "yen", "pfund"}
+# Lower-case words that never end an organisation's name: "die MTB Privatstiftung von Theresia Babler".
+TRAILING_FUNCTION_WORDS = {"von", "vom", "der", "des", "die", "das", "und", "oder", "im", "am", "mit", "für", "bei",
+                           "zu", "zur", "zum", "in", "aus", "an", "auf", "-", "‑"}
 # Prepositions that take a bare plural noun ("mit Retro-Turnschuhen", "bei E-Autos").
 BARE_PREPOSITIONS = {"mit", "bei", "von", "zu", "aus", "nach", "für", "über", "um", "gegen", "ohne", "unter", "vor",
                      "in", "an", "auf", "durch", "wie"}
@@ -108,7 +111,8 @@ DESCRIPTOR_ENDINGS = ("haus", "konzern", "bank", "gesellschaft", "firma", "inves
 GENERIC_COMPANY_ENDINGS = ("konzern", "unternehmen", "hersteller", "händler", "riese", "rivale", "investor",
                            "anbieter", "versicherer", "zulieferer", "spezialist", "produzent", "konkurrent",
                            "betreiber", "entwickler", "forscher", "bauer", "firma", "tochter", "mutter", "holding",
-                           "ausrüster", "dienstleister", "start-up", "startup", "gigant", "haus", "discounter")
+                           "ausrüster", "dienstleister", "start-up", "startup", "gigant", "haus", "discounter",
+                           "berater")
 TYPE_NOUN_ENDINGS = GENERIC_COMPANY_ENDINGS + ("bank", "gesellschaft", "fonds", "manager", "börse", "gruppe",
                                                "versicherung", "house", "chef")
 # Nouns for an institution, never a person: a name right after one is a company whatever the NER
@@ -598,11 +602,41 @@ class CompanyRuler:
             shift += 1
 
     def __call__(self, doc: Doc) -> Doc:
+        if self.ner_filter:
+            doc.ents = self.trimmed_ner_ents(doc)
         matches = self.match(doc)
         self.set_annotations(doc, matches, self.ner_corrections(doc, matches) if self.ner_filter else ())
         return doc
 
     # -- NER organisations that are no organisation ------------------------
+    @staticmethod
+    def trimmed_ner_ents(doc: Doc) -> list[Span]:
+        """``doc.ents`` with NER ``ORG`` spans cut to the name (pure: returns new spans).
+
+        * a leading description that ends in a noun for a kind of company goes
+          (``der New Yorker Unternehmensberater Alix Partners`` -> ``Alix Partners``;
+          not ``Dresdner Bank``, where the rest would be a kind noun itself);
+        * trailing function words go (``die MTB Privatstiftung von Theresia Babler``
+          -> ``MTB Privatstiftung``).
+        """
+        out = []
+        for ent in doc.ents:
+            start, end = ent.start, ent.end
+            if ent.label_ == "ORG" and not ent.kb_id_:
+                while end - start > 1 and doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS:
+                    end -= 1
+                for k in range(end - 1, start, -1):
+                    head = doc[k]
+                    if (head.is_alpha and head.text[:1].isupper() and not is_type_noun(head.text)
+                            and doc[k - 1].text not in {"-", "‑"}):
+                        words = _words(doc[start:k])
+                        if words and words[-1][:1].isupper() and is_type_noun(words[-1]):
+                            start = k
+                            break
+            out.append(ent if (start, end) == (ent.start, ent.end)
+                       else Span(doc, start, end, label=ent.label, kb_id=ent.kb_id))
+        return out
+
     def ner_corrections(self, doc: Doc, matches: list[CompanyMatch]) -> list[tuple[int, int, str]]:
         """NER spans to correct before merging (the pure half): ``ORG`` spans that name no
         organisation, and persons that are companies.
