@@ -417,3 +417,34 @@ def test_phenomenon_counters_count_instances():
                 "quote-marks-german": 1, "cue-after": 2, "cue-so": 1, "unnamed-speaker": 1, "allianz-ambiguity": 1,
                 "indirect-konjunktiv": 1, "us-company": 3, "de-company": 1, "money": 0, "pct-range": 0}
     assert {tag: counts[tag] for tag in expected} == expected
+
+
+# ------------------------------------------------------------------ the Austrian and Swiss set
+
+DACH = FIXTURES / "dach"
+
+
+def test_dach_gold_is_compiled_from_its_sources_and_meets_the_contract():
+    records = compile_dir(DACH / "src")
+    assert (DACH / "gold.jsonl").read_text(encoding="utf-8") == gold_jsonl(records), (
+        "corpus/fixtures/dach/gold.jsonl is stale: run python -m pipeline.evaluate.authoring "
+        "corpus/fixtures/dach/src corpus/fixtures/dach/gold.jsonl --readme corpus/fixtures/dach/README.md"
+    )
+    readme = (DACH / "README.md").read_text(encoding="utf-8")
+    assert render_readme(readme, records) == readme
+    gold = read_gold(DACH / "gold.jsonl")
+    assert [p for record in gold for p in validate_gold(record)] == []
+    assert len(gold) >= 8
+
+
+@requires_shared
+def test_dach_isins_are_in_the_shared_reference():
+    table = SHARED_CORPORA / "reference" / "financedatabase" / "equities_slim_present_exchanges.csv"
+    used = {e["isin"] for r in read_gold(DACH / "gold.jsonl") for e in r["entities"]
+            if e["isin"] not in (None, "unlisted")}
+    with open(table, encoding="utf-8") as fh:
+        known = {row["isin"] for row in csv.DictReader(fh)}
+    from pytickersymbols import PyTickerSymbols
+
+    known |= {i for s in PyTickerSymbols().get_stocks_by_index("Switzerland 20") for i in s.get("isins", [])}
+    assert used and used <= known, used - known
