@@ -365,6 +365,7 @@ def test_a_person_keeps_a_first_name_before_a_company_name(nlp):
         ("Das sagte ein Händler der Pariser Bank Quellhaus.", "Pariser Bank"),
         ("Das BIP wuchs um 0,3 Prozent.", "BIP"),
         ("Im CEE-Raum wächst das Geschäft.", "CEE-Raum"),
+        ("Das Modell wurde mit Open-Source-Technologie entwickelt.", "Open-Source"),
     ],
 )
 def test_ner_orgs_that_name_no_organisation_are_dropped(nlp, text, ner):

@@ -227,6 +227,7 @@ def test_multiplier_verbs_are_percentages(nlp, text, span, value, qualifier):
         ("Apple ist 3,4 Bill. US-Dollar wert.", "3,4 Bill. US-Dollar", 3.4e12, "USD"),
         ("Alphabet ist zwei Billionen Dollar wert.", "zwei Billionen Dollar", 2e12, "USD"),
         ("Novartis zahlt 3,20 Franken Dividende.", "3,20 Franken", 3.2, "CHF"),
+        ("Novartis verdiente 420 Mio. Fr. im Quartal.", "420 Mio. Fr.", 4.2e8, "CHF"),
         ("Toyota meldete einen Gewinn von 1,2 Billionen Yen.", "1,2 Billionen Yen", 1.2e12, "JPY"),
         ("Barclays verdiente 2 Mrd. Pfund.", "2 Mrd. Pfund", 2e9, "GBP"),
         ("Die Strafe für Meta beträgt 5 Mio. $.", "5 Mio. $", 5e6, "USD"),

@@ -280,11 +280,17 @@ def test_austrian_and_swiss_companies(gaz, text, isin):
     [
         "Über",  # the preposition at a sentence start is not Uber: an umlaut is a letter of its own
         "Nationalbank",  # a German compound is not "National Bank" (Holdings) with the space dropped
-        "Erste",  # "the first": only "Erste Group" / "Erste Bank" name the bank
     ],
 )
 def test_german_words_that_only_look_like_aliases(gaz, text):
     assert [c.entry.name for c in gaz.lookup(text)] == []
+
+
+def test_erste_alone_needs_a_company_cue(gaz):
+    assert gaz.lookup("Erste")[0].alias.needs_context
+    assert gaz.context_score("Erste Analysten rechnen mit 5 % Wachstum.", 0, 5) < 0.5
+    text = "An der Börse stiegen Erste-Aktien um 3,1 Prozent."
+    assert gaz.context_score(text, text.index("Erste"), text.index("Erste") + 5) >= 0.5
 
 
 def test_apa_in_german_news_is_the_news_agency(gaz):

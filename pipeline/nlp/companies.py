@@ -84,7 +84,9 @@ DEFAULT_COMMON_ABBREVIATIONS = ["KI", "AI", "E", "US", "USA", "EU", "UK", "IT", 
                                 "App", "Online", "Bio", "Öko", "Tech", "Krypto",
                                 # economics and business terms ("BIP-Wachstum", "CEE-Raum", "KMU", "Lkw-Maut")
                                 "BIP", "BSP", "CEE", "KMU", "EBIT", "EBITDA", "CEO", "CFO", "SUV", "Lkw", "LKW", "Pkw",
-                                "PKW"]
+                                "PKW",
+                                # English modifiers of German compounds ("Open-Source-Technologie", "Big-Tech-Werte")
+                                "Open", "Big", "Cloud", "Social"]
 # Tokens that make a span starting with a number a figure, not a name ("140 Mio. €").
 FIGURE_UNITS = {"%", "€", "$", "euro", "dollar", "prozent", "mio.", "mrd.", "bill.", "millionen", "milliarden",
                 "million", "milliarde", "us-dollar", "franken", "yen", "pfund"}
@@ -112,7 +114,10 @@ GENERIC_COMPANY_ENDINGS = ("konzern", "unternehmen", "hersteller", "händler", "
                            "anbieter", "versicherer", "zulieferer", "spezialist", "produzent", "konkurrent",
                            "betreiber", "entwickler", "forscher", "bauer", "firma", "tochter", "mutter", "holding",
                            "ausrüster", "dienstleister", "start-up", "startup", "gigant", "haus", "discounter",
-                           "berater")
+                           "berater",
+                           # kinds of bank, not a bank's name (unlike "Postbank"): "die Grossbank", "die Privatbank"
+                           "großbank", "grossbank", "privatbank", "investmentbank", "regionalbank", "geschäftsbank",
+                           "direktbank", "hausbank", "förderbank")
 TYPE_NOUN_ENDINGS = GENERIC_COMPANY_ENDINGS + ("bank", "gesellschaft", "fonds", "manager", "börse", "gruppe",
                                                "versicherung", "house", "chef")
 # Nouns for an institution, never a person: a name right after one is a company whatever the NER
