@@ -7,6 +7,11 @@ the label is ``positive`` when score >= ``aggregate.positive_threshold``
 (default 0.15), ``negative`` when score <= ``aggregate.negative_threshold``
 (default -0.15), else ``neutral``. An entity without scored claims has no score
 and an empty label.
+
+Claims where the entity only speaks or rates another company (``role`` ``source``:
+``Analyst Tobias Reimer von Jefferies``, ``Bernstein stuft SAP ab``) say nothing
+about it: the score uses the entity's ``subject`` claims, and an entity with
+source claims only scores 0.0 (neutral).
 """
 
 from __future__ import annotations
@@ -29,6 +34,14 @@ def weighted_score(claims: Iterable[Claim]) -> Optional[float]:
         total += s.score * (s.p_positive - s.p_negative)
         weight += s.score
     return round(total / weight, 6) if weight > 0 else None
+
+
+def entity_score(claims: list[Claim]) -> Optional[float]:
+    """:func:`weighted_score` of the subject claims; 0.0 when all scored claims are source claims."""
+    subject = weighted_score(c for c in claims if c.role != "source")
+    if subject is not None:
+        return subject
+    return 0.0 if weighted_score(claims) is not None else None
 
 
 def score_label(score: Optional[float], cfg: AggregateConfig) -> str:
@@ -59,7 +72,7 @@ def aggregate_document(document: Document, cfg: AggregateConfig) -> list[EntityS
     for entity in document.entities:
         claims = claims_by_entity.get(entity.entity_id, [])
         counts = _label_counts(claims)
-        score = weighted_score(claims)
+        score = entity_score(claims)
         rows.append(
             EntitySentiment(
                 article_id=document.article.article_id,
@@ -110,7 +123,7 @@ def aggregate_corpus(documents: Iterable[Document], cfg: AggregateConfig) -> lis
         claims = [c for _, cs in members for c in cs]
         first = max(entities, key=lambda e: len(e.mentions))
         counts = _label_counts(claims)
-        score = weighted_score(claims)
+        score = entity_score(claims)
         rows.append(
             CorpusEntity(
                 key=key,

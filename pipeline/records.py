@@ -174,6 +174,7 @@ class Claim:
     figure_ids: list[str] = field(default_factory=list)
     quote_id: str = ""
     sentiment: Optional[SentimentScores] = None
+    role: str = "subject"  # "source": the entity only speaks or rates here (pipeline.nlp.claims, "Roles")
 
 
 @dataclass

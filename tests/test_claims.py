@@ -60,7 +60,7 @@ def claims(doc):
     """(target text, claim text, figure texts, quote text or None) per claim."""
     return [
         (target.text, span.text, [f.text for f in figures], quote.text if quote is not None else None)
-        for span, target, figures, quote in iter_claims(doc)
+        for span, target, figures, quote, _role in iter_claims(doc)
     ]
 
 
@@ -172,3 +172,36 @@ def test_a_colon_before_a_full_clause_starts_a_new_claim_unit(nlp):
         ("Telekom", "Während die Telekom Kunden gewann"),
         ("Vodafone", "verlor Vodafone Kunden."),
     ]
+
+
+def roles(doc):
+    return {target.text: role for _span, target, _figures, _quote, role in iter_claims(doc)}
+
+
+@pytest.mark.parametrize(
+    "text, entities, expected",
+    [
+        # An analyst's employer and the bank that rates another company only judge.
+        ("Analyst Tobias Reimer von Jefferies senkte sein Kursziel für Zalando auf 29 Euro.",
+         [("Tobias Reimer", PER), ("Jefferies", ORG), ("Zalando", ORG)], {"Jefferies": "source", "Zalando": "subject"}),
+        ("Bernstein stuft SAP ab.", [("Bernstein", ORG), ("SAP", ORG)], {"Bernstein": "source", "SAP": "subject"}),
+        ("Goldman Sachs rät zum Kauf der Siemens-Energy-Aktie.", [("Goldman Sachs", ORG), ("Siemens-Energy", ORG)],
+         {"Goldman Sachs": "source", "Siemens-Energy": "subject"}),
+        ("Laut Bloomberg verhandelt Bayer über einen Vergleich.", [("Bloomberg", ORG), ("Bayer", ORG)],
+         {"Bloomberg": "source", "Bayer": "subject"}),
+        # A bank reporting its own figures is the subject.
+        ("Die UBS hob ihre Prognose an.", [("UBS", ORG)], {"UBS": "subject"}),
+        ("Morgan Stanley steigerte den Gewinn um 12 %.", [("Morgan Stanley", ORG)], {"Morgan Stanley": "subject"}),
+    ],
+)
+def test_claim_roles(nlp, text, entities, expected):
+    assert roles(annotate(nlp, text, entities)) == expected
+
+
+def test_the_speaker_of_a_quote_is_a_source(nlp):
+    text = "Das Modell sei „höchst problematisch für Nvidia“, merkt das Analysehaus Bernstein an."
+    doc = annotate(nlp, text, [("Nvidia", ORG), ("Bernstein", ORG)], quotes=["höchst problematisch für Nvidia"])
+    quote = doc.spans["quotes"][0]
+    quote._.speaker = next(e for e in doc.ents if e.text == "Bernstein")
+    doc = nlp.get_pipe("finnews_claims")(doc)
+    assert roles(doc) == {"Nvidia": "subject", "Bernstein": "source"}

@@ -92,6 +92,17 @@ def test_aggregate_weighted_score_and_label() -> None:
     assert score_label(0.1, AggregateConfig()) == "neutral"
 
 
+def test_source_claims_do_not_score_their_entity() -> None:
+    document = make_document()
+    deepseek = next(c for c in document.claims if c.entity == "DeepSeek")
+    deepseek.role = "source"
+    rows = {r.entity: r for r in aggregate_document(document, AggregateConfig())}
+    # Only source claims: said nothing about DeepSeek, so neutral with score 0.
+    assert rows["DeepSeek"].sentiment_score == 0.0 and rows["DeepSeek"].sentiment_label == "neutral"
+    assert rows["DeepSeek"].claims == 1
+    assert rows["Nvidia"].sentiment_score == pytest.approx(-0.85)
+
+
 def test_aggregate_corpus_keys_by_isin() -> None:
     first, second = make_document(), make_document()
     second.article.article_id = "a/2"

@@ -31,6 +31,16 @@ share comes at the end: ``Am deutschen Markt gerieten Aktien wie Aixtron
 (-6,3 %), Siltronic (-4,7 %) und Infineon unter Druck.`` (the comma pieces
 have no verb of their own).
 
+**Roles.** A claim's ``role`` is ``source`` when every mention of its company in
+the claim text only says who speaks or judges: a source (``laut Bloomberg``,
+``JPMorgan zufolge``), an analyst's or speaker's employer (``Analyst Peter
+Sandmann von der Privatbank Berenberg``, ``sagt Vey-Sern Ling, Managing Director
+bei Union Bancaire Privee``, ``merkt das Analysehaus Bernstein an``) or the bank
+that rates another company (``Bernstein stuft SAP ab``, ``Goldman Sachs rät zum
+Kauf der Siemens-Energy-Aktie``); otherwise ``subject``. What such a sentence says
+is about the other company, so the article roll-up leaves source claims out
+(:mod:`pipeline.aggregate`).
+
 **Reading claims.** spaCy keys span extension values by character offsets, so
 two claims over the same sentence (two companies, no narrowing) share one
 ``span._`` slot. :func:`iter_claims` returns every claim with its own target,
@@ -50,6 +60,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import register_extensions
 from pipeline.nlp.figures import FigureFinder
+from pipeline.nlp.figures_about import is_source, issuer_descriptor
 from pipeline.nlp.figures_clauses import clause_breaks, relative_clause_at, sentence_layout, sentence_ranges, trim
 from pipeline.nlp.figures_lexicon import DocIndex, FiguresLexicon, LexiconTables, load_lexicon_data
 from pipeline.org_kinds import is_company_kind
@@ -84,6 +95,14 @@ class ClaimMatch:
     entity_key: str
     figures: list[Pair] = field(default_factory=list)
     quote: Optional[Pair] = None
+    role: str = "subject"
+
+
+# Verbs of a rating or recommendation whose subject is the bank, not the rated company
+# ("Goldman Sachs rät zum Kauf ...", "Morgan Stanley kappt Puma"), beyond the lexicon's rating verbs.
+RECOMMEND_VERBS = {"rät", "riet", "raten", "rieten", "empfiehlt", "empfahl", "stuft", "stufte", "stuften", "kappt",
+                   "kappte", "hebt", "hob", "senkt", "senkte", "bestätigt", "bestätigte", "startet", "startete",
+                   "streicht", "strich", "traut", "traute"}
 
 
 class ClaimsComponent:
@@ -227,8 +246,11 @@ class ClaimsComponent:
                 ]
                 holding_quotes = [q for q in quotes if q.start <= target.start and target.end <= q.end]
                 quote = min(holding_quotes, key=len) if holding_quotes else None
+                mentions = [e for e in companies if entity_key(e) == key and span.start <= e.start < span.end]
+                sources = sourcing(doc, span.start, span.end, companies_all, quotes, idx, finder.lex)
+                role = "source" if mentions and all((e.start, e.end) in sources for e in mentions) else "subject"
                 claims.append(ClaimMatch(span.start, span.end, (target.start, target.end), key, about_target,
-                                         None if quote is None else (quote.start, quote.end)))
+                                         None if quote is None else (quote.start, quote.end), role))
         return claims
 
     def set_annotations(self, doc: Doc, claims: list[ClaimMatch]) -> None:
@@ -252,7 +274,7 @@ class ClaimsComponent:
             span._.quote = quotes.get(claim.quote) if claim.quote else None
             spans.append(span)
             parts.append({"target": list(claim.target), "figures": [list(f) for f in claim.figures],
-                          "quote": list(claim.quote) if claim.quote else None})
+                          "quote": list(claim.quote) if claim.quote else None, "role": claim.role})
         doc.spans[self.spans_key] = spans
         doc.user_data[(USER_DATA_KEY, self.spans_key)] = parts
 
@@ -267,6 +289,52 @@ class ClaimsComponent:
         self.lexicon_data = srsly.read_json(Path(path) / "lexicon.json")
         self._build(self.nlp)
         return self
+
+
+def sourcing(doc: Doc, start: int, end: int, companies: list[Span], quotes: list[Span], idx: DocIndex,
+             lex: FiguresLexicon) -> set[Pair]:
+    """Company mentions in ``doc[start:end]`` that only name who speaks or judges (see "Roles" above).
+
+    Examples: ``Analyst Tobias Reimer von Jefferies senkte sein Kursziel`` (Jefferies),
+    ``sagt Vey-Sern Ling, Managing Director bei Union Bancaire Privee`` (the speaker's
+    role names it), ``merkt das Analysehaus Bernstein an`` (the speaker),
+    ``Bernstein stuft SAP ab`` (Bernstein rates SAP; SAP is the subject).
+
+    Returns:
+        ``(start, end)`` token offsets of the source mentions.
+    """
+    person_ends = {e.end for e in doc.ents if e.label_ == "PER"}
+    inside = [e for e in companies if start <= e.start < end]
+    found: set[Pair] = set()
+    for ent in inside:
+        if is_source(doc, ent, idx, lex, person_ends):
+            found.add((ent.start, ent.end))
+            continue
+        if _speaks(ent, quotes):
+            found.add((ent.start, ent.end))
+            continue
+        # The bank that rates another company: its name, perhaps a bank word before it, then a
+        # rating verb within two tokens, and another company after the verb.
+        verb = next((i for i in range(ent.end, min(ent.end + 3, end)) if doc[i].lower_ in lex.rating_verbs
+                     or doc[i].lower_ in RECOMMEND_VERBS), None)
+        rated = verb is not None and any(o.start > verb and o.start < end and o.text != ent.text for o in inside)
+        if rated and (verb == ent.end or issuer_descriptor(doc, ent, lex)):
+            found.add((ent.start, ent.end))
+    return found
+
+
+def _speaks(ent: Span, quotes: list[Span]) -> bool:
+    """Whether ``ent`` is a quotation's speaker or named in the speaker's role near the speaker mention."""
+    for quote in quotes:
+        speaker = quote._.speaker
+        if speaker is None:
+            continue
+        if speaker.start <= ent.start and ent.end <= speaker.end:
+            return True
+        role = quote._.speaker_role or ""
+        if role and ent.text in role and abs(ent.start - speaker.start) <= 20:
+            return True
+    return False
 
 
 def claim_units(doc: Doc, companies: list[Span]) -> list[Pair]:
@@ -303,8 +371,8 @@ def claim_units(doc: Doc, companies: list[Span]) -> list[Pair]:
 
 def iter_claims(
     doc: Doc, spans_key: str = "claims", figures_key: str = "figures", quotes_key: str = "quotes"
-) -> Iterator[tuple[Span, Span, list[Span], Optional[Span]]]:
-    """Yield each claim as ``(claim span, target span, figure spans, quote span or None)``.
+) -> Iterator[tuple[Span, Span, list[Span], Optional[Span], str]]:
+    """Yield each claim as ``(claim span, target span, figure spans, quote span or None, role)``.
 
     Correct even when several claims cover the same text (see module docstring).
 
@@ -323,7 +391,7 @@ def iter_claims(
     claims = list(doc.spans[spans_key])
     if parts is None or len(parts) != len(claims):
         for span in claims:
-            yield span, span._.target, list(span._.figures or []), span._.quote
+            yield span, span._.target, list(span._.figures or []), span._.quote, "subject"
         return
     for span, part in zip(claims, parts):
         target = tuple(part["target"])
@@ -332,6 +400,7 @@ def iter_claims(
             ents.get(target) or doc[target[0]:target[1]],
             [figures[tuple(f)] for f in part["figures"] if tuple(f) in figures],
             quotes.get(tuple(part["quote"])) if part["quote"] else None,
+            part.get("role", "subject"),
         )
 
 

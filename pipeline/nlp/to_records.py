@@ -148,7 +148,7 @@ def collect_claims(
     # iter_claims, not span._: extension values are keyed by offsets, and claims
     # about two companies in one sentence share their offsets.
     found = sorted(iter_claims(doc), key=lambda c: (c[0].start_char, c[0].end_char, c[1].start_char if c[1] is not None else -1))
-    for span, target, figure_spans, quote in found:
+    for span, target, figure_spans, quote, role in found:
         if target is None:
             continue
         entity_id = _entity_id_of(target, by_offsets)
@@ -167,6 +167,7 @@ def collect_claims(
                 target_end=target.end_char,
                 figure_ids=figures,
                 quote_id=quote_ids.get((quote.start_char, quote.end_char), "") if quote is not None else "",
+                role=role,
             )
         )
     return claims
