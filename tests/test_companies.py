@@ -427,6 +427,17 @@ def test_a_name_after_an_institution_noun_is_a_company_in_every_mention(nlp):
     assert ents(doc) == [("WASHINGTON", "LOC")]
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [("Auch der Auftragsfertiger Foxconn kam unter Druck.", "Foxconn"),
+     ("Der dänische Branchenriese Maersk hatte gewarnt.", "Maersk"),
+     ("Der Billigflieger Wizzair senkte die Preise.", "Wizzair")],
+)
+def test_a_person_after_a_company_kind_noun_is_a_company(nlp, text, name):
+    doc = _run_after_ner(nlp, text, [_span(text, name, "PER")])
+    assert (name, "ORG") in ents(doc)
+
+
 def test_org_kind_on_entity_spans(nlp):
     text = ("Die Gewerkschaft Verdi verlangt mehr Geld von der Lufthansa. Die EZB schweigt, die Bundeswehr bestellt, "
             "Stacy Rasgon von der DZ Bank rechnet. Verdi droht.")

@@ -124,7 +124,10 @@ TYPE_NOUN_ENDINGS = GENERIC_COMPANY_ENDINGS + ("bank", "gesellschaft", "fonds", 
 # labelled it ("Das Münchner Rüstungs-Start-up Helsing", "der Leasinggesellschaft AviLease").
 INSTITUTION_ENDINGS = ("konzern", "unternehmen", "start-up", "startup", "firma", "holding", "hersteller",
                        "zulieferer", "anbieter", "discounter", "versicherer", "gesellschaft", "bank", "gruppe",
-                       "betreiber", "produzent")
+                       "betreiber", "produzent",
+                       # "der dänische Branchenriese Maersk", "der Auftragsfertiger Foxconn", "der Billigflieger"
+                       "riese", "fertiger", "reederei", "airline", "fluglinie", "billigflieger", "ausrüster",
+                       "dienstleister", "versorger")
 
 
 @dataclass
