@@ -362,6 +362,8 @@ def _refused(*sources):
         ("36 bis 37 Mrd. Euro", (36e9, 37e9, "EUR")),
         ("1.250 Tsd. €", (1.25e6, None, "EUR")),
         ("900 Mrd. Yen", (9e11, None, "JPY")),
+        ("420 Mio. Fr.", (4.2e8, None, "CHF")),
+        ("2,5 Mrd. CHF", (2.5e9, None, "CHF")),
     ],
 )
 def test_parse_figure_text(text, expected):

@@ -102,7 +102,7 @@ UNIT_WORDS = {
     "Prozentpunkte": "pp", "Prozentpunkten": "pp", "Prozentpunkt": "pp",
     "Euro": "EUR", "€": "EUR",
     "US-Dollar": "USD", "Dollar": "USD", "$": "USD",
-    "Franken": "CHF", "Yen": "JPY", "Pfund": "GBP",
+    "Franken": "CHF", "Fr.": "CHF", "CHF": "CHF", "Yen": "JPY", "Pfund": "GBP",
 }
 # Multiplier verbs: the stem, and the percent change it means ("verfünffacht" = +400 %).
 MULTIPLIERS = {"verdoppel": 100.0, "verdreifach": 200.0, "vervierfach": 300.0, "verfünffach": 400.0, "verzehnfach": 900.0}
