@@ -334,6 +334,7 @@ def test_descriptors_before_a_known_name_give_way_longer_names_stay(nlp, text, n
         ("Auch die MTB Privatstiftung von Theresia Babler hat unterschrieben.", "MTB Privatstiftung von",
          "MTB Privatstiftung"),
         ("Das Geld lag bei der Dresdner Bank.", "Dresdner Bank", "Dresdner Bank"),
+        ("Das zeigt eine Studie der Bank Austria.", "Bank Austria", "Bank Austria"),
         ("Die Frankfurter Allgemeine Zeitung berichtet.", "Frankfurter Allgemeine Zeitung",
          "Frankfurter Allgemeine Zeitung"),
     ],
@@ -341,6 +342,12 @@ def test_descriptors_before_a_known_name_give_way_longer_names_stay(nlp, text, n
 def test_ner_orgs_are_cut_to_the_name(nlp, text, ner, expected):
     doc = _run_after_ner(nlp, text, [_span(text, ner, "ORG")])
     assert [e.text for e in doc.ents if e.label_ == "ORG"] == [expected]
+
+
+def test_a_legal_form_alone_is_no_organisation(nlp):
+    text = "Auf dem Weg der Volksbanken AG zur Bad Bank."
+    doc = _run_after_ner(nlp, text, [_span(text, "AG", "ORG")])
+    assert ("AG", "ORG") not in ents(doc) and ("Volksbanken AG", "ORG") in ents(doc)
 
 
 def test_a_person_keeps_a_first_name_before_a_company_name(nlp):

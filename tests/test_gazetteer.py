@@ -269,7 +269,10 @@ def test_overlay_completes_names_german_news_uses(gaz, text, isin):
     [("OMV", "AT0000743059"), ("Erste Group", "AT0000652011"), ("voestalpine", "AT0000937503"),
      ("Raiffeisen Bank International", "AT0000606306"), ("Österreichische Post", "AT0000APOST4"),
      ("Vienna Insurance Group", "AT0000908504"), ("Julius Bär", "CH0102484968"), ("Süss", "DE000A1K0235"),
-     ("Kühne + Nagel", "CH0025238863"), ("Zürich Insurance", "CH0011075394")],
+     ("Kühne + Nagel", "CH0025238863"), ("Zürich Insurance", "CH0011075394"),
+     # package fault: GE Aerospace carried Alstom's ISIN
+     ("GE", "US3696043013"), ("General Electric", "US3696043013"), ("Alstom", "FR0010220475"),
+     ("GM", "US37045V1008"), ("Daimler", "DE0007100000"), ("Daimler Truck", "DE000DTR0CK8")],
 )
 def test_austrian_and_swiss_companies(gaz, text, isin):
     assert best(gaz, text).isin == isin

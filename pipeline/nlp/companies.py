@@ -272,6 +272,13 @@ def _compound_before(doc: Doc, i: int) -> str:
     return word
 
 
+def _bare_kind_noun(word: str) -> bool:
+    """Whether a word is a kind noun itself, not a compound ending in one: ``Bank``, ``Konzerns``, ``Gruppe``
+    (not ``Privatbank``, ``Unternehmensberater``)."""
+    lower = word.casefold()
+    return any(lower in (end, end + "s", end + "n", end + "en") for end in TYPE_NOUN_ENDINGS)
+
+
 def _adjective_shaped(word: str) -> bool:
     """A capitalised place adjective or agent noun in ``-er`` (``Hamburger``, ``Leverkusener``, ``Schweizer``)."""
     return word[:1].isupper() and word.isalpha() and word.endswith("er") and len(word) > 4
@@ -638,7 +645,9 @@ class CompanyRuler:
                     if (head.is_alpha and head.text[:1].isupper() and not is_type_noun(head.text)
                             and doc[k - 1].text not in {"-", "‑"}):
                         words = _words(doc[start:k])
-                        if words and words[-1][:1].isupper() and is_type_noun(words[-1]):
+                        # A bare kind noun may start a name ("Bank Austria"); a compound describes.
+                        if words and words[-1][:1].isupper() and is_type_noun(words[-1]) \
+                                and not _bare_kind_noun(words[-1]):
                             start = k
                             break
             out.append(ent if (start, end) == (ent.start, ent.end)
@@ -707,6 +716,7 @@ class CompanyRuler:
           ``auf Xetra``): relabelled ``LOC`` rather than dropped;
         * ``number``: it starts with a number and holds a unit (``140 Mio. €``; not
           ``1. FC Kaiserslautern``);
+        * ``legal form``: a legal form alone (``AG`` of ``der Volksbanken AG``);
         * ``description``: no word names anything: lower-case words, place
           adjectives in ``-er`` before a noun, nouns naming a kind of company and
           nouns after a lower-case adjective (``Der Münchner Technologiekonzern``,
@@ -735,6 +745,8 @@ class CompanyRuler:
             return "place"
         if (first.like_num or first.text[:1].isdigit()) and any(t.lower_ in FIGURE_UNITS for t in ent):
             return "number"  # "140 Mio. €"; "1. FC Kaiserslautern" is a name
+        if name_key(ent.text) in self.gazetteer.legal_form_keys:
+            return "legal form"  # "AG" alone, cut off "der Volksbanken AG"
         words = _words(ent)
         if not words:
             return ""
