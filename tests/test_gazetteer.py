@@ -272,7 +272,10 @@ def test_overlay_completes_names_german_news_uses(gaz, text, isin):
      ("Kühne + Nagel", "CH0025238863"), ("Zürich Insurance", "CH0011075394"),
      # package fault: GE Aerospace carried Alstom's ISIN
      ("GE", "US3696043013"), ("General Electric", "US3696043013"), ("Alstom", "FR0010220475"),
-     ("GM", "US37045V1008"), ("Daimler", "DE0007100000"), ("Daimler Truck", "DE000DTR0CK8")],
+     ("GM", "US37045V1008"), ("Daimler", "DE0007100000"), ("Daimler Truck", "DE000DTR0CK8"),
+     # package faults: Stabilus had STMicro's ISIN, a Globe Life was Mohawk, Pluxee had Sodexo's ISIN
+     ("Stabilus", "DE000STAB1L8"), ("STMicroelectronics", "NL0000226223"), ("Mohawk", "US6081901042"),
+     ("Globe Life", "US37959E1029"), ("Sodexo", "FR0000121220")],
 )
 def test_austrian_and_swiss_companies(gaz, text, isin):
     assert best(gaz, text).isin == isin
