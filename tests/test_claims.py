@@ -189,6 +189,12 @@ def roles(doc):
          {"Goldman Sachs": "source", "Siemens-Energy": "subject"}),
         ("Laut Bloomberg verhandelt Bayer über einen Vergleich.", [("Bloomberg", ORG), ("Bayer", ORG)],
          {"Bloomberg": "source", "Bayer": "subject"}),
+        ("Das Kursziel für Adidas setzte Morgan Stanley auf 260 Euro.", [("Adidas", ORG), ("Morgan Stanley", ORG)],
+         {"Adidas": "subject", "Morgan Stanley": "source"}),
+        ("Die US-Investmentbank Morgan Stanley hat die Aktie von Puma abgestuft.",
+         [("Morgan Stanley", ORG), ("Puma", ORG)], {"Morgan Stanley": "source", "Puma": "subject"}),
+        ("Analysten des Hauses Kepler Cheuvreux nennen für Rheinmetall ein Kursziel von 1.900 Euro.",
+         [("Kepler Cheuvreux", ORG), ("Rheinmetall", ORG)], {"Kepler Cheuvreux": "source", "Rheinmetall": "subject"}),
         # A bank reporting its own figures is the subject.
         ("Die UBS hob ihre Prognose an.", [("UBS", ORG)], {"UBS": "subject"}),
         ("Morgan Stanley steigerte den Gewinn um 12 %.", [("Morgan Stanley", ORG)], {"Morgan Stanley": "subject"}),
@@ -205,3 +211,21 @@ def test_the_speaker_of_a_quote_is_a_source(nlp):
     quote._.speaker = next(e for e in doc.ents if e.text == "Bernstein")
     doc = nlp.get_pipe("finnews_claims")(doc)
     assert roles(doc) == {"Nvidia": "subject", "Bernstein": "source"}
+
+
+def test_a_company_reporting_on_itself_stays_the_subject(nlp):
+    text = "Puma hatte im April einen Umsatzrückgang gemeldet."
+    doc = annotate(nlp, text, [("Puma", ORG)], quotes=["einen Umsatzrückgang"])
+    doc.spans["quotes"][0]._.speaker = doc.ents[0]
+    doc = nlp.get_pipe("finnews_claims")(doc)
+    assert roles(doc) == {"Puma": "subject"}
+
+
+def test_an_analysts_employer_named_in_the_speaker_role_is_a_source(nlp):
+    text = "„Der Sektor bleibt unsicher“, sagte Aktienstratege Kenji Watanabe von Nomura."
+    doc = annotate(nlp, text, [("Kenji Watanabe", PER), ("Nomura", ORG)], quotes=["Der Sektor bleibt unsicher"])
+    quote = doc.spans["quotes"][0]
+    quote._.speaker = next(e for e in doc.ents if e.label_ == PER)
+    quote._.speaker_role = "Aktienstratege von Nomura"
+    doc = nlp.get_pipe("finnews_claims")(doc)
+    assert roles(doc) == {"Nomura": "source"}

@@ -60,7 +60,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import register_extensions
 from pipeline.nlp.figures import FigureFinder
-from pipeline.nlp.figures_about import is_source, issuer_descriptor
+from pipeline.nlp.figures_about import is_analyst_word, is_source, issuer_descriptor
 from pipeline.nlp.figures_clauses import clause_breaks, relative_clause_at, sentence_layout, sentence_ranges, trim
 from pipeline.nlp.figures_lexicon import DocIndex, FiguresLexicon, LexiconTables, load_lexicon_data
 from pipeline.org_kinds import is_company_kind
@@ -102,7 +102,15 @@ class ClaimMatch:
 # ("Goldman Sachs rät zum Kauf ...", "Morgan Stanley kappt Puma"), beyond the lexicon's rating verbs.
 RECOMMEND_VERBS = {"rät", "riet", "raten", "rieten", "empfiehlt", "empfahl", "stuft", "stufte", "stuften", "kappt",
                    "kappte", "hebt", "hob", "senkt", "senkte", "bestätigt", "bestätigte", "startet", "startete",
-                   "streicht", "strich", "traut", "traute"}
+                   "streicht", "strich", "traut", "traute", "abgestuft", "hochgestuft", "herabgestuft",
+                   "heraufgestuft", "eingestuft", "gesenkt", "angehoben", "empfohlen", "gekappt", "gestrichen"}
+# Roles of a quoted speaker that make the employer a source, beyond the lexicon's analyst words.
+ANALYST_ROLES = {"fondsmanager", "fondsmanagerin", "portfoliomanager", "portfoliomanagerin", "director", "anlagechef",
+                 "anlagechefin", "marktbeobachter", "händler", "devisenhändler", "aktienhändler"}
+# Words that make a sentence a rating: "Kaufempfehlung", "Votum", "auf Kaufen" (plus the lexicon's target words).
+RATING_WORDS = {"kaufempfehlung", "verkaufsempfehlung", "empfehlung", "votum", "rating", "anlageurteil",
+                "kaufen", "verkaufen", "halten", "overweight", "underweight", "outperform", "underperform", "buy",
+                "sell", "hold", "neutral", "kauf", "verkauf"}
 
 
 class ClaimsComponent:
@@ -310,29 +318,68 @@ def sourcing(doc: Doc, start: int, end: int, companies: list[Span], quotes: list
         if is_source(doc, ent, idx, lex, person_ends):
             found.add((ent.start, ent.end))
             continue
-        if _speaks(ent, quotes):
+        if _speaks_of_another(ent, quotes, companies, lex):
             found.add((ent.start, ent.end))
             continue
-        # The bank that rates another company: its name, perhaps a bank word before it, then a
-        # rating verb within two tokens, and another company after the verb.
-        verb = next((i for i in range(ent.end, min(ent.end + 3, end)) if doc[i].lower_ in lex.rating_verbs
-                     or doc[i].lower_ in RECOMMEND_VERBS), None)
-        rated = verb is not None and any(o.start > verb and o.start < end and o.text != ent.text for o in inside)
-        if rated and (verb == ent.end or issuer_descriptor(doc, ent, lex)):
+        if _rates_another(doc, ent, start, end, inside, lex):
             found.add((ent.start, ent.end))
     return found
 
 
-def _speaks(ent: Span, quotes: list[Span]) -> bool:
-    """Whether ``ent`` is a quotation's speaker or named in the speaker's role near the speaker mention."""
+def _rates_another(doc: Doc, ent: Span, start: int, end: int, inside: list[Span], lex: FiguresLexicon) -> bool:
+    """Whether ``ent`` is the bank in a rating of another company in ``doc[start:end]``.
+
+    The sentence must be a rating (a form of ``stufen``, a recommendation verb, a target
+    or rating word: ``Kursziel``, ``Votum``, ``auf Kaufen``) and name another company; the
+    bank is next to a rating verb (``Morgan Stanley stuft Puma ab``, ``Das Kursziel für
+    Adidas setzte Morgan Stanley auf 260 Euro``) or carries a bank word (``Die
+    US-Investmentbank Morgan Stanley hat die Aktie von Puma abgestuft``); the company
+    after ``für`` is the rated one.
+    """
+    others = [o for o in inside if o.text != ent.text and o.start != ent.start]
+    if not others or (ent.start > 0 and doc[ent.start - 1].lower_ == "für"):
+        return False
+    words = [t.lower_ for t in doc[start:end]]
+    if not any("stuf" in w or w in RECOMMEND_VERBS or w in lex.target_words or w in RATING_WORDS for w in words):
+        return False
+    def is_verb(i: int) -> bool:
+        return start <= i < end and (doc[i].lower_ in lex.rating_verbs or doc[i].lower_ in RECOMMEND_VERBS
+                                     or doc[i].lower_ in {"setzt", "setzte", "sieht", "sah"})
+    if issuer_descriptor(doc, ent, lex):
+        return True
+    # After a preposition a name is no subject ("die Aktie von Puma abgestuft").
+    if ent.start > 0 and doc[ent.start - 1].lower_ in lex.relative_prepositions:
+        return False
+    # A finite verb after the name: the name is the subject ("Morgan Stanley stuft Puma ab"); a
+    # participle there ends a clause about an object. A verb before it only when the rated company
+    # is marked by "für" ("Das Kursziel für Adidas setzte Morgan Stanley auf 260 Euro").
+    after = any(is_verb(i) and not _participle(doc[i].lower_) for i in range(ent.end, ent.end + 2))
+    before = any(is_verb(i) for i in range(ent.start - 2, ent.start)) and all(
+        o.start > 0 and doc[o.start - 1].lower_ == "für" for o in others if o.start < ent.start)
+    return after or before
+
+
+def _participle(word: str) -> bool:
+    """``abgestuft``, ``gesenkt``, ``angehoben``, ``eingestuft``: a past participle of a rating verb."""
+    return word.startswith("ge") or any(word.startswith(p + "ge") for p in ("ab", "an", "auf", "ein", "hoch",
+                                                                            "herab", "herauf", "zurück"))
+
+
+def _speaks_of_another(ent: Span, quotes: list[Span], companies: list[Span], lex: FiguresLexicon) -> bool:
+    """Whether ``ent`` speaks (is a quotation's speaker, or named in the speaker's role in the
+    speaker's sentence) about another company: ``„… für Nvidia“, merkt das Analysehaus Bernstein
+    an``. A company reporting on itself (``Puma hatte einen Umsatzrückgang gemeldet``, ``sagte
+    Kontron-Chef Schuster``) stays the subject."""
     for quote in quotes:
         speaker = quote._.speaker
         if speaker is None:
             continue
-        if speaker.start <= ent.start and ent.end <= speaker.end:
-            return True
         role = quote._.speaker_role or ""
-        if role and ent.text in role and abs(ent.start - speaker.start) <= 20:
+        if role and ent.text in role and ent.sent.start == speaker.sent.start and any(
+                is_analyst_word(w.casefold(), lex) or w.casefold() in ANALYST_ROLES for w in role.replace("-", " ").split()):
+            return True  # "sagte Aktienstratege Kenji Watanabe von Nomura"
+        named = speaker.start <= ent.start and ent.end <= speaker.end
+        if named and any(quote.start <= o.start and o.end <= quote.end and o.text != ent.text for o in companies):
             return True
     return False
 
