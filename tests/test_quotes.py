@@ -109,10 +109,18 @@ def test_an_unclosed_mark_yields_nothing():
         "Die Analysten stuften das Papier mit „Overweight“ ein.",
         "Der Film „Million Dollar Baby“ gewann vier Preise.",
         "Im Londoner „Hard Rock Café“ wurde gefeiert.",
+        "Auf dem „2. Deutschen Klimakongress der EnBW Energie Baden-Württemberg AG“ sprach er lange.",
+        "Die Schützen traten bei der „VII Championnat du Monde de Tir de Précision“ an.",
+        "Das meldete die BBC auf „news.bbc.co.uk“.",
     ],
 )
 def test_titles_names_and_ratings_are_not_quotations(nlp, text):
     assert quotes(nlp, text, "direct") == []
+
+
+def test_a_quotation_with_small_words_and_a_verb_is_no_title(nlp):
+    (q,) = quotes(nlp, "„Das ist der Anfang vom Ende der Krise“, sagte Müller.", "direct")
+    assert q.text == "Das ist der Anfang vom Ende der Krise"
 
 
 def test_a_single_word_in_marks_after_sprach_von_is_a_quotation(nlp):

@@ -21,6 +21,7 @@ marks (:mod:`pipeline.nlp.quotes_marks`), the cue lexicon
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -67,6 +68,10 @@ KINDS = ("direct", "indirect", "reported")
 #              quotations in marks are one; "demnach"/"wonach" are cues.
 CONVENTIONS = {"finnews", "wikinews"}
 POSSESSIVES = {"sein", "seine", "seiner", "seines", "seinem", "seinen", "ihr", "ihre", "ihrer", "ihres", "ihrem", "ihren", "dessen", "deren"}
+# Lower-case words inside names and titles ("Klimakongress der EnBW", "Championnat du Monde de Tir").
+NAME_SMALL_WORDS = {"der", "des", "die", "den", "von", "vom", "für", "und", "zu", "zur", "zum", "im", "am", "of", "the",
+                    "and", "for", "du", "de", "la", "le", "les", "di", "da", "del", "et", "y", "e"}
+WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/\S*)?")
 AUXILIARIES = {"wird", "wurde", "werden", "wurden", "hat", "hatte", "haben", "hatten", "ist", "war", "sind", "waren", "habe", "sei", "ließ", "ließen", "lässt", "lassen"}
 RELATIVE_PREPOSITIONS = {"in", "im", "mit", "von", "für", "bei", "an", "auf", "über", "zu", "nach", "gegen", "unter", "aus", "um", "durch", "ohne", "vor", "hinter", "neben", "zwischen", "während", "wegen", "seit", "bis", "dank", "trotz", "gemäß"}
 RELATIVE_PRONOUNS = {"der", "die", "das", "dem", "den", "deren", "dessen", "denen", "welche", "welcher", "welches", "welchen", "welchem"}
@@ -743,9 +748,18 @@ class QuoteFinder:
             return True
         if before and before[-1].lower_ in {"sogenannte", "sogenannten", "sogenannter", "sogenanntes", "namens", "genannt", "titel"}:
             return True
+        if WEB_ADDRESS.fullmatch(content.text.strip()):
+            return True  # "„news.bbc.co.uk“": a source's address
         words = [t for t in content if t.is_alpha]
         if words and len(words) <= 6 and all(is_cap(t, lex) or not t.text.isalpha() or t.lower_ in {"of", "the", "and", "de", "la", "und"} for t in words):
             return not any(t.text in FINAL_PUNCT for t in content)
+        # A longer name in title case with only the small words of names in lower case: an event or a
+        # work ("„2. Deutschen Klimakongress der EnBW Energie Baden-Württemberg AG“", "„VII Championnat du
+        # Monde de Tir de Précision“").
+        capitals = [t for t in words if is_cap(t, lex)]
+        if (len(capitals) >= 4 and len(words) <= 12 and all(is_cap(t, lex) or t.lower_ in NAME_SMALL_WORDS for t in words)
+                and not any(t.text in FINAL_PUNCT for t in content)):
+            return True
         return False
 
     def _cue_for_direct(self, view: _DocView, cues: list[Cue], open_tok: int, close_tok: int) -> Optional[Cue]:
