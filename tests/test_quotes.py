@@ -682,3 +682,19 @@ def test_deepseek_article_has_its_five_direct_quotes_with_speakers():
     indirect = [q for q in doc.spans["quotes"] if q.label_ == "indirect"]
     cues = {q._.cue.text for q in indirect if q._.cue is not None}
     assert {"so", "laut"} <= cues
+
+
+def test_a_surname_with_a_particle_starts_a_sentence(nlp):
+    text = ("Ursula von der Leyen besuchte die Filiale. Von der Leyen betonte, unter den Verkäuferinnen "
+            "seien „viele Frauen mit Erfahrung“.")
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker is not None and q._.speaker.text.endswith("Leyen")
+    # A preposition at the start of a sentence is no name.
+    (q,) = quotes(nlp, "Von der Regierung hieß es, man sei „sehr zufrieden“.", "direct")
+    assert q._.speaker is None or q._.speaker.text != "Von der Regierung"
+
+
+def test_so_charakterisierte_is_a_cue(nlp):
+    text = "„Er ist die eiserne Hand im Handschuh“, so charakterisierte ihn der Gewerkschafter Bernard Aubin."
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker_name == "Bernard Aubin"

@@ -153,6 +153,30 @@ def _skip_adjectives(doc: Doc, j: int, limit: int, lex: SpeechLexicon) -> int:
     return k
 
 
+NAME_PARTICLES = {"von", "van", "de", "di", "da", "du", "del", "dos", "ten", "ter", "zu"}
+
+
+def _particle_name_end(doc: Doc, i: int, limit: int, lex: SpeechLexicon) -> Optional[int]:
+    """A surname that starts with a capitalised particle at the start of a sentence, when the
+    article writes it elsewhere after a first name: ``Von der Leyen betonte`` (after ``Ursula
+    von der Leyen``), ``Van der Bellen sagte``. ``Von der Regierung hieß es`` is no name."""
+    tok = doc[i]
+    if not (tok.text[:1].isupper() and tok.lower_ in NAME_PARTICLES):
+        return None
+    k = i + 1
+    while k < limit and doc[k].text.islower() and doc[k].lower_ in lex.name_connectors:
+        k += 1
+    if k >= limit or not is_cap(doc[k], lex):
+        return None
+    end = k + 1
+    surname = [t.lower_ for t in doc[i:end]]
+    for start in range(1, len(doc) - len(surname) + 1):
+        if start != i and [t.lower_ for t in doc[start:start + len(surname)]] == surname \
+                and doc[start].text.islower() and is_cap(doc[start - 1], lex):
+            return end
+    return None
+
+
 def noun_phrase_end(
     doc: Doc,
     i: int,
@@ -188,6 +212,9 @@ def noun_phrase_end(
     tok = doc[i]
     if pronouns and tok.lower_ in lex.speaker_pronouns:
         return i + 1
+    particle_name = _particle_name_end(doc, i, limit, lex)
+    if particle_name is not None:
+        return particle_name
     j = i
     had_det = False
     if tok.lower_ in lex.determiners and not is_quote_token(tok):
