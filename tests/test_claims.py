@@ -195,6 +195,11 @@ def roles(doc):
          [("Morgan Stanley", ORG), ("Puma", ORG)], {"Morgan Stanley": "source", "Puma": "subject"}),
         ("Analysten des Hauses Kepler Cheuvreux nennen für Rheinmetall ein Kursziel von 1.900 Euro.",
          [("Kepler Cheuvreux", ORG), ("Rheinmetall", ORG)], {"Kepler Cheuvreux": "source", "Rheinmetall": "subject"}),
+        # No rating: holding shares, raising its own targets.
+        ("Weitere Anteile halten die Uniqa und das Bankhaus Schelhammer.", [("Uniqa", ORG), ("Schelhammer", ORG)],
+         {"Uniqa": "subject", "Schelhammer": "subject"}),
+        ("Henkel leidet unter der Konsumflaute, Beiersdorf hebt die Ziele.", [("Henkel", ORG), ("Beiersdorf", ORG)],
+         {"Henkel": "subject", "Beiersdorf": "subject"}),
         # A bank reporting its own figures is the subject.
         ("Die UBS hob ihre Prognose an.", [("UBS", ORG)], {"UBS": "subject"}),
         ("Morgan Stanley steigerte den Gewinn um 12 %.", [("Morgan Stanley", ORG)], {"Morgan Stanley": "subject"}),

@@ -107,10 +107,12 @@ RECOMMEND_VERBS = {"rät", "riet", "raten", "rieten", "empfiehlt", "empfahl", "s
 # Roles of a quoted speaker that make the employer a source, beyond the lexicon's analyst words.
 ANALYST_ROLES = {"fondsmanager", "fondsmanagerin", "portfoliomanager", "portfoliomanagerin", "director", "anlagechef",
                  "anlagechefin", "marktbeobachter", "händler", "devisenhändler", "aktienhändler"}
-# Words that make a sentence a rating: "Kaufempfehlung", "Votum", "auf Kaufen" (plus the lexicon's target words).
-RATING_WORDS = {"kaufempfehlung", "verkaufsempfehlung", "empfehlung", "votum", "rating", "anlageurteil",
-                "kaufen", "verkaufen", "halten", "overweight", "underweight", "outperform", "underperform", "buy",
-                "sell", "hold", "neutral", "kauf", "verkauf"}
+# Words that make a sentence a rating: "Kaufempfehlung", "Votum", "abgestuft", "rät" (plus the lexicon's
+# target words) and rating values written as such ("auf Kaufen", "Overweight"; the verb "halten" is none).
+RATING_WORDS = {"kaufempfehlung", "verkaufsempfehlung", "empfehlung", "votum", "rating", "anlageurteil", "rät", "riet",
+                "raten", "empfiehlt", "empfahl", "empfohlen"}
+RATING_VALUES = {"Kaufen", "Verkaufen", "Halten", "Overweight", "Underweight", "Outperform", "Underperform", "Buy",
+                 "Sell", "Hold", "Neutral", "Kauf", "Verkauf", "Equal"}
 
 
 class ClaimsComponent:
@@ -339,8 +341,9 @@ def _rates_another(doc: Doc, ent: Span, start: int, end: int, inside: list[Span]
     others = [o for o in inside if o.text != ent.text and o.start != ent.start]
     if not others or (ent.start > 0 and doc[ent.start - 1].lower_ == "für"):
         return False
-    words = [t.lower_ for t in doc[start:end]]
-    if not any("stuf" in w or w in RECOMMEND_VERBS or w in lex.target_words or w in RATING_WORDS for w in words):
+    tokens = doc[start:end]
+    if not any("stuf" in t.lower_ or t.lower_ in RATING_WORDS or t.lower_ in lex.target_words
+               or (t.text in RATING_VALUES and t.i > start) for t in tokens):
         return False
     def is_verb(i: int) -> bool:
         return start <= i < end and (doc[i].lower_ in lex.rating_verbs or doc[i].lower_ in RECOMMEND_VERBS
@@ -366,20 +369,33 @@ def _participle(word: str) -> bool:
 
 
 def _speaks_of_another(ent: Span, quotes: list[Span], companies: list[Span], lex: FiguresLexicon) -> bool:
-    """Whether ``ent`` speaks (is a quotation's speaker, or named in the speaker's role in the
-    speaker's sentence) about another company: ``„… für Nvidia“, merkt das Analysehaus Bernstein
-    an``. A company reporting on itself (``Puma hatte einen Umsatzrückgang gemeldet``, ``sagte
-    Kontron-Chef Schuster``) stays the subject."""
+    """Whether ``ent`` speaks as a source: named in an analyst's role in the speaker's sentence
+    (``sagte Aktienstratege Kenji Watanabe von Nomura``), or an analyst house quoted about another
+    company (``„… für Nvidia“, merkt das Analysehaus Bernstein an``). A company reporting on
+    itself (``Puma hatte einen Umsatzrückgang gemeldet``, ``sagte Kontron-Chef Schuster``) or
+    announcing a deal stays the subject."""
     for quote in quotes:
         speaker = quote._.speaker
         if speaker is None:
             continue
         role = quote._.speaker_role or ""
-        if role and ent.text in role and ent.sent.start == speaker.sent.start and any(
-                is_analyst_word(w.casefold(), lex) or w.casefold() in ANALYST_ROLES for w in role.replace("-", " ").split()):
-            return True  # "sagte Aktienstratege Kenji Watanabe von Nomura"
+        if role and ent.text in role and ent.sent.start == speaker.sent.start and (
+                any(is_analyst_word(w.casefold(), lex) or w.casefold() in ANALYST_ROLES
+                    for w in role.replace("-", " ").split())
+                or f"bei {ent.text}" in role or f"beim {ent.text}" in role):
+            # "sagte Aktienstratege Kenji Watanabe von Nomura", "Nirgunan Tiruchelvam, Chef des Bereichs
+            # Verbraucher und Internet bei Aletheia Capital" (an expert's employer; a company's own chief
+            # is "Kontron-Chef" or "Chef von Kontron")
+            return True
+        # The company itself is quoted about another company named in the quotation or its sentence
+        # ("Das DeepSeek-Modell „…“, merkt Aletheia Capital an");
+        # reported speech is mostly a company announcing its own deal ("X hat die Übernahme von Y
+        # angekündigt"), which is about X.
         named = speaker.start <= ent.start and ent.end <= speaker.end
-        if named and any(quote.start <= o.start and o.end <= quote.end and o.text != ent.text for o in companies):
+        sentence = ent.sent
+        if named and quote.label_ != "reported" and any(
+                (quote.start <= o.start < quote.end or sentence.start <= o.start < sentence.end) and o.text != ent.text
+                for o in companies):
             return True
     return False
 
