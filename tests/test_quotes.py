@@ -698,3 +698,16 @@ def test_so_charakterisierte_is_a_cue(nlp):
     text = "„Er ist die eiserne Hand im Handschuh“, so charakterisierte ihn der Gewerkschafter Bernard Aubin."
     (q,) = quotes(nlp, text, "direct")
     assert q._.speaker_name == "Bernard Aubin"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Die Analystin Petra Lindner sagte der Nachrichtenagentur Reuters, die Aktie sei klar unterbewertet.",
+         "Petra Lindner"),
+        ("Meier sagte dem Handelsblatt, die Aktie sei klar unterbewertet.", "Meier"),
+    ],
+)
+def test_indirect_speech_after_the_one_spoken_to(nlp, text, speaker):
+    (q,) = quotes(nlp, text, "indirect")
+    assert q.text == "die Aktie sei klar unterbewertet" and q._.speaker_name == speaker

@@ -1062,7 +1062,11 @@ class QuoteFinder:
             while k < min(s1, j + 12) and not view.mask[k] and doc[k].text not in {",", ";", ":"}:
                 k += 1
             adverbial = k < s1 and doc[k].text == "," and doc[j].lower_ in lex.adverbial_prepositions and k - j <= 6
-            if k < s1 and (doc[k].text == ":" or adverbial):
+            # the one spoken to, after a verb whose speaker stands before it: "Die Analystin sagte der
+            # Nachrichtenagentur Reuters, die Aktie sei unterbewertet", "sagte dem „Handelsblatt“, ..."
+            addressee = (k < s1 and doc[k].text == "," and doc[j].lower_ in {"dem", "der", "den"} and k - j <= 6
+                         and cue.speaker is not None and not cue.inverted)
+            if k < s1 and (doc[k].text == ":" or adverbial or addressee):
                 j = k  # "bemängelte den Preis: ...", "erklärte in einem Interview, ..."
         if j < s1 and doc[j].text in {",", ":"} and j + 1 < s1 and not view.mask[j + 1]:
             first = doc[j + 1]
