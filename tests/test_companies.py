@@ -454,3 +454,20 @@ def test_org_kind_on_entity_spans(nlp):
     kinds = [(e.text, e._.org_kind) for e in doc.ents]
     assert kinds == [("Verdi", "other"), ("Lufthansa", "company"), ("EZB", "public_body"),
                      ("Bundeswehr", "public_body"), ("Stacy Rasgon", ""), ("DZ Bank", "company"), ("Verdi", "other")]
+
+
+@pytest.mark.parametrize(
+    "text, ner, expected",
+    [
+        # a role noun before a name is no part of it, and names nobody on its own
+        ("Das sagte Marktanalyst Jonas Wendler am Montag.", [("Marktanalyst Jonas Wendler", "PER")],
+         [("Jonas Wendler", "PER")]),
+        ("Die Analystin bleibt skeptisch.", [("Analystin", "LOC")], []),
+        # a place adjective before a noun is no place (GermEval: deriv)
+        ("Das sagte ein Händler der Genfer Privatbank.", [("Genfer", "LOC")], []),
+        ("Die Messe in Hannover Anfang April.", [("Hannover", "LOC")], [("Hannover", "LOC")]),
+    ],
+)
+def test_ner_persons_and_places_cut_to_names(nlp, text, ner, expected):
+    doc = _run_after_ner(nlp, text, [_span(text, part, label) for part, label in ner])
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ in ("PER", "LOC")] == expected

@@ -90,6 +90,15 @@ DEFAULT_COMMON_ABBREVIATIONS = ["KI", "AI", "E", "US", "USA", "EU", "UK", "IT", 
 # Tokens that make a span starting with a number a figure, not a name ("140 Mio. €").
 FIGURE_UNITS = {"%", "€", "$", "euro", "dollar", "prozent", "mio.", "mrd.", "bill.", "millionen", "milliarden",
                 "million", "milliarde", "us-dollar", "franken", "yen", "pfund"}
+# Nouns for a person's role ("Marktanalyst Jonas Wendler", "Chefvolkswirt Felix Arendt"): a name
+# starts after them, and on their own they name nobody.
+PERSON_ROLE_ENDINGS = ("analyst", "analystin", "analysten", "stratege", "strategin", "ökonom", "ökonomin", "volkswirt",
+                       "volkswirtin", "chef", "chefin", "sprecher", "sprecherin", "minister", "ministerin",
+                       "präsident", "präsidentin", "direktor", "direktorin", "leiter", "leiterin", "manager",
+                       "managerin", "experte", "expertin")
+# Articles and article-prepositions before a place adjective ("der Genfer Privatbank", "im Walldorfer Werk").
+ADJECTIVE_ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen",
+                      "im", "beim", "vom", "zum", "zur", "am"}
 # Lower-case words that never end an organisation's name: "die MTB Privatstiftung von Theresia Babler".
 TRAILING_FUNCTION_WORDS = {"von", "vom", "der", "des", "die", "das", "und", "oder", "im", "am", "mit", "für", "bei",
                            "zu", "zur", "zum", "in", "aus", "an", "auf", "-", "‑"}
@@ -270,6 +279,19 @@ def _compound_before(doc: Doc, i: int) -> str:
     while k >= 2 and doc[k - 1].text in {"-", "‑"} and _glued(doc[k - 2], doc[k - 1]) and _glued(doc[k - 1], doc[k]):
         word, k = f"{doc[k - 2].text}-{word}", k - 2
     return word
+
+
+def _is_role_noun(token: Token) -> bool:
+    """A capitalised noun for a person's role: ``Analystin``, ``Marktanalyst``, ``Chefvolkswirt``."""
+    return token.is_alpha and token.text[:1].isupper() and token.lower_.endswith(PERSON_ROLE_ENDINGS)
+
+
+def _place_adjective(doc: Doc, i: int) -> bool:
+    """``Genfer`` in ``der Genfer Privatbank``: a capitalised ``-er`` word between an article and a noun."""
+    word = doc[i]
+    return (word.is_alpha and word.text.endswith("er") and len(word.text) > 4 and i > 0
+            and doc[i - 1].lower_ in ADJECTIVE_ARTICLES and i + 1 < len(doc)
+            and doc[i + 1].is_alpha and doc[i + 1].text[:1].isupper())
 
 
 def _bare_kind_noun(word: str) -> bool:
@@ -626,9 +648,13 @@ class CompanyRuler:
     # -- NER organisations that are no organisation ------------------------
     @staticmethod
     def trimmed_ner_ents(doc: Doc) -> list[Span]:
-        """``doc.ents`` with NER ``ORG`` spans cut to the name (pure: returns new spans).
+        """``doc.ents`` with NER spans cut to the name (pure: returns new spans).
 
-        * a leading description that ends in a noun for a kind of company goes
+        * a role noun alone names nobody and goes (``Analystin``); before a person's
+          name it is cut off (``Marktanalyst Jonas Wendler`` -> ``Jonas Wendler``);
+        * a place adjective between an article and a noun is no place (``der Genfer
+          Privatbank``; GermEval tags it ``LOCderiv``, i.e. no entity);
+        * ORG: a leading description that ends in a noun for a kind of company goes
           (``der New Yorker Unternehmensberater Alix Partners`` -> ``Alix Partners``;
           not ``Dresdner Bank``, where the rest would be a kind noun itself);
         * trailing function words go (``die MTB Privatstiftung von Theresia Babler``
@@ -637,7 +663,17 @@ class CompanyRuler:
         out = []
         for ent in doc.ents:
             start, end = ent.start, ent.end
-            if ent.label_ == "ORG" and not ent.kb_id_:
+            if ent.kb_id_:
+                out.append(ent)
+                continue
+            if _is_role_noun(doc[start]):
+                if end - start == 1:
+                    continue  # "Analystin" alone names nobody
+                if ent.label_ == "PER" and doc[start + 1].text[:1].isupper() and doc[start + 1].is_alpha:
+                    start += 1  # "Marktanalyst Jonas Wendler" -> "Jonas Wendler"
+            if (ent.label_ == "LOC" and end - start == 1 and _place_adjective(doc, start)):
+                continue  # "der Genfer Privatbank": an adjective (GermEval: deriv)
+            if ent.label_ == "ORG":
                 while end - start > 1 and doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS:
                     end -= 1
                 for k in range(end - 1, start, -1):
