@@ -466,6 +466,9 @@ def test_org_kind_on_entity_spans(nlp):
         # a place adjective before a noun is no place (GermEval: deriv)
         ("Das sagte ein Händler der Genfer Privatbank.", [("Genfer", "LOC")], []),
         ("Die Messe in Hannover Anfang April.", [("Hannover", "LOC")], [("Hannover", "LOC")]),
+        # compound common nouns of market news are no names
+        ("Der Milliardenauftrag kam überraschend.", [("Milliardenauftrag", "PER")], []),
+        ("Der Leitzins bleibt bei 2 Prozent.", [("Leitzins", "PER")], []),
     ],
 )
 def test_ner_persons_and_places_cut_to_names(nlp, text, ner, expected):

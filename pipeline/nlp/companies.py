@@ -96,6 +96,10 @@ PERSON_ROLE_ENDINGS = ("analyst", "analystin", "analysten", "stratege", "strateg
                        "volkswirtin", "chef", "chefin", "sprecher", "sprecherin", "minister", "ministerin",
                        "präsident", "präsidentin", "direktor", "direktorin", "leiter", "leiterin", "manager",
                        "managerin", "experte", "expertin")
+# Endings of compound common nouns that the NER takes for names ("Milliardenauftrag", "Leitzins").
+BUSINESS_NOUN_ENDINGS = ("auftrag", "aufträge", "ziel", "ziele", "zins", "zinsen", "wert", "werte", "kunden", "hoch",
+                         "tief", "umsatz", "gewinn", "gewinne", "quote", "preis", "preise", "kurs", "prognose",
+                         "markt", "märkte", "geschäft", "sparte", "anleger", "aktie", "aktien")
 # Articles and article-prepositions before a place adjective ("der Genfer Privatbank", "im Walldorfer Werk").
 ADJECTIVE_ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen",
                       "im", "beim", "vom", "zum", "zur", "am"}
@@ -284,6 +288,14 @@ def _compound_before(doc: Doc, i: int) -> str:
 def _is_role_noun(token: Token) -> bool:
     """A capitalised noun for a person's role: ``Analystin``, ``Marktanalyst``, ``Chefvolkswirt``."""
     return token.is_alpha and token.text[:1].isupper() and token.lower_.endswith(PERSON_ROLE_ENDINGS)
+
+
+def _business_noun(token: Token) -> bool:
+    """A compound common noun of market news that the NER takes for a name: ``Milliardenauftrag``,
+    ``Margenziel``, ``Leitzins``, ``Börsenwert``, ``Rekordhoch``, ``Mobilfunkkunden``."""
+    lower = token.lower_
+    return (token.is_alpha and token.text[:1].isupper()
+            and any(lower.endswith(e) and len(lower) > len(e) + 2 for e in BUSINESS_NOUN_ENDINGS))
 
 
 def _place_adjective(doc: Doc, i: int) -> bool:
@@ -654,6 +666,8 @@ class CompanyRuler:
           name it is cut off (``Marktanalyst Jonas Wendler`` -> ``Jonas Wendler``);
         * a place adjective between an article and a noun is no place (``der Genfer
           Privatbank``; GermEval tags it ``LOCderiv``, i.e. no entity);
+        * a one-word person, place or MISC that is a compound common noun of market
+          news is none (``Milliardenauftrag``, ``Leitzins``, ``Börsenwert``);
         * ORG: a leading description that ends in a noun for a kind of company goes
           (``der New Yorker Unternehmensberater Alix Partners`` -> ``Alix Partners``;
           not ``Dresdner Bank``, where the rest would be a kind noun itself);
@@ -673,6 +687,8 @@ class CompanyRuler:
                     start += 1  # "Marktanalyst Jonas Wendler" -> "Jonas Wendler"
             if (ent.label_ == "LOC" and end - start == 1 and _place_adjective(doc, start)):
                 continue  # "der Genfer Privatbank": an adjective (GermEval: deriv)
+            if ent.label_ in ("PER", "LOC", "MISC") and end - start == 1 and _business_noun(doc[start]):
+                continue  # "Milliardenauftrag", "Leitzins", "Börsenwert": common nouns of market news
             if ent.label_ == "ORG":
                 while end - start > 1 and doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS:
                     end -= 1
