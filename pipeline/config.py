@@ -176,6 +176,14 @@ class AggregateConfig(Section):
 
     positive_threshold: float = Field(0.15, description="score >= this is positive")
     negative_threshold: float = Field(-0.15, description="score <= this is negative")
+    figure_weight: float = Field(
+        0.7, description="weight of a claim's percentage moves (all up: +1, all down: -1) against the model's "
+        "p_positive - p_negative (0 = model only); not where the claim names a cost-like metric")
+    inverse_metrics: list[str] = Field(
+        default_factory=lambda: ["kosten", "ausgaben", "verlust", "verluste", "schulden", "verschuldung",
+                                 "belastung", "belastungen", "abschreibung", "abschreibungen", "rückstellung",
+                                 "arbeitslos", "stellen", "jobs", "preise", "risiko", "risiken", "zinsen"],
+        description="word stems of metrics whose fall is good news (Kosten sanken um 5 %)")
 
 
 class ExportConfig(Section):

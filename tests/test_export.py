@@ -81,7 +81,7 @@ def test_document_json_round_trip() -> None:
 
 def test_aggregate_weighted_score_and_label() -> None:
     document = make_document()
-    rows = {r.entity: r for r in aggregate_document(document, AggregateConfig())}
+    rows = {r.entity: r for r in aggregate_document(document, AggregateConfig(figure_weight=0.0))}
     # Nvidia: one claim, score 0.9 * (0.05 - 0.9) / 0.9 = -0.85
     assert rows["Nvidia"].sentiment_score == pytest.approx(-0.85)
     assert rows["Nvidia"].sentiment_label == "negative" and rows["Nvidia"].negative == 1
@@ -92,11 +92,24 @@ def test_aggregate_weighted_score_and_label() -> None:
     assert score_label(0.1, AggregateConfig()) == "neutral"
 
 
+def test_a_claims_percentage_moves_blend_with_the_model() -> None:
+    document = make_document()
+    nvidia = next(c for c in document.claims if c.entity == "Nvidia")
+    assert nvidia.figure_ids, "the fixture claim carries Nvidia's -7.5 % move"
+    rows = {r.entity: r for r in aggregate_document(document, AggregateConfig(figure_weight=0.5))}
+    # (1 - 0.5) * (0.05 - 0.9) + 0.5 * (-1) = -0.925
+    assert rows["Nvidia"].sentiment_score == pytest.approx(-0.925)
+    # A falling cost is no bad news: no figure signal where the claim names one.
+    nvidia.sentence = "Die Kosten von Nvidia sanken um 7,5 %."
+    rows = {r.entity: r for r in aggregate_document(document, AggregateConfig(figure_weight=0.5))}
+    assert rows["Nvidia"].sentiment_score == pytest.approx(-0.85)
+
+
 def test_source_claims_do_not_score_their_entity() -> None:
     document = make_document()
     deepseek = next(c for c in document.claims if c.entity == "DeepSeek")
     deepseek.role = "source"
-    rows = {r.entity: r for r in aggregate_document(document, AggregateConfig())}
+    rows = {r.entity: r for r in aggregate_document(document, AggregateConfig(figure_weight=0.0))}
     # Only source claims: said nothing about DeepSeek, so neutral with score 0.
     assert rows["DeepSeek"].sentiment_score == 0.0 and rows["DeepSeek"].sentiment_label == "neutral"
     assert rows["DeepSeek"].claims == 1
