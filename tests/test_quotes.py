@@ -711,3 +711,34 @@ def test_so_charakterisierte_is_a_cue(nlp):
 def test_indirect_speech_after_the_one_spoken_to(nlp, text, speaker):
     (q,) = quotes(nlp, text, "indirect")
     assert q.text == "die Aktie sei klar unterbewertet" and q._.speaker_name == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # words in marks inside the clause that the verb of saying closes: its subject said them
+        ("Der Vorstand hatte die Zahlen am Montag als „enttäuschend“ bezeichnet.", "Der Vorstand"),
+        ("Die Ministerin hatte die Einigung „trotz einiger Vorbehalte“ bekanntgegeben.", "Die Ministerin"),
+        # a separated particle after words in marks: "wies ... als „…“ zurück"
+        ("Die Sprecherin wies die Vorwürfe am Rande der Hauptversammlung als „haltlos“ zurück.", "Die Sprecherin"),
+    ],
+)
+def test_a_partial_quotation_inside_the_clause_of_its_verb(nlp, text, speaker):
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker is not None and q._.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # passive: what is described stands first, not who described it
+        "Die Pläne werden von Kritikern als „Irrweg“ bezeichnet.",
+        # another clause: the subject of the main clause did not say it
+        "Die Hacker hinterließen eine Botschaft, welche die Techniker als „einen Haufen von Schulkindern“ bezeichnete.",
+        # a partial quotation without a verb of saying gets no speaker
+        "Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“.",
+    ],
+)
+def test_a_partial_quotation_outside_its_speakers_clause_gets_no_subject(nlp, text):
+    for q in quotes(nlp, text, "direct"):
+        assert q._.speaker is None or q._.speaker.text not in {"Die Pläne", "Die Hacker", "Meteorologen"}

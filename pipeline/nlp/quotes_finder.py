@@ -73,6 +73,7 @@ NAME_SMALL_WORDS = {"der", "des", "die", "den", "von", "vom", "für", "und", "zu
                     "and", "for", "du", "de", "la", "le", "les", "di", "da", "del", "et", "y", "e"}
 WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/\S*)?")
 AUXILIARIES = {"wird", "wurde", "werden", "wurden", "hat", "hatte", "haben", "hatten", "ist", "war", "sind", "waren", "habe", "sei", "ließ", "ließen", "lässt", "lassen"}
+PASSIVE_AUXILIARIES = {"wird", "wurde", "werden", "wurden", "worden"}
 RELATIVE_PREPOSITIONS = {"in", "im", "mit", "von", "für", "bei", "an", "auf", "über", "zu", "nach", "gegen", "unter", "aus", "um", "durch", "ohne", "vor", "hinter", "neben", "zwischen", "während", "wegen", "seit", "bis", "dank", "trotz", "gemäß"}
 RELATIVE_PRONOUNS = {"der", "die", "das", "dem", "den", "deren", "dessen", "denen", "welche", "welcher", "welches", "welchen", "welchem"}
 Phrase = tuple[int, int, Optional[tuple[int, int]]]  # start, end, apposition
@@ -293,9 +294,21 @@ class QuoteFinder:
         """The separated particle of the verb at ``i``: ``merkt Aletheia Capital an.``"""
         doc = view.doc
         e0 = view.sents[view.sent_of[i]][1]
+        in_marks = False
         for j in range(i + 1, min(e0, i + 25)):
-            if view.mask[j] or doc[j].text in {":", ";"}:
-                return None
+            if view.mask[j] and not in_marks:
+                # words in marks inside the clause may stand before the particle ("wies dies als
+                # „Unverschämtheit“ zurück"), a quoted sentence may not
+                close = j + 1
+                while close < e0 and view.mask[close]:
+                    close += 1
+                if any(t.text in FINAL_PUNCT for t in doc[j:close]):
+                    return None
+            in_marks = view.mask[j]
+            if in_marks or doc[j].text in {":", ";"}:
+                if doc[j].text in {":", ";"} and not in_marks:
+                    return None
+                continue
             if particle[:1].isupper() and doc[j].text == particle:
                 return j  # a noun particle stands anywhere: "nahm dazu Stellung", "nahm Stellung zu"
             if doc[j].lower_ == particle and doc[j].text.islower():
@@ -733,6 +746,25 @@ class QuoteFinder:
         preps = lex.reported_prepositions.get(cue.lemma, set()) | {"als"}
         return bool(set(between) & preps) or cue.lemma in {"nennen", "bezeichnen"}
 
+    def _inside_cue_clause(self, view: _DocView, cue: Optional[Cue], open_tok: int, close_tok: int) -> bool:
+        """Whether a quotation in marks is part of the clause its verb of saying closes.
+
+        ``Die Bundesregierung hatte den Bericht als „falsch“ zurückgewiesen.`` and
+        ``Der Minister hatte die Zustimmung „trotz einiger Vorbehalte“ bekanntgegeben.``:
+        the words in marks sit between the subject and the verb at the clause's end,
+        so the subject said them.
+        """
+        if cue is None or cue.kind != "verb" or not cue.verb_final or cue.speaker is None or not close_tok < cue.head:
+            return False
+        if view.sent_of[open_tok] != cue.sent:
+            return False
+        doc = view.doc
+        subject_end = cue.speaker[2][1] if cue.speaker[2] else cue.speaker[1]
+        if any(doc[k].text in {",", ":", ";"} and not view.mask[k] for k in range(subject_end, cue.head)):
+            return False  # "eine Botschaft, welche die Techniker als „…“ bezeichnete": another clause
+        # "Seine Werke werden von Musikkennern als „…“ bezeichnet": passive, the subject is what is described
+        return not any(t.lower_ in PASSIVE_AUXILIARIES for t in doc[subject_end : cue.head])
+
     def _is_title(self, view: _DocView, open_tok: int, start: int, end: int) -> bool:
         """Whether a quotation in marks names something rather than quoting someone.
 
@@ -864,7 +896,7 @@ class QuoteFinder:
                 continue
             speaker = cue.speaker if cue else None
             speaker_rule = cue.speaker_rule if cue else ""
-            if speaker_rule == "subject":
+            if speaker_rule == "subject" and not self._inside_cue_clause(view, cue, open_tok, close_tok):
                 # the subject by position only: right for a dass-clause often enough, for a
                 # quotation in marks far less often than no speaker at all (Wikinews train)
                 speaker, speaker_rule = None, ""
