@@ -742,3 +742,14 @@ def test_a_partial_quotation_inside_the_clause_of_its_verb(nlp, text, speaker):
 def test_a_partial_quotation_outside_its_speakers_clause_gets_no_subject(nlp, text):
     for q in quotes(nlp, text, "direct"):
         assert q._.speaker is None or q._.speaker.text not in {"Die Pläne", "Die Hacker", "Meteorologen"}
+
+
+def test_an_own_account_does_not_carry_to_the_next_quotation(wikinews_nlp):
+    text = ("Die Anwältin Gülsen Celebi sagte, ihre Mandantin habe „große Angst“ gehabt. "
+            "Nach ihren Informationen habe sich der Mann in den Niederlanden aufgehalten. "
+            "„Ich dachte, dass sie ihn vor dem Gericht festnehmen.“")
+    direct = quotes(wikinews_nlp, text, "direct")
+    last = direct[-1]
+    assert last.text.startswith("Ich dachte")
+    assert last._.speaker is not None and "Informationen" not in last._.speaker.text
+    assert "Celebi" in last._.speaker.text

@@ -73,6 +73,7 @@ NAME_SMALL_WORDS = {"der", "des", "die", "den", "von", "vom", "für", "und", "zu
                     "and", "for", "du", "de", "la", "le", "les", "di", "da", "del", "et", "y", "e"}
 WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/\S*)?")
 AUXILIARIES = {"wird", "wurde", "werden", "wurden", "hat", "hatte", "haben", "hatten", "ist", "war", "sind", "waren", "habe", "sei", "ließ", "ließen", "lässt", "lassen"}
+OWN = {"eigenen", "eigener", "eigene", "eigenem"}
 PASSIVE_AUXILIARIES = {"wird", "wurde", "werden", "wurden", "worden"}
 RELATIVE_PREPOSITIONS = {"in", "im", "mit", "von", "für", "bei", "an", "auf", "über", "zu", "nach", "gegen", "unter", "aus", "um", "durch", "ohne", "vor", "hinter", "neben", "zwischen", "während", "wegen", "seit", "bis", "dank", "trotz", "gemäß"}
 RELATIVE_PRONOUNS = {"der", "die", "das", "dem", "den", "deren", "dessen", "denen", "welche", "welcher", "welches", "welchen", "welchem"}
@@ -951,7 +952,7 @@ class QuoteFinder:
         """The latest quotation (or speaker anchor) with a speaker that ends before ``q``, at most ``window`` sentences back."""
         best = None
         for m in list(found) + list(anchors or []):
-            if m is q or m.speaker is None or m.start >= q.start:
+            if m is q or m.speaker is None or m.start >= q.start or self._own_account(view, m):
                 continue
             if m.end > q.start and not (m.start <= q.start and q.end <= m.end):
                 continue
@@ -960,6 +961,15 @@ class QuoteFinder:
             if best is None or m.end > best.end:
                 best = m
         return best
+
+    def _own_account(self, view: _DocView, m: QuoteMatch) -> bool:
+        """Whether a quotation's speaker is an account by someone named earlier: ``nach eigenen
+        Angaben``, ``Nach ihren Informationen habe sich dieser …``. The corpus marks the phrase
+        as that quotation's speaker, but it cannot carry on to the next quotation: the one
+        whose account it is spoke before."""
+        if m.speaker is None or view.doc[m.speaker[0]].lower_ not in POSSESSIVES | OWN:
+            return False
+        return any(t.text in self.lex.according_nouns for t in view.doc[m.speaker[0] : m.speaker[1]])
 
     def _speaker_in_sentence(self, view: _DocView, m: QuoteMatch, sent: int) -> bool:
         """Whether the speaker of ``m`` was read in sentence ``sent`` (not carried from an earlier one)."""
@@ -1319,7 +1329,8 @@ class QuoteFinder:
         current: Optional[QuoteMatch] = None
         for k, (s0, s1) in enumerate(view.sents):
             # a quotation's speaker before an anchor's, then the later one
-            with_speaker = sorted((m for m in touched.get(k, []) if m.speaker is not None), key=lambda m: (m.kind != "anchor", m.start))
+            with_speaker = sorted((m for m in touched.get(k, []) if m.speaker is not None and not self._own_account(view, m)),
+                                  key=lambda m: (m.kind != "anchor", m.start))
             if with_speaker:
                 context, context_sent = with_speaker[-1], k
             if k in covered:
