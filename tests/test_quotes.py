@@ -753,3 +753,14 @@ def test_an_own_account_does_not_carry_to_the_next_quotation(wikinews_nlp):
     assert last.text.startswith("Ich dachte")
     assert last._.speaker is not None and "Informationen" not in last._.speaker.text
     assert "Celebi" in last._.speaker.text
+
+
+def test_a_name_with_its_title_after_the_role_is_the_speaker(nlp, wikinews_nlp):
+    text = ("„Die Organisation bleibt eine Bedrohung“, sagte der Oberkommandierende General der "
+            "US-Streitkräfte im Irak, General George Casey, am Donnerstag.")
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker_name == "George Casey"
+    assert q._.speaker_role.startswith("Oberkommandierende General")
+    # Wikinews marks the whole phrase with its apposition.
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert q._.speaker.text.endswith("General George Casey")

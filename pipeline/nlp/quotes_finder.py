@@ -1396,6 +1396,9 @@ class QuoteFinder:
             name, role = (start, end), doc[app[0] : app[1]].text
         elif app is not None and looks_like_name(doc, app[0], app[1], lex):
             name, role = app, strip_determiner(doc, start, end, lex)
+        elif app is not None and (app_name := name_in_phrase(doc, app[0], app[1], lex)[0]) and app_name[1] - app_name[0] >= 2:
+            # "der Oberkommandierende General der US-Streitkräfte, General George Casey"
+            name, role = app_name, strip_determiner(doc, start, end, lex)
         else:
             name, role = name_in_phrase(doc, start, end, lex)
             if app is not None and not role:

@@ -355,7 +355,9 @@ def speaker_phrase(
         if a_end is not None and a_end - a_start <= 14:
             closes = a_end >= limit or doc[a_end].text in {",", ".", ":", ";", "!", "?", ")"} or is_quote_token(doc[a_end])
             core_name = looks_like_name(doc, i, end, lex)
-            app_name = looks_like_name(doc, a_start, a_end, lex)
+            # "der Oberkommandierende General der US-Streitkräfte, General George Casey": a name after its title
+            app_name = looks_like_name(doc, a_start, a_end, lex) or (
+                not core_name and lex.is_role_word(doc[a_start].text) and _ends_in_name(doc, a_start, a_end, lex))
             if not closes and app_name and not core_name and a_end - a_start >= 2 and is_lower_word(doc[a_end]) and doc[a_end].lower_ not in {"und", "sowie", "oder"}:
                 closes = True  # the closing comma left out: "beurteilte der Geschäftsführer, Volker Beck das Pontifikat"
             connected = any(doc[k].lower_ in {"von", "vom", "bei", "beim", "des", "der", "für"} and doc[k].text.islower() for k in range(a_start + 1, a_end))
