@@ -764,3 +764,17 @@ def test_a_name_with_its_title_after_the_role_is_the_speaker(nlp, wikinews_nlp):
     # Wikinews marks the whole phrase with its apposition.
     (q,) = quotes(wikinews_nlp, text, "direct")
     assert q._.speaker.text.endswith("General George Casey")
+
+
+def test_a_verb_closing_a_relative_clause_does_not_frame_later_words_in_marks(nlp):
+    text = ("Laut Polizei ist die Demonstration, zu der ein Bündnis aufgerufen hatte, "
+            "„weitgehend störungsfrei“ verlaufen.")
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker is not None and q._.speaker.text == "Polizei"
+
+
+def test_a_fronted_thing_before_the_colon_is_no_speaker(nlp):
+    text = ("Jegliche Mitverantwortung für die Affäre weist Hartmann von sich: "
+            "„Diese Verantwortung kann nur der Vorsitzende übernehmen.“")
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker is not None and q._.speaker.text == "Hartmann"

@@ -29,6 +29,7 @@ from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from pipeline.nlp.quotes_grammar import (
+    COMMON_NOUN_SUFFIXES,
     COMPLEMENTIZERS,
     is_abstract_phrase,
     names_speaker,
@@ -694,7 +695,7 @@ class QuoteFinder:
                     # "Den Unmut der CDU brachte die Sprecherin zum Ausdruck:"
                     verb = self._finite_verb_after(view, end, limit)
                     after = self._speaker_after(view, verb, limit) if verb is not None else None
-                    if after is not None and names_speaker(doc, after[0], after[1], lex):
+                    if after is not None and (names_speaker(doc, after[0], after[1], lex) or self._bare_name(view, after)):
                         return after
                 return found
             if end == limit and limit < len(doc) and doc[limit].text == ":":
@@ -714,6 +715,14 @@ class QuoteFinder:
                         return found
                 return None
         return None
+
+    def _bare_name(self, view: _DocView, phrase: Phrase) -> bool:
+        """One capitalised word without a determiner after the verb, when a thing stands first:
+        ``Jegliche Mitverantwortung weist Hartmann von sich``: Hartmann."""
+        doc = view.doc
+        start, end, _ = phrase
+        return (end - start == 1 and is_cap(doc[start], self.lex) and not view.mask[start]
+                and not doc[start].lower_.endswith(COMMON_NOUN_SUFFIXES) and not doc[start].text.isupper())
 
     def _in_relative_clause(self, view: _DocView, start: int, i: int) -> bool:
         """``die Preise, die DeepSeek verlangt, seien ...``: a verb at the end of a relative clause."""
@@ -812,14 +821,17 @@ class QuoteFinder:
                 break
         # "X sagte: „…“" / "sagte X, „…“"
         s_open = view.sent_of[open_tok]
-        before = [c for c in cues if c.sent == s_open and c.head < open_tok and self._frames_direct(c)]
+        before = [c for c in cues if c.sent == s_open and c.head < open_tok and self._frames_direct(c) and not c.relative]
         if before and open_tok > 0 and doc[open_tok - 1].text in {":", ","}:
             # a verb of saying before a marker: "sagte die Kanzlerin einigen Teilnehmern zufolge: „…“"
             verbs = [c for c in before if c.kind == "verb"]
             return (verbs or before)[-1]
         # a partial quotation inside its sentence: "Das Modell sei „höchst problematisch“, erklärte X"
         s_close = view.sent_of[close_tok] if close_tok < len(doc) else s_open
-        around = [c for c in cues if s_open <= c.sent <= s_close and self._frames_direct(c) and not view.mask[c.head]]
+        # a verb closing a relative clause does not reach words in marks after it: "Laut Polizei ist die
+        # Demonstration, zu der ein Bündnis aufgerufen hatte, „weitgehend störungsfrei“ verlaufen"
+        around = [c for c in cues if s_open <= c.sent <= s_close and self._frames_direct(c) and not view.mask[c.head]
+                  and not (c.relative and c.head < open_tok)]
         if around:
             return min(around, key=lambda c: min(abs(c.head - open_tok), abs(c.head - close_tok)))
         return self._cue_in_next_sentence(view, cues, close_tok)
