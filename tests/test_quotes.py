@@ -778,3 +778,10 @@ def test_a_fronted_thing_before_the_colon_is_no_speaker(nlp):
             "„Diese Verantwortung kann nur der Vorsitzende übernehmen.“")
     (q,) = quotes(nlp, text, "direct")
     assert q._.speaker is not None and q._.speaker.text == "Hartmann"
+
+
+def test_a_subordinate_clause_closed_by_verb_and_auxiliary_names_its_speaker(nlp):
+    text = ("Das Gericht blieb hart, zumal Verteidiger Wolfgang Dingfelder immer wieder betont hatte, "
+            "der Angeklagte sei nicht „dissozial“.")
+    direct = quotes(nlp, text, "direct")
+    assert [q._.speaker_name for q in direct] == ["Wolfgang Dingfelder"]

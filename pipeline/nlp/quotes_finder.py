@@ -486,7 +486,11 @@ class QuoteFinder:
             cue.speaker = self.sentence_subject(view, cue.sent, i)
             cue.speaker_rule = "coordinated"
             return
-        if start < len(doc) and doc[start].lower_ in SUBORDINATORS and verb_final:
+        # "..., zumal Verteidiger X immer wieder betont hatte, ...": the verb and its auxiliary close the clause
+        aux_final = (not verb_final and cue.particle is None and i + 2 < len(doc) and doc[i + 1].lower_ in AUXILIARIES
+                     and (doc[i + 2].is_punct or doc[i + 2].is_space))
+        subordinate = start < len(doc) and doc[start].lower_ in SUBORDINATORS | {"zumal", "weil", "ob"}
+        if subordinate and (verb_final or aux_final):
             start += 1  # "..., wie X sagte."
         while start < i and doc[start].lower_ in AUXILIARIES:
             start += 1  # "..., wird Mike Downey zitiert."
@@ -495,7 +499,7 @@ class QuoteFinder:
             prefix_end -= 1  # "hatte Koch-Mehrin damals gesagt"
         if start < prefix_end:
             found = phrase_ending_at(doc, start, prefix_end, lex)
-            if found is None and verb_final:
+            if found is None and (verb_final or (aux_final and subordinate)):
                 # "..., wie der Konzern am Dienstag in Walldorf mitteilte": adverbials after the subject
                 found = speaker_phrase(doc, start, prefix_end, lex)
                 if found is not None and skip_adverbials(doc, found[2][1] if found[2] else found[1], prefix_end + 1, lex)[-1:] != [prefix_end]:
