@@ -785,3 +785,14 @@ def test_a_subordinate_clause_closed_by_verb_and_auxiliary_names_its_speaker(nlp
             "der Angeklagte sei nicht „dissozial“.")
     direct = quotes(nlp, text, "direct")
     assert [q._.speaker_name for q in direct] == ["Wolfgang Dingfelder"]
+
+
+def test_the_speaker_of_the_clause_before_a_colon_goes_on_in_the_quotation(wikinews_nlp):
+    text = ("Teamchef Jean Todt stellt sich vor seinen Piloten: „Schumacher ist immer noch der Meister. Die Schuld "
+            "liegt bei uns“ wird der Franzose im Fachblatt „La Gazetta dello Sport“ zitiert. Er glaubt weiterhin, "
+            "dass das Team gestärkt aus der Saison hervorgegangen sei: „Wir haben gelernt, bescheidener zu sein. "
+            "Es genügt sehr wenig, um in eine schwierige Situation zu geraten.“")
+    last = quotes(wikinews_nlp, text, "direct")[-1]
+    assert last.text.startswith("Wir haben gelernt")
+    # the mention is the subject of the quotation's own sentence, not the earlier speaker
+    assert last._.speaker is not None and last._.speaker.text == "Er"

@@ -917,6 +917,13 @@ class QuoteFinder:
                 # the subject by position only: right for a dass-clause often enough, for a
                 # quotation in marks far less often than no speaker at all (Wikinews train)
                 speaker, speaker_rule = None, ""
+            if speaker is None and cue is None and open_tok > 0 and doc[open_tok - 1].text == ":":
+                # "Er glaubt, dass das Team gestärkt hervorgegangen sei: „…“": the one who says or
+                # thinks the clause before the colon goes on in the quotation
+                said = [c for c in cues if c.sent == sent and c.kind == "verb" and c.head < open_tok and c.speaker is not None
+                        and not c.relative and c.speaker_rule in {"before", "after", "before-apposition"}]
+                if said:
+                    speaker, speaker_rule = said[-1].speaker, "colon-cue"
             if speaker is None and open_tok > 0 and doc[open_tok - 1].text == ":" and not k1:
                 # "Die Firma empfindet die Kritik als ungerechtfertigt: „…“" (a sentence in
                 # Konjunktiv before the colon reports someone else: the quotation continues them)
