@@ -796,3 +796,13 @@ def test_the_speaker_of_the_clause_before_a_colon_goes_on_in_the_quotation(wikin
     assert last.text.startswith("Wir haben gelernt")
     # the mention is the subject of the quotation's own sentence, not the earlier speaker
     assert last._.speaker is not None and last._.speaker.text == "Er"
+
+
+def test_konjunktiv_ii_right_after_a_quotation_goes_on_reporting_its_speaker(nlp):
+    text = ("„Lieber verzichte ich auf die Sendung“, so Suttner. Außerdem hätte der Sender dem Gegner "
+            "„die Gelegenheit gegeben, sich gut zu verkaufen“.")
+    direct = quotes(nlp, text, "direct")
+    assert [q._.speaker_name for q in direct] == ["Suttner", "Suttner"]
+    # without Konjunktiv the partial quotation's speaker stays unknown
+    text = "„Lieber verzichte ich auf die Sendung“, so Suttner. Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“."
+    assert quotes(nlp, text, "direct")[-1]._.speaker is None

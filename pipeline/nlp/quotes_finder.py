@@ -1038,8 +1038,15 @@ class QuoteFinder:
             if outer:
                 q.speaker, q.speaker_rule = outer[0].speaker, "outer"
                 continue
-            k1, _ = konjunktiv_tokens(doc, s0, s1, lex, view.mask)
+            k1, k2 = konjunktiv_tokens(doc, s0, s1, lex, view.mask)
             partial = open_tok > s0 and not (open_tok > 0 and doc[open_tok - 1].text == ":")
+            if partial and not k1 and k2:
+                # "„…“, so Suttner. Außerdem hätte der Sender Roßmüller „die Gelegenheit gegeben …“":
+                # Konjunktiv II right after a quotation goes on reporting its speaker
+                context = self._context_speaker(view, found, q, window=1, anchors=None)
+                if context is not None and context.kind == "direct" and context.end_sent == q.sent - 1:
+                    q.speaker, q.speaker_rule = context.speaker, "continued"
+                continue
             if partial and not k1:
                 # "Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“": who speaks is
                 # unclear without a cue; the sentence's subject was right only one time in four
