@@ -806,3 +806,12 @@ def test_konjunktiv_ii_right_after_a_quotation_goes_on_reporting_its_speaker(nlp
     # without Konjunktiv the partial quotation's speaker stays unknown
     text = "„Lieber verzichte ich auf die Sendung“, so Suttner. Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“."
     assert quotes(nlp, text, "direct")[-1]._.speaker is None
+
+
+def test_words_in_marks_after_als_are_the_subjects_characterisation(nlp):
+    text = "Der Außenminister Donald Rumsfeld attackierte den Iran als den „führenden Förderer von Terrorismus“."
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker_name == "Donald Rumsfeld"
+    # passive: the subject is what is characterised
+    (q,) = quotes(nlp, "Die Pläne wurden in der Presse als „völlig verfehlt“ kritisiert.", "direct")
+    assert q._.speaker is None or q._.speaker.text != "Die Pläne"

@@ -985,6 +985,22 @@ class QuoteFinder:
                 best = m
         return best
 
+    def _characterised_as(self, view: _DocView, q: QuoteMatch) -> bool:
+        """``… feierte die Absage als „großen Erfolg“``: "als" (with an article or adjective) before
+        the marks, in an active main clause that is the sentence's first."""
+        doc = view.doc
+        open_tok = q.nested[0]
+        k = open_tok - 1
+        while k > open_tok - 3 and k >= 0 and doc[k].lower_ in self.lex.determiners:
+            k -= 1
+        if k < 0 or doc[k].lower_ != "als":
+            return False
+        s0 = view.sents[q.sent][0]
+        before = doc[s0:k]
+        if any(t.text in {",", ":", ";"} and not view.mask[t.i] for t in before) or doc[s0].lower_ in SUBORDINATORS:
+            return False
+        return not any(t.lower_ in PASSIVE_AUXILIARIES for t in doc[s0 : q.end + 3])
+
     def _own_account(self, view: _DocView, m: QuoteMatch) -> bool:
         """Whether a quotation's speaker is an account by someone named earlier: ``nach eigenen
         Angaben``, ``Nach ihren Informationen habe sich dieser …``. The corpus marks the phrase
@@ -1046,6 +1062,13 @@ class QuoteFinder:
                 context = self._context_speaker(view, found, q, window=1, anchors=None)
                 if context is not None and context.kind == "direct" and context.end_sent == q.sent - 1:
                     q.speaker, q.speaker_rule = context.speaker, "continued"
+                continue
+            if partial and not k1 and self._characterised_as(view, q):
+                # "Rumsfeld attackierte den Iran als den „führenden Förderer von Terrorismus“":
+                # words in marks after "als" characterise something in the subject's words
+                subject = self.sentence_subject(view, q.sent, open_tok)
+                if subject is not None:
+                    q.speaker, q.speaker_rule = subject, "characterised"
                 continue
             if partial and not k1:
                 # "Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“": who speaks is
