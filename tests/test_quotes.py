@@ -815,3 +815,10 @@ def test_words_in_marks_after_als_are_the_subjects_characterisation(nlp):
     # passive: the subject is what is characterised
     (q,) = quotes(nlp, "Die Pläne wurden in der Presse als „völlig verfehlt“ kritisiert.", "direct")
     assert q._.speaker is None or q._.speaker.text != "Die Pläne"
+
+
+def test_no_genitive_attribute_after_an_acronym(wikinews_nlp):
+    text = ("Das Zentrum dient laut einer Pressemitteilung des BMI der Verbesserung der "
+            "„schnellen Zusammenarbeit aller Behörden bei Angriffen“.")
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert q._.speaker is not None and q._.speaker.text == "einer Pressemitteilung des BMI"

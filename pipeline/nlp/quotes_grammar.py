@@ -252,8 +252,8 @@ def noun_phrase_end(
             continue
         if low not in connectors or doc[j].text[:1].isupper():
             break
-        if low in GENITIVE_CONNECTORS and not head_is_common:
-            break
+        if low in GENITIVE_CONNECTORS and (not head_is_common or (doc[j - 1].text.isupper() and len(doc[j - 1].text) >= 2)):
+            break  # no genitive after a name or an acronym: "laut einer Mitteilung des BMI der Verbesserung dienen"
         if low == "zu" and not (
             j + 1 < limit and is_cap(doc[j + 1], lex) and (doc[j + 1].text.endswith("s") or (not head_is_common and j - head_start >= 2))
         ):
