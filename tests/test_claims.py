@@ -203,6 +203,18 @@ def roles(doc):
         # A bank reporting its own figures is the subject.
         ("Die UBS hob ihre Prognose an.", [("UBS", ORG)], {"UBS": "subject"}),
         ("Morgan Stanley steigerte den Gewinn um 12 %.", [("Morgan Stanley", ORG)], {"Morgan Stanley": "subject"}),
+        # An exchange as the market is a place; the listed operator's shares are a subject.
+        ("An der Wiener Börse stiegen Erste-Aktien um 3,1 %.", [("Wiener Börse", ORG), ("Erste", ORG)],
+         {"Wiener Börse": "source", "Erste": "subject"}),
+        ("Die Wiener Börse hat den Handel am Donnerstag mit leichten Verlusten beendet.", [("Wiener Börse", ORG)],
+         {"Wiener Börse": "source"}),
+        ("Vonovia legten um 1,4 % zu, die Deutsche Börse gewann 1,0 %.", [("Vonovia", ORG), ("Deutsche Börse", ORG)],
+         {"Vonovia": "subject", "Deutsche Börse": "subject"}),
+        # News agencies and the agency of a dateline only report.
+        ("Das sei keine Kompensation, sagte ein AUA-Sprecher zur APA.", [("AUA", ORG), ("APA", ORG)],
+         {"AUA": "subject", "APA": "source"}),
+        ("Wien (APA) – Die Erste Group hat im dritten Quartal mehr verdient.", [("APA", ORG), ("Erste Group", ORG)],
+         {"APA": "source", "Erste Group": "subject"}),
     ],
 )
 def test_claim_roles(nlp, text, entities, expected):
@@ -234,3 +246,17 @@ def test_an_analysts_employer_named_in_the_speaker_role_is_a_source(nlp):
     quote._.speaker_role = "Aktienstratege von Nomura"
     doc = nlp.get_pipe("finnews_claims")(doc)
     assert roles(doc) == {"Nomura": "source"}
+
+
+def test_an_exchange_without_a_listing_that_closes_is_the_market(nlp):
+    doc = annotate(nlp, "Die Wiener Börse hat am Dienstag leichter geschlossen.", [("Wiener Börse", ORG)])
+    assert roles(doc) == {"Wiener Börse": "source"}
+    # A listed operator that "closes higher" is its share: build the doc again with a listing.
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc("Die Deutsche Börse schloss 1,2 % höher."))
+    span = doc.char_span(4, 18, label=ORG)
+    doc.ents = [span]
+    doc.ents[0]._.entity_id = doc.ents[0]._.entity_name = "Deutsche Börse"
+    doc.ents[0]._.link_candidates = [("DE0005810055", 1.0)]
+    doc.spans["quotes"] = []
+    doc = nlp.get_pipe("finnews_claims")(nlp.get_pipe("finnews_figures")(doc))
+    assert roles(doc) == {"Deutsche Börse": "subject"}

@@ -37,7 +37,11 @@ the claim text only says who speaks or judges: a source (``laut Bloomberg``,
 Sandmann von der Privatbank Berenberg``, ``sagt Vey-Sern Ling, Managing Director
 bei Union Bancaire Privee``, ``merkt das Analysehaus Bernstein an``) or the bank
 that rates another company (``Bernstein stuft SAP ab``, ``Goldman Sachs rät zum
-Kauf der Siemens-Energy-Aktie``); otherwise ``subject``. What such a sentence says
+Kauf der Siemens-Energy-Aktie``), a news agency (``sagte ein Sprecher zur APA``, the
+agency of a dateline ``Wien (APA) – …``; ``news_agencies`` in configs/figures_lexicon.yaml) or an
+exchange named as the market (``An der Wiener Börse stiegen Erste-Aktien``, ``Die
+Wiener Börse hat den Handel mit Verlusten beendet``; not ``die Deutsche Börse gewann
+1 %``); otherwise ``subject``. What such a sentence says
 is about the other company, so the article roll-up leaves source claims out
 (:mod:`pipeline.aggregate`).
 
@@ -325,7 +329,36 @@ def sourcing(doc: Doc, start: int, end: int, companies: list[Span], quotes: list
             continue
         if _rates_another(doc, ent, start, end, inside, lex):
             found.add((ent.start, ent.end))
+            continue
+        if ent.text.lower() in lex.news_agencies or _dateline_agency(doc, ent) or _exchange_as_market(doc, ent, end, idx, lex):
+            found.add((ent.start, ent.end))
     return found
+
+
+def _dateline_agency(doc: Doc, ent: Span) -> bool:
+    """The agency in a dateline: ``Wien (APA) – Die Erste Group hat …``, ``Frankfurt (Reuters) -``."""
+    return (ent.start >= 2 and doc[ent.start - 1].text == "(" and ent.end < len(doc) and doc[ent.end].text == ")"
+            and doc[ent.start - 2].is_sent_start and doc[ent.start - 2].text[:1].isupper())
+
+
+def _exchange_as_market(doc: Doc, ent: Span, end: int, idx: DocIndex, lex: FiguresLexicon) -> bool:
+    """An exchange named as the market, not as the company that runs it.
+
+    ``An der Wiener Börse stiegen Erste-Aktien um 3,1 %``, ``Die Wiener Börse hat den
+    Handel mit leichten Verlusten beendet`` and, for an exchange without a listing, ``Die
+    Wiener Börse hat leichter geschlossen`` (a place), but ``die Deutsche Börse gewann
+    1,0 %`` or ``schloss höher`` (the listed company's shares).
+    """
+    name = ent.text.lower()
+    if not lex.exchange_names or not name.endswith(lex.exchange_names):
+        return False
+    if idx.frame_prepositions.ending_at(ent.start):
+        return True
+    after = doc[ent.end : min(end, ent.end + 8)]
+    if any(t.lower_ in lex.market_session_words for t in after):
+        return True
+    # "Die Wiener Börse hat am Dienstag leichter geschlossen": without a listing, no share price
+    return not ent._.link_candidates and any(t.lower_ in lex.market_session_verbs for t in after)
 
 
 def _rates_another(doc: Doc, ent: Span, start: int, end: int, inside: list[Span], lex: FiguresLexicon) -> bool:

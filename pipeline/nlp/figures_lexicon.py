@@ -100,6 +100,10 @@ class FiguresLexicon:
     tolerance_words: frozenset[str] = field(init=False)
     preposition_fillers: frozenset[str] = field(init=False)
     stake_words: frozenset[str] = field(init=False)
+    exchange_names: tuple[str, ...] = field(init=False)
+    news_agencies: frozenset[str] = field(init=False)
+    market_session_words: frozenset[str] = field(init=False)
+    market_session_verbs: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         d = self.data
@@ -152,6 +156,10 @@ class FiguresLexicon:
         self.tolerance_words = _lower_set(d.get("tolerance_words", []))
         self.preposition_fillers = _lower_set(d.get("preposition_fillers", []))
         self.stake_words = _lower_set(d.get("stake_words", []))
+        self.exchange_names = tuple(str(w).lower() for w in d.get("exchange_names", []))
+        self.news_agencies = _lower_set(d.get("news_agencies", []))
+        self.market_session_words = _lower_set(d.get("market_session_words", []))
+        self.market_session_verbs = _lower_set(d.get("market_session_verbs", []))
         self.money_direction_verbs = {
             str(verb).lower(): direction for direction, verbs in d.get("money_direction_verbs", {}).items() for verb in verbs
         }
