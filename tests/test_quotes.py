@@ -822,3 +822,9 @@ def test_no_genitive_attribute_after_an_acronym(wikinews_nlp):
             "„schnellen Zusammenarbeit aller Behörden bei Angriffen“.")
     (q,) = quotes(wikinews_nlp, text, "direct")
     assert q._.speaker is not None and q._.speaker.text == "einer Pressemitteilung des BMI"
+
+
+def test_a_zu_infinitive_of_a_particle_verb_is_no_cue(nlp):
+    text = "Den Bürgern werde verweigert, unabhängige Gerichte anzurufen. Die Klauseln seien „alarmierend“."
+    for q in quotes(nlp, text):
+        assert q._.speaker is None or "Gerichte" not in q._.speaker.text

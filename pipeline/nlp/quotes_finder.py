@@ -400,7 +400,11 @@ class QuoteFinder:
             elif plain is None:
                 plain = lemma
         if low in lex.joined_index:
-            return Cue("verb", i, i + 1, sent, lemma=lex.joined_index[low][0])
+            lemma = lex.joined_index[low][0]
+            entry = lex.verbs[lemma]
+            if entry.particle and low == entry.particle + "zu" + lemma[len(entry.particle):]:
+                return None  # "unabhängige Gerichte anzurufen": an infinitive, like "um zu sagen"
+            return Cue("verb", i, i + 1, sent, lemma=lemma)
         if plain is not None:
             return Cue("verb", i, i + 1, sent, lemma=plain)
         return None
