@@ -828,3 +828,12 @@ def test_a_zu_infinitive_of_a_particle_verb_is_no_cue(nlp):
     text = "Den Bürgern werde verweigert, unabhängige Gerichte anzurufen. Die Klauseln seien „alarmierend“."
     for q in quotes(nlp, text):
         assert "Gerichte" not in q._.speaker_name
+
+
+def test_a_pronoun_after_a_conjunction_speaks_for_the_main_clause_subject(nlp, wikinews_nlp):
+    text = ("Die Schutzvereinigung für Wertpapierbesitz (DSW) schlug in die gleiche Kerbe, indem sie den "
+            "Aufsichtsrat zum Handeln aufforderte: „Einen solchen Chef kann sich die Bank nicht leisten.“")
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert q._.speaker.text == "sie"  # the corpus marks the clause's own subject
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker_name == "Schutzvereinigung für Wertpapierbesitz (DSW)"

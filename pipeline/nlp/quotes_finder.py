@@ -75,6 +75,8 @@ NAME_SMALL_WORDS = {"der", "des", "die", "den", "von", "vom", "für", "und", "zu
 WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/\S*)?")
 AUXILIARIES = {"wird", "wurde", "werden", "wurden", "hat", "hatte", "haben", "hatten", "ist", "war", "sind", "waren", "habe", "sei", "ließ", "ließen", "lässt", "lassen"}
 OWN = {"eigenen", "eigener", "eigene", "eigenem"}
+# Conjunctions that open a subordinate clause whose subject follows them ("indem sie … aufforderte").
+CLAUSE_CONJUNCTIONS = SUBORDINATORS | {"zumal", "weil", "ob", "indem", "sodass", "falls", "sobald"}
 PASSIVE_AUXILIARIES = {"wird", "wurde", "werden", "wurden", "worden"}
 RELATIVE_PREPOSITIONS = {"in", "im", "mit", "von", "für", "bei", "an", "auf", "über", "zu", "nach", "gegen", "unter", "aus", "um", "durch", "ohne", "vor", "hinter", "neben", "zwischen", "während", "wegen", "seit", "bis", "dank", "trotz", "gemäß"}
 RELATIVE_PRONOUNS = {"der", "die", "das", "dem", "den", "deren", "dessen", "denen", "welche", "welcher", "welches", "welchen", "welchem"}
@@ -493,7 +495,7 @@ class QuoteFinder:
         # "..., zumal Verteidiger X immer wieder betont hatte, ...": the verb and its auxiliary close the clause
         aux_final = (not verb_final and cue.particle is None and i + 2 < len(doc) and doc[i + 1].lower_ in AUXILIARIES
                      and (doc[i + 2].is_punct or doc[i + 2].is_space))
-        subordinate = start < len(doc) and doc[start].lower_ in SUBORDINATORS | {"zumal", "weil", "ob"}
+        subordinate = start < len(doc) and doc[start].lower_ in CLAUSE_CONJUNCTIONS
         if subordinate and (verb_final or aux_final):
             start += 1  # "..., wie X sagte."
         while start < i and doc[start].lower_ in AUXILIARIES:
@@ -506,8 +508,10 @@ class QuoteFinder:
             if found is None and (verb_final or (aux_final and subordinate)):
                 # "..., wie der Konzern am Dienstag in Walldorf mitteilte": adverbials after the subject
                 found = speaker_phrase(doc, start, prefix_end, lex)
-                if found is not None and skip_adverbials(doc, found[2][1] if found[2] else found[1], prefix_end + 1, lex)[-1:] != [prefix_end]:
-                    found = None
+                pronoun_first = subordinate and found is not None and doc[found[0]].lower_ in lex.speaker_pronouns
+                if (found is not None and not pronoun_first
+                        and skip_adverbials(doc, found[2][1] if found[2] else found[1], prefix_end + 1, lex)[-1:] != [prefix_end]):
+                    found = None  # a pronoun right after the conjunction is the subject: "indem sie den Rat aufforderte"
             if found is not None and not verb_final and is_abstract_phrase(doc, found[0], found[1], lex):
                 # "Die Äußerungen Hassemers bezeichnete Wiefelspütz als „Knaller“": an object
                 # stands first, the speaker after the verb
@@ -1494,6 +1498,11 @@ class QuoteFinder:
             low = doc[start].lower_
             if end - start == 1 and low in lex.speaker_pronouns:
                 if low not in {"er", "sie"}:
+                    continue
+                subject = self.sentence_subject(view, sent, start) if start > 0 and doc[start - 1].lower_ in CLAUSE_CONJUNCTIONS else None
+                if subject is not None and subject[1] < start and not is_abstract_phrase(doc, subject[0], subject[1], lex):
+                    # "Die DSW schlug in die gleiche Kerbe, indem sie … aufforderte: „…“": the main clause's subject
+                    m.speaker_name = strip_determiner(doc, subject[0], subject[1], lex)
                     continue
                 before = [c for c in named if c[1] < start and sent - c[0] <= 3]
                 if not before:
