@@ -837,3 +837,17 @@ def test_a_pronoun_after_a_conjunction_speaks_for_the_main_clause_subject(nlp, w
     assert q._.speaker.text == "sie"  # the corpus marks the clause's own subject
     (q,) = quotes(nlp, text, "direct")
     assert q._.speaker_name == "Schutzvereinigung für Wertpapierbesitz (DSW)"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # the name and its apposition between an auxiliary and the verb after the quotation
+        ("Das sei „eine echte Chance für Video“, wird Mike Downey, Produktmanager bei Adobe, zitiert.", "Mike Downey"),
+        # a focus particle between the speaker and the verb
+        ("Hartmann selbst schrieb in einer Presseerklärung, sie wolle „allen eine Abstimmung ersparen“.", "Hartmann"),
+    ],
+)
+def test_speaker_before_the_verb_with_apposition_or_particle(nlp, text, name):
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker_name == name

@@ -532,6 +532,15 @@ class QuoteFinder:
                 opening = self._relative_clause_opening(view, start - 1)
                 if opening is not None:
                     found = phrase_ending_at(doc, first, opening, lex)
+            if found is None and start - 2 > s0:
+                # "„…“, wird Mike Downey, Technical Product Manager, zitiert.": the name and its
+                # apposition fill the clause after a quotation and an auxiliary
+                a_start = self._clause_start(view, start - 2)
+                n_start = self._clause_start(view, a_start - 2) if a_start - 2 > s0 else s0
+                while n_start < a_start and doc[n_start].lower_ in AUXILIARIES:
+                    n_start += 1
+                if n_start > s0 and doc[n_start - 1].lower_ in AUXILIARIES:
+                    found = phrase_ending_at(doc, n_start, start, lex)
             if found is not None:
                 cue.speaker, cue.speaker_rule = found, "before-apposition"
                 return
