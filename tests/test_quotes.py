@@ -851,3 +851,11 @@ def test_a_pronoun_after_a_conjunction_speaks_for_the_main_clause_subject(nlp, w
 def test_speaker_before_the_verb_with_apposition_or_particle(nlp, text, name):
     (q,) = quotes(nlp, text, "direct")
     assert q._.speaker_name == name
+
+
+def test_a_role_and_name_after_another_main_clause_speak(nlp):
+    text = ("Die Ministerin wies diese Behauptung zurück, die bildungspolitische Sprecherin der Fraktion, "
+            "Sandra Boser (GRÜNE), erklärte: „Neiddebatten sind völlig fehl am Platz.“")
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker_name == "Sandra Boser"
+    assert "Sprecherin der Fraktion" in q._.speaker_role

@@ -539,7 +539,8 @@ class QuoteFinder:
                 n_start = self._clause_start(view, a_start - 2) if a_start - 2 > s0 else s0
                 while n_start < a_start and doc[n_start].lower_ in AUXILIARIES:
                     n_start += 1
-                if n_start > s0 and doc[n_start - 1].lower_ in AUXILIARIES:
+                # (or after a comma: "X wies das zurück, die Sprecherin der Fraktion, Sandra Boser, erklärte:")
+                if n_start > s0 and (doc[n_start - 1].lower_ in AUXILIARIES or doc[n_start - 1].text == ","):
                     found = phrase_ending_at(doc, n_start, start, lex)
             if found is not None:
                 cue.speaker, cue.speaker_rule = found, "before-apposition"
@@ -1473,6 +1474,8 @@ class QuoteFinder:
             name, role = name_in_phrase(doc, start, end, lex)
             if app is not None and not role:
                 role = doc[app[0] : app[1]].text
+        if name and name[1] - name[0] >= 4 and doc[name[1] - 1].text == ")" and doc[name[1] - 3].text == "(":
+            name = (name[0], name[1] - 3)  # "Sandra Boser (GRÜNE)": the party is no part of the name
         m.speaker_name = doc[name[0] : name[1]].text if name else doc[start:end].text
         m.speaker_role = role.strip(" ,")
         while m.speaker_role.split() and m.speaker_role.split()[-1].lower() in lex.name_connectors:
