@@ -859,3 +859,9 @@ def test_a_role_and_name_after_another_main_clause_speak(nlp):
     (q,) = quotes(nlp, text, "direct")
     assert q._.speaker_name == "Sandra Boser"
     assert "Sprecherin der Fraktion" in q._.speaker_role
+
+
+def test_a_focus_particle_before_the_subject_is_not_the_subject(wikinews_nlp):
+    text = "Auch der US-amerikanische Außenminister Donald Rumsfeld attackierte den Iran als den „führenden Förderer“."
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert q._.speaker.text == "der US-amerikanische Außenminister Donald Rumsfeld"

@@ -30,6 +30,7 @@ from spacy.tokens import Doc
 
 from pipeline.nlp.quotes_grammar import (
     COMMON_NOUN_SUFFIXES,
+    FOCUS_PARTICLES,
     COMPLEMENTIZERS,
     is_abstract_phrase,
     names_speaker,
@@ -704,6 +705,8 @@ class QuoteFinder:
         s0 = view.sents[sent][0]
         while s0 < before and view.para_of[s0] < view.para_of[before]:
             s0 += 1  # a heading without a period is not part of the sentence
+        while s0 + 1 < before and doc[s0].lower_ in FOCUS_PARTICLES and doc[s0 + 1].lower_ in lex.determiners:
+            s0 += 1  # "Auch der Außenminister attackierte …"
         limit = before
         for k in range(s0, before):
             if view.mask[k] or doc[k].text in {":", ";"}:
