@@ -862,6 +862,14 @@ def test_a_role_and_name_after_another_main_clause_speak(nlp):
 
 
 def test_a_focus_particle_before_the_subject_is_not_the_subject(wikinews_nlp):
-    text = "Auch der US-amerikanische Außenminister Donald Rumsfeld attackierte den Iran als den „führenden Förderer“."
+    text = ("Auch der US-amerikanische Außenminister Donald Rumsfeld attackierte den Iran als den "
+            "„führenden Förderer von Terrorismus“.")
     (q,) = quotes(wikinews_nlp, text, "direct")
     assert q._.speaker.text == "der US-amerikanische Außenminister Donald Rumsfeld"
+
+
+def test_after_a_colon_a_clause_has_its_own_subject(nlp):
+    text = ("Auch andere Zulieferer stehen unter Druck: ZF Friedrichshafen hatte im Frühjahr einen Verlust gemeldet, "
+            "die Aktie der Continental AG hat seit Jahresbeginn 12 % eingebüßt.")
+    for q in quotes(nlp, text):
+        assert "Zulieferer" not in q._.speaker_name

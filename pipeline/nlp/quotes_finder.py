@@ -561,7 +561,14 @@ class QuoteFinder:
                 return
         if verb_final or cue.particle is not None:
             # "Die Bundesregierung hatte den Bericht als „falsch“ zurückgewiesen."
-            cue.speaker = self.sentence_subject(view, cue.sent, i)
+            if start > s0 and doc[start - 1].text == ":":
+                # after a colon the clause has its own subject: "Auch andere stehen unter Druck:
+                # ZF hatte im Frühjahr einen Verlust gemeldet"
+                found = speaker_phrase(doc, start, i, lex)
+                end = (found[2][1] if found[2] else found[1]) if found else start
+                cue.speaker = found if found is not None and end < i and is_lower_word(doc[end]) else None
+            else:
+                cue.speaker = self.sentence_subject(view, cue.sent, i)
             cue.speaker_rule = "subject"
 
     def _with_name_before(self, view: _DocView, found: Phrase) -> Phrase:
