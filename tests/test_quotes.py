@@ -873,3 +873,10 @@ def test_after_a_colon_a_clause_has_its_own_subject(nlp):
             "die Aktie der Continental AG hat seit Jahresbeginn 12 % eingebüßt.")
     for q in quotes(nlp, text):
         assert "Zulieferer" not in q._.speaker_name
+
+
+def test_nach_bewertung_names_the_source(wikinews_nlp):
+    text = ("Die Nachrichten seien eine offensive Art von Werbung, die jedoch nach Bewertung von Polizei und "
+            "Staatsanwaltschaft „keinen Anlass für strafrechtliche Maßnahmen“ hergibt.")
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert q._.speaker is not None and q._.speaker.text.startswith("Bewertung von Polizei")
