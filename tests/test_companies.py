@@ -132,6 +132,16 @@ def test_mentions_of_one_company_share_one_entity(nlp):
     assert apple._.entity_id != nvidia[0]._.entity_id
 
 
+def test_a_short_name_after_the_national_name_is_that_company(nlp):
+    doc = nlp("Die Telekom Austria zahlte Schmiergeld. Später bestritt die Telekom alle Vorwürfe.")
+    telekom = [e for e in doc.ents if "Telekom" in e.text]
+    assert [e.text for e in telekom] == ["Telekom Austria", "Telekom"]
+    assert len({e._.entity_id for e in telekom}) == 1
+    # a name that differs by more than a country stays apart
+    doc = nlp("Siemens Energy legte zu. Siemens verlor 2 Prozent.")
+    assert len({e._.entity_id for e in doc.ents}) == 2
+
+
 def test_compound_entity_name_drops_hyphens(nlp):
     doc = nlp("Die Siemens-Energy-Aktie fiel, Siemens Energy selbst schwieg.")
     names = {e.text: e._.entity_name for e in doc.ents}

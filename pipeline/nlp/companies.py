@@ -899,6 +899,15 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
 
 
 # -- clustering -------------------------------------------------------------
+# Words that make a company's name national without changing its short name: after
+# "Telekom Austria" or "Österreichische Post", a later "Telekom" / "Post" is the same company,
+# not Deutsche Telekom or Deutsche Post.
+COUNTRY_QUALIFIERS = {"austria", "österreich", "schweiz", "suisse", "switzerland", "deutschland", "germany", "italia",
+                      "italien", "france", "frankreich", "españa", "nederland", "polska", "ungarn", "hungary"}
+COUNTRY_ADJECTIVES = {"österreichische", "österreichischen", "österreichischer", "schweizerische", "schweizerischen",
+                      "schweizer", "deutsche", "deutschen", "italienische", "französische", "ungarische"}
+
+
 @dataclass
 class Cluster:
     """Mentions of one entity in one article."""
@@ -1031,6 +1040,12 @@ class EntityClusterer:
                     and any(len(n.split()) > 1 and name_key(n.split()[position]) == word for n in c.names)]
             if len(hits) == 1:
                 absorbed[idx] = hits[0]
+        for idx, cluster in enumerate(clusters):
+            if idx in absorbed or cluster.label != "ORG" or any(len(n.split()) != 1 for n in cluster.names):
+                continue
+            national = EntityClusterer._national_name_of(clusters, cluster)
+            if national is not None:
+                absorbed[idx] = national
         for idx, target in absorbed.items():
             target.spans += clusters[idx].spans
             target.names += clusters[idx].names
@@ -1039,6 +1054,32 @@ class EntityClusterer:
             pairs = sorted(zip(cluster.spans, cluster.names), key=lambda p: p[0].start)
             cluster.spans, cluster.names = [p[0] for p in pairs], [p[1] for p in pairs]
         return sorted(merged, key=lambda c: c.spans[0].start)
+
+    @staticmethod
+    def _national_name_of(clusters: list[Cluster], short: Cluster) -> Optional[Cluster]:
+        """The earlier company whose national name the lone word shortens.
+
+        ``Telekom Austria … die Telekom`` and ``Österreichische Post … die Post``: the short
+        form is that company, not the one the alias alone would name (Deutsche Telekom, Deutsche
+        Post). ``Siemens Energy … Siemens`` stays apart: ``Energy`` is no country.
+        """
+        word = name_key(short.names[0])
+        first = short.spans[0].start
+        hits = []
+        for c in clusters:
+            if c is short or c.label != "ORG" or c.spans[0].start >= first:
+                continue
+            for name in c.names:
+                parts = name.split()
+                if len(parts) < 2:
+                    continue
+                if name_key(parts[0]) == word and all(p.lower() in COUNTRY_QUALIFIERS for p in parts[1:]):
+                    hits.append(c)
+                    break
+                if name_key(parts[-1]) == word and all(p.lower() in COUNTRY_ADJECTIVES for p in parts[:-1]):
+                    hits.append(c)
+                    break
+        return hits[0] if len(hits) == 1 else None
 
     @staticmethod
     def canonical_name(cluster: Cluster) -> str:
