@@ -161,6 +161,10 @@ class OrgKindLexicon:
         words = _WORD.findall(name)
         for word in words:
             kind = self.words.get(word.casefold().strip("."))
+            if kind is None and "-" in word and self.kind_of_word(word) is None:
+                # a listed whole word as the first part of a compound whose ending says nothing
+                # ("AK-NÖ"), not where the ending does ("SV-Bank" is a bank)
+                kind = self.words.get(word.split("-")[0].casefold())
             if kind is not None:
                 return kind
         for word in reversed(words):

@@ -34,6 +34,11 @@ def kind_at(gaz, text, mention):
         ("Das Ifo-Institut senkte seine Prognose.", "Ifo-Institut", "other"),
         ("Forscher der Universität Mannheim warnen.", "Universität Mannheim", "other"),
         ("Die Fruit-Union Suisse wehrt sich.", "Fruit-Union Suisse", "other"),
+        # Austrian chambers by region, also in a compound; a compound's own ending still decides.
+        ("Die AK Oberösterreich kritisierte die Bank.", "AK Oberösterreich", "other"),
+        ("Laut AK-NÖ stiegen die Preise.", "AK-NÖ", "other"),
+        ("Die SV-Bank erhöhte die Zinsen.", "SV-Bank", "company"),
+        ("Die PVA zahlte mehr Pensionen aus.", "PVA", "public_body"),
         # The noun before the name.
         ("Die Gewerkschaft Ufa verlangt mehr Geld.", "Ufa", "other"),
         ("Die Notenbank Fed hält still.", "Fed", "public_body"),
