@@ -210,6 +210,14 @@ def roles(doc):
          {"Wiener Börse": "source"}),
         ("Vonovia legten um 1,4 % zu, die Deutsche Börse gewann 1,0 %.", [("Vonovia", ORG), ("Deutsche Börse", ORG)],
          {"Vonovia": "subject", "Deutsche Börse": "subject"}),
+        # Newspapers and broadcasters report or are spoken to; a platform is where a message is posted.
+        ("Die Lufthansa will sparen, berichtete die Süddeutsche Zeitung.", [("Lufthansa", ORG), ("Süddeutsche Zeitung", ORG)],
+         {"Lufthansa": "subject", "Süddeutsche Zeitung": "source"}),
+        ("Das Problem wächst, sagte der Chef von Verbund im Gespräch mit dem STANDARD.",
+         [("Verbund", ORG), ("STANDARD", ORG)], {"Verbund": "subject", "STANDARD": "source"}),
+        ("Tesla teilte auf Twitter mit, die Auslieferungen seien gestiegen.", [("Tesla", ORG), ("Twitter", ORG)],
+         {"Tesla": "subject", "Twitter": "source"}),
+        ("Twitter verlor im Quartal Nutzer.", [("Twitter", ORG)], {"Twitter": "subject"}),
         # News agencies and the agency of a dateline only report.
         ("Das sei keine Kompensation, sagte ein AUA-Sprecher zur APA.", [("AUA", ORG), ("APA", ORG)],
          {"AUA": "subject", "APA": "source"}),

@@ -38,7 +38,9 @@ Sandmann von der Privatbank Berenberg``, ``sagt Vey-Sern Ling, Managing Director
 bei Union Bancaire Privee``, ``merkt das Analysehaus Bernstein an``) or the bank
 that rates another company (``Bernstein stuft SAP ab``, ``Goldman Sachs rät zum
 Kauf der Siemens-Energy-Aktie``), a news agency (``sagte ein Sprecher zur APA``, the
-agency of a dateline ``Wien (APA) – …``; ``news_agencies`` in configs/figures_lexicon.yaml) or an
+agency of a dateline ``Wien (APA) – …``; ``news_agencies`` in configs/figures_lexicon.yaml), a newspaper or
+broadcaster (``berichtete die Süddeutsche Zeitung``, ``sagte er der Bild-Zeitung``), a platform a
+message is posted on (``schrieb auf Twitter``) or an
 exchange named as the market (``An der Wiener Börse stiegen Erste-Aktien``, ``Die
 Wiener Börse hat den Handel mit Verlusten beendet``; not ``die Deutsche Börse gewann
 1 %``); otherwise ``subject``. What such a sentence says
@@ -330,9 +332,35 @@ def sourcing(doc: Doc, start: int, end: int, companies: list[Span], quotes: list
         if _rates_another(doc, ent, start, end, inside, lex):
             found.add((ent.start, ent.end))
             continue
-        if ent.text.lower() in lex.news_agencies or _dateline_agency(doc, ent) or _exchange_as_market(doc, ent, end, idx, lex):
+        if (_reports(ent, lex) or _dateline_agency(doc, ent) or _exchange_as_market(doc, ent, end, idx, lex)
+                or _platform(doc, ent, lex)):
             found.add((ent.start, ent.end))
     return found
+
+
+def _reports(ent: Span, lex: FiguresLexicon) -> bool:
+    """A news agency or a newspaper or broadcaster: ``sagte ein Sprecher zur APA``, ``berichtete die
+    Süddeutsche Zeitung``, ``sagte er der Bild-Zeitung``, ``im Gespräch mit dem STANDARD``."""
+    name = ent.text.lower().rstrip("'’")
+    if name.endswith("s") and name[:-1] in lex.media_outlets | lex.news_agencies:
+        name = name[:-1]  # genitive: "des STANDARDs", "Spiegels"
+    if name in lex.news_agencies or name in lex.media_outlets:
+        return True
+    last = name.replace("-", " ").split()[-1] if name.split() else name
+    return bool(lex.media_endings) and (name.endswith(lex.media_endings) or last.endswith(lex.media_endings)) and " " in name.replace("-", " ")
+
+
+def _platform(doc: Doc, ent: Span, lex: FiguresLexicon) -> bool:
+    """A platform a message is posted on: ``schrieb auf Twitter``, ``im Kurznachrichtendienst
+    Twitter``, ``Facebook-Einträge``; not ``Twitter verlor Nutzer``."""
+    if ent.text.lower() not in lex.platforms:
+        return False
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    if before is not None and (before.lower_ in lex.platform_cues or before.lower_.endswith(("dienst", "plattform", "netzwerk"))):
+        return True
+    if ent.end + 1 < len(doc) and doc[ent.end].text in {"-", "‑"}:
+        return any(doc[ent.end + 1].lower_.startswith(n) for n in lex.platform_nouns)
+    return False
 
 
 def _dateline_agency(doc: Doc, ent: Span) -> bool:

@@ -102,6 +102,11 @@ class FiguresLexicon:
     stake_words: frozenset[str] = field(init=False)
     exchange_names: tuple[str, ...] = field(init=False)
     news_agencies: frozenset[str] = field(init=False)
+    media_outlets: frozenset[str] = field(init=False)
+    media_endings: tuple[str, ...] = field(init=False)
+    platforms: frozenset[str] = field(init=False)
+    platform_cues: frozenset[str] = field(init=False)
+    platform_nouns: frozenset[str] = field(init=False)
     market_session_words: frozenset[str] = field(init=False)
     market_session_verbs: frozenset[str] = field(init=False)
 
@@ -158,6 +163,11 @@ class FiguresLexicon:
         self.stake_words = _lower_set(d.get("stake_words", []))
         self.exchange_names = tuple(str(w).lower() for w in d.get("exchange_names", []))
         self.news_agencies = _lower_set(d.get("news_agencies", []))
+        self.media_outlets = _lower_set(d.get("media_outlets", []))
+        self.media_endings = tuple(str(w).lower() for w in d.get("media_endings", []))
+        self.platforms = _lower_set(d.get("platforms", []))
+        self.platform_cues = _lower_set(d.get("platform_cues", []))
+        self.platform_nouns = _lower_set(d.get("platform_nouns", []))
         self.market_session_words = _lower_set(d.get("market_session_words", []))
         self.market_session_verbs = _lower_set(d.get("market_session_verbs", []))
         self.money_direction_verbs = {
