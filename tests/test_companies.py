@@ -383,6 +383,8 @@ def test_a_person_keeps_a_first_name_before_a_company_name(nlp):
         ("Das BIP wuchs um 0,3 Prozent.", "BIP"),
         ("Im CEE-Raum wächst das Geschäft.", "CEE-Raum"),
         ("Das Modell wurde mit Open-Source-Technologie entwickelt.", "Open-Source"),
+        ("Die Gewerkschaft sieht Handlungsbedarf bei All-in-Verträgen.", "All"),
+        ("Die ASVG-Novelle bringt Änderungen.", "ASVG"),
     ],
 )
 def test_ner_orgs_that_name_no_organisation_are_dropped(nlp, text, ner):

@@ -86,7 +86,7 @@ DEFAULT_COMMON_ABBREVIATIONS = ["KI", "AI", "E", "US", "USA", "EU", "UK", "IT", 
                                 "BIP", "BSP", "CEE", "KMU", "EBIT", "EBITDA", "CEO", "CFO", "SUV", "Lkw", "LKW", "Pkw",
                                 "PKW",
                                 # English modifiers of German compounds ("Open-Source-Technologie", "Big-Tech-Werte")
-                                "Open", "Big", "Cloud", "Social",
+                                "Open", "Big", "Cloud", "Social", "All", "Compliance",
                                 # laws, treaties and studies an NER takes for organisations ("ASVG-Novelle", "Ceta")
                                 "ASVG", "DSGVO", "CETA", "Ceta", "TTIP", "PISA", "Pisa", "TIMSS", "EVU"]
 # Tokens that make a span starting with a number a figure, not a name ("140 Mio. €").
