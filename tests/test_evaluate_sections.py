@@ -137,6 +137,22 @@ def test_sentiment_by_hand():
     assert any(e.what == "negative predicted as positive" and e.cost == 2.0 for e in section.errors)
 
 
+def test_sentiment_gold_aliases_match_a_prediction_named_by_another_name(tmp_path):
+    text = "Die Deutsche Telekom wächst. Die Telekom hob das Ziel an."
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text('{"id": "t1", "text": "%s", "sentiment": [{"entity": "Deutsche Telekom", "label": "positive", '
+                         '"aliases": ["Deutsche Telekom", "Telekom"]}]}\n' % text, encoding="utf-8")
+    golds = read_gold_jsonl(gold_file)
+    assert golds[0].sentiment[0].aliases == ("Deutsche Telekom", "Telekom")
+    preds = [Document(Article("t1", "", "", text, ""))]
+    rows = {"t1": [EntitySentiment("t1", "", "Telekom", "ORG", None, None, None, None, 2, 2, 2, 0, 0, 0.8, "positive")]}
+    m = score_sentiment(pair_documents(golds, preds, rows)).metrics
+    assert m["accuracy"] == 1.0 and m["coverage"] == 1.0
+    # without the alias the prediction "Telekom" is not the gold "Deutsche Telekom"
+    golds[0].sentiment[0].aliases = ()
+    assert score_sentiment(pair_documents(golds, preds, rows)).metrics["coverage"] == 0.0
+
+
 def test_confusion_scores_skip_classes_absent_from_gold_and_prediction():
     # Only positive items, all right: macro-F1 over {positive} = 1.0.
     assert confusion_scores(np.array([[3, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]))["macro_f1"] == 1.0

@@ -180,10 +180,15 @@ class GoldQuote:
 
 @dataclass
 class GoldSentiment:
-    """The article's overall stance towards one company, e.g. ``Nvidia`` → ``negative``."""
+    """The article's overall stance towards one company, e.g. ``Nvidia`` → ``negative``.
+
+    ``aliases`` (optional) are other names the article uses for it (``Telekom`` for ``Deutsche
+    Telekom``); a predicted entity called by any of them matches when the gold has no ISIN for it.
+    """
 
     entity: str
     label: str
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass
@@ -356,7 +361,7 @@ def parse_gold_record(obj: dict[str, Any]) -> GoldDocument:
         )
 
     def sentiment(s: dict[str, Any], i: int) -> GoldSentiment:
-        return GoldSentiment(s["entity"], s["label"])
+        return GoldSentiment(s["entity"], s["label"], tuple(s.get("aliases") or ()))
 
     def claim(c: dict[str, Any], i: int) -> GoldClaim:
         return GoldClaim(int(c["start"]), int(c["end"]), c["text"], c["entity"], int(c["target_start"]),
@@ -580,7 +585,8 @@ def gold_document_to_dict(doc: GoldDocument) -> dict[str, Any]:
             quotes.append(item)
         out["quotes"] = quotes
     if doc.sentiment is not None:
-        out["sentiment"] = [{"entity": s.entity, "label": s.label} for s in doc.sentiment]
+        out["sentiment"] = [{"entity": s.entity, "label": s.label, **({"aliases": list(s.aliases)} if s.aliases else {})}
+                            for s in doc.sentiment]
     if doc.claims is not None:
         out["claims"] = [
             {"start": c.start, "end": c.end, "text": c.text, "entity": c.entity, "target_start": c.target_start,

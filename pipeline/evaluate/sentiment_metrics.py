@@ -62,12 +62,18 @@ def macro_f1_from_matrix(flat: np.ndarray) -> float:
     return confusion_scores(flat)["macro_f1"]
 
 
-def match_row(pair: DocPair, name: str, rows: list[EntitySentiment]) -> Optional[EntitySentiment]:
-    """Return the predicted row for the gold entity called ``name`` (``None`` when none matches)."""
+def match_row(pair: DocPair, name: str, rows: list[EntitySentiment], aliases: tuple[str, ...] = ()) -> Optional[EntitySentiment]:
+    """Return the predicted row for the gold entity called ``name`` or one of its ``aliases``
+    (``None`` when none matches)."""
     key = gold_entity_key(pair.gold, name)
     for row in rows:
         if entity_matches(key, row.entity, row.isin, row.listed):
             return row
+    if key.isin is None:
+        for alias in aliases:
+            for row in rows:
+                if entity_matches(gold_entity_key(pair.gold, alias), row.entity, row.isin, row.listed):
+                    return row
     return None
 
 
@@ -92,7 +98,7 @@ def score_sentiment(pairs: list[DocPair], context_chars: int = 240) -> Section:
             rows = []
         matrix = np.zeros((len(SENTIMENT_LABELS), len(PRED_COLUMNS)))
         for item in pair.gold.sentiment or []:
-            row = match_row(pair, item.entity, rows)
+            row = match_row(pair, item.entity, rows, item.aliases)
             predicted = row.sentiment_label if row is not None and row.sentiment_label in SENTIMENT_LABELS else "missing"
             matrix[SENTIMENT_LABELS.index(item.label), PRED_COLUMNS.index(predicted)] += 1
             if predicted != item.label:
