@@ -880,3 +880,13 @@ def test_nach_bewertung_names_the_source(wikinews_nlp):
             "Staatsanwaltschaft „keinen Anlass für strafrechtliche Maßnahmen“ hergibt.")
     (q,) = quotes(wikinews_nlp, text, "direct")
     assert q._.speaker is not None and q._.speaker.text.startswith("Bewertung von Polizei")
+
+
+def test_a_clause_after_heisst_es_with_the_source_before_is_indirect_speech(nlp):
+    text = ("In einem Positionspapier des Ministeriums heißt es, die Prüfung habe ergeben, dass die Regeln "
+            "gewirkt hätten. Deshalb sei es „folgerichtig, die bewährten Regeln beizubehalten“.")
+    indirect = quotes(nlp, text, "indirect")
+    assert indirect and indirect[0].text.startswith("die Prüfung habe ergeben")
+    assert "Positionspapier" in indirect[0]._.speaker_name
+    (direct,) = quotes(nlp, text, "direct")
+    assert "Positionspapier" in direct._.speaker_name

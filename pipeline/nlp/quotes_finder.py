@@ -1339,6 +1339,13 @@ class QuoteFinder:
                 return None
             return self._make(view, "indirect", s0, comma, "marker", cue)
         if cue.kind == "impersonal":
+            after = cue.speaker[2][1] if cue.speaker is not None and cue.speaker[2] else (cue.speaker[1] if cue.speaker else cue.end)
+            j = max(cue.end, after) if cue.speaker is not None and cue.speaker[0] > cue.head else cue.end
+            if j + 1 < s1 and doc[j].text == "," and not view.mask[j + 1]:
+                # "In einem Positionspapier heißt es, die Evaluierung habe ergeben, …": the reported clause follows
+                k1, k2 = konjunktiv_tokens(doc, j + 1, s1, self.lex, view.mask)
+                if doc[j + 1].lower_ in COMPLEMENTIZERS or k1:
+                    return self._make(view, "indirect", j + 1, s1, "clause", cue)
             if cue.speaker is not None and cue.speaker[0] < cue.head:
                 return None  # "Im Bericht, der ... vorliegt, heißt es": the clause names the source
             if cue.head - 1 > s0 and doc[cue.head - 1].text == "," and not self._only_direct(view, s0, cue.head - 1, direct):
