@@ -890,3 +890,11 @@ def test_a_clause_after_heisst_es_with_the_source_before_is_indirect_speech(nlp)
     assert "Positionspapier" in indirect[0]._.speaker_name
     (direct,) = quotes(nlp, text, "direct")
     assert "Positionspapier" in direct._.speaker_name
+
+
+def test_the_subject_after_a_leading_subordinate_clause(wikinews_nlp):
+    text = ("Gülsen Celebi gab an, dass ihre Mandantin „große Angst hatte“. Zuerst habe sie nicht damit gerechnet, "
+            "dass der Mann erscheinen würde. Da ihre Mandantin Angst hatte, habe Celebi „die Verhandlung sogar noch "
+            "herausgezögert“.")
+    last = quotes(wikinews_nlp, text, "direct")[-1]
+    assert last._.speaker.text == "Celebi"

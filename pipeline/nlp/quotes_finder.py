@@ -714,6 +714,16 @@ class QuoteFinder:
             s0 += 1  # a heading without a period is not part of the sentence
         while s0 + 1 < before and doc[s0].lower_ in FOCUS_PARTICLES and doc[s0 + 1].lower_ in lex.determiners:
             s0 += 1  # "Auch der Außenminister attackierte …"
+        if doc[s0].lower_ in CLAUSE_CONJUNCTIONS and doc[s0].lower_ != "als":
+            # "Da ihre Mandantin Angst hatte, habe Celebi „…“": after the subordinate clause the
+            # main clause starts with its finite verb, the subject follows it
+            comma = next((k for k in range(s0 + 1, before) if doc[k].text == "," and not view.mask[k]), None)
+            if comma is not None and comma + 2 < before and is_lower_word(doc[comma + 1]) and not view.mask[comma + 1]:
+                for j in skip_adverbials(doc, comma + 2, before, lex):
+                    found = speaker_phrase(doc, j, before, lex)
+                    if found is not None:
+                        return found
+            return None
         limit = before
         for k in range(s0, before):
             if view.mask[k] or doc[k].text in {":", ";"}:
