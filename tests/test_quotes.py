@@ -898,3 +898,11 @@ def test_the_subject_after_a_leading_subordinate_clause(wikinews_nlp):
             "herausgezögert“.")
     last = quotes(wikinews_nlp, text, "direct")[-1]
     assert last._.speaker.text == "Celebi"
+
+
+def test_a_long_fronted_phrase_before_verb_and_subject(nlp):
+    text = ("Zur aktuellen Lage des Unternehmens und seiner neuen Aufgabe wird Watzke auf der Internetseite "
+            "des Vereins wie folgt zitiert: „Es gab bestimmt auch Jahre, wo ich dieses Amt mit mehr Freude "
+            "übernommen hätte.“")
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.speaker_name == "Watzke"

@@ -76,6 +76,7 @@ NAME_SMALL_WORDS = {"der", "des", "die", "den", "von", "vom", "für", "und", "zu
 WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/\S*)?")
 AUXILIARIES = {"wird", "wurde", "werden", "wurden", "hat", "hatte", "haben", "hatten", "ist", "war", "sind", "waren", "habe", "sei", "ließ", "ließen", "lässt", "lassen"}
 OWN = {"eigenen", "eigener", "eigene", "eigenem"}
+CONTRACTED_PREPOSITIONS = {"zur", "zum", "im", "am", "beim", "vom", "ins", "ans", "aufs", "fürs", "übers"}
 # Conjunctions that open a subordinate clause whose subject follows them ("indem sie … aufforderte").
 CLAUSE_CONJUNCTIONS = SUBORDINATORS | {"zumal", "weil", "ob", "indem", "sodass", "falls", "sobald"}
 PASSIVE_AUXILIARIES = {"wird", "wurde", "werden", "wurden", "worden"}
@@ -744,13 +745,13 @@ class QuoteFinder:
                 return found  # "Ein Beamter der Nationalpolizei: „…“"
             return None
         # A fronted phrase, the finite verb, then the subject: "Im Kongress warb Obama ..."
-        for k in range(s0 + 1, min(limit, s0 + 8)):
+        for k in range(s0 + 1, min(limit, s0 + 14)):
             tok = doc[k]
             if tok.text in {",", "."}:
                 break
             if is_lower_word(tok) and (tok.lower_ in AUXILIARIES or tok.lower_ not in STOP_WORDS) and not tok.lower_.endswith(("isch", "lich")):
-                if k > s0 and doc[k - 1].lower_ in lex.determiners:
-                    continue
+                if k > s0 and (doc[k - 1].lower_ in lex.determiners or doc[k - 1].lower_ in CONTRACTED_PREPOSITIONS):
+                    continue  # an adjective: "Zur aktuellen Lage … wird Watzke zitiert"
                 for j in skip_adverbials(doc, k + 1, limit, lex):
                     found = speaker_phrase(doc, j, limit, lex)
                     if found is not None:
