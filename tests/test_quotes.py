@@ -906,3 +906,13 @@ def test_a_long_fronted_phrase_before_verb_and_subject(nlp):
             "übernommen hätte.“")
     (q,) = quotes(nlp, text, "direct")
     assert q._.speaker_name == "Watzke"
+
+
+def test_lassen_with_an_infinitive_of_saying_is_a_cue(nlp):
+    text = "„Der Fonds unterstützt das Land“, ließ ein Sprecher aus Washington kurz verlauten."
+    (q,) = quotes(nlp, text, "direct")
+    assert q._.cue is not None and q._.cue.text == "ließ"
+    assert "Sprecher" in q._.speaker.text
+    # lassen without an infinitive of saying is no cue
+    assert not [c for c in quotes(nlp, "Die Regierung ließ die Brücke bauen. „Das ist gut.“")
+                if c._.cue is not None and c._.cue.text == "ließ"]

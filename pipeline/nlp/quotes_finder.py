@@ -76,6 +76,10 @@ NAME_SMALL_WORDS = {"der", "des", "die", "den", "von", "vom", "für", "und", "zu
 WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/\S*)?")
 AUXILIARIES = {"wird", "wurde", "werden", "wurden", "hat", "hatte", "haben", "hatten", "ist", "war", "sind", "waren", "habe", "sei", "ließ", "ließen", "lässt", "lassen"}
 OWN = {"eigenen", "eigener", "eigene", "eigenem"}
+# "ließ … verlauten / mitteilen / ausrichten / wissen": a verb of saying with "lassen".
+LASSEN = {"ließ", "ließen", "lässt", "lassen", "ließe"}
+LASSEN_INFINITIVES = {"verlauten": "verlauten", "mitteilen": "mitteilen", "wissen": "wissen", "erklären": "erklären",
+                      "verkünden": "verkünden"}
 CONTRACTED_PREPOSITIONS = {"zur", "zum", "im", "am", "beim", "vom", "ins", "ans", "aufs", "fürs", "übers"}
 # Conjunctions that open a subordinate clause whose subject follows them ("indem sie … aufforderte").
 CLAUSE_CONJUNCTIONS = SUBORDINATORS | {"zumal", "weil", "ob", "indem", "sodass", "falls", "sobald"}
@@ -344,7 +348,7 @@ class QuoteFinder:
             imp = self._impersonal_at(view, i)
             if imp:
                 cue = Cue("impersonal", i, i + imp, sent, lemma=" ".join(t.lower_ for t in doc[i : i + imp]))
-            elif tok.text.islower() and (low in lex.joined_index or low in lex.finite_index):
+            elif tok.text.islower() and (low in lex.joined_index or low in lex.finite_index or low in LASSEN):
                 cue = self._verb_cue(view, i)
             elif low in lex.markers_before and i + 1 < n:
                 cue = Cue("laut", i, i + 1, sent, lemma=low)
@@ -393,6 +397,15 @@ class QuoteFinder:
         if (i > 0 and doc[i - 1].lower_ == "sich") or (i + 1 < len(doc) and doc[i + 1].lower_ == "sich" and low.startswith("bestätig")):
             return None  # "Sollte sich das bestätigen": not a speech act
         sent = view.sent_of[i]
+        if low in LASSEN:
+            # "„…“, ließ ein IWF-Sprecher aus Washington verlauten": lassen with an infinitive of saying
+            e0 = view.sents[sent][1]
+            for j in range(i + 2, min(e0, i + 12)):
+                if view.mask[j] or doc[j].text in {",", ";", ":"}:
+                    break
+                if doc[j].lower_ in LASSEN_INFINITIVES and (j + 1 >= len(doc) or doc[j + 1].is_punct):
+                    return Cue("verb", i, i + 1, sent, lemma=LASSEN_INFINITIVES[doc[j].lower_], particle=j)
+            return None
         plain = None
         for lemma in lex.finite_index.get(low, []):
             entry = lex.verbs[lemma]
