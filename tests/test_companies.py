@@ -142,6 +142,17 @@ def test_a_short_name_after_the_national_name_is_that_company(nlp):
     assert len({e._.entity_id for e in doc.ents}) == 2
 
 
+def test_a_company_named_in_full_goes_on_by_its_first_word(nlp):
+    doc = nlp("Nemetschek übernimmt die Planwerk Digital GmbH für 310 Mio. Euro. Planwerk entwickelt Programme "
+              "für Baustellen. Der Umsatz von Planwerk stieg zuletzt.")
+    planwerk = [e for e in doc.ents if e.text.startswith("Planwerk")]
+    assert [e.text for e in planwerk] == ["Planwerk Digital GmbH", "Planwerk", "Planwerk"]
+    assert len({e._.entity_id for e in planwerk}) == 1
+    # no legal form, an adjective, a word inside a compound: nothing added
+    doc = nlp("Das Kabinett Renzi stürzte. Das Kabinett tagte erneut. Die Deutsche Bank wuchs. Deutsche Sparer zögern.")
+    assert [e.text for e in doc.ents if e.text in ("Kabinett", "Deutsche")] == []
+
+
 def test_compound_entity_name_drops_hyphens(nlp):
     doc = nlp("Die Siemens-Energy-Aktie fiel, Siemens Energy selbst schwieg.")
     names = {e.text: e._.entity_name for e in doc.ents}

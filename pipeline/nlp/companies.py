@@ -657,7 +657,57 @@ class CompanyRuler:
             doc.ents = self.trimmed_ner_ents(doc)
         matches = self.match(doc)
         self.set_annotations(doc, matches, self.ner_corrections(doc, matches) if self.ner_filter else ())
+        doc.ents = self.ents_filter(doc.ents, self.short_name_mentions(doc))
         return doc
+
+    def short_name_mentions(self, doc: Doc) -> list[Span]:
+        """Later mentions of an unlisted company by the first word of its name.
+
+        News introduce a company in full and go on with its first word: ``Nemetschek übernimmt
+        die Planwerk Digital GmbH … Planwerk entwickelt Programme`` gives ``Planwerk`` an ``ORG``
+        span (the entity clusters join it to ``Planwerk Digital GmbH``). Only for names with a
+        legal form that the gazetteer does not list (``Kabinett Renzi`` is no company), not for a
+        first word that is an adjective, a function word or a kind of company (``Deutsche``,
+        ``Neue``, ``Bank``), a known alias, or a word inside a compound (``ÖBB-Infrastruktur``).
+
+        Returns:
+            New ``ORG`` spans (``kb_id`` ``pattern``, no link candidates).
+        """
+        gaz = self.gazetteer
+        taken = {t for e in doc.ents for t in range(e.start, e.end)}
+        out: list[Span] = []
+        if gaz is None:
+            return out
+        for ent in doc.ents:
+            if ent.label_ != "ORG" or len(ent) < 2 or ent._.link_candidates:
+                continue
+            if gaz is None or name_key(ent[-1].text) not in gaz.legal_form_keys:
+                continue  # only a company named with its legal form ("Planwerk Digital GmbH"), not "Kabinett Renzi"
+            first = ent[0]
+            word = first.text
+            low = word.lower()
+            if (not word.isalpha() or not word[:1].isupper() or word.isupper() or len(word) < 4 or low in STOP_WORDS
+                    or low.endswith(("e", "en", "er", "es", "isch")) or low.endswith(TYPE_NOUN_ENDINGS + DESCRIPTOR_ENDINGS)
+                    or (gaz is not None and name_key(word) in gaz.aliases) or ent[1].text in JOINERS):
+                continue
+            for tok in doc[ent.end :]:
+                if tok.i in taken or tok.text not in (word, word + "s"):
+                    continue
+                if (tok.i + 1 < len(doc) and doc[tok.i + 1].text in JOINERS | {"-"}) or (
+                        tok.i > 0 and doc[tok.i - 1].text in JOINERS | {"-"} and not doc[tok.i - 1].whitespace_):
+                    continue  # a compound ("Planwerk-Chef", "ÖBB-Infrastruktur"): the name is inside another word
+                nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+                prev = doc[tok.i - 1] if tok.i > 0 else None
+                if nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha:
+                    continue  # part of a longer name: the full one again, or another ("Meinl European Real Estate")
+                if prev is not None and prev.text[:1].isupper() and prev.is_alpha and not prev.is_sent_start \
+                        and prev.lower_ not in STOP_WORDS:
+                    continue  # after a first name: a person ("Julius Meinl")
+                span = Span(doc, tok.i, tok.i + 1, label="ORG", kb_id="pattern")
+                span._.link_candidates = []
+                out.append(span)
+                taken.add(tok.i)
+        return out
 
     # -- NER organisations that are no organisation ------------------------
     @staticmethod
