@@ -153,6 +153,19 @@ def test_a_company_named_in_full_goes_on_by_its_first_word(nlp):
     assert [e.text for e in doc.ents if e.text in ("Kabinett", "Deutsche")] == []
 
 
+def test_swiss_and_austrian_indices_and_a_bank_named_after_its_owner(nlp):
+    doc = nlp("Der ATX Prime stieg um 0,5 Prozent. Die Migros Bank steuerte 121 Mio. Franken bei.")
+    found = {e.text: (e.label_, e._.link_candidates[0][0]) for e in doc.ents}
+    assert found["ATX Prime"] == ("INDEX", "INDEX:ATX Prime")
+    assert found["Migros Bank"] == ("ORG", "ORG:Migros Bank")  # not Migros, the retailer
+
+
+def test_a_kind_of_institute_before_the_name_is_cut_off(nlp):
+    text = "Das Wirtschaftsforschungsinstitut Wifo senkte die Prognose."
+    doc = _run_after_ner(nlp, text, [_span(text, "Wirtschaftsforschungsinstitut Wifo", "ORG")])
+    assert ents(doc) == [("Wifo", "ORG")]
+
+
 def test_compound_entity_name_drops_hyphens(nlp):
     doc = nlp("Die Siemens-Energy-Aktie fiel, Siemens Energy selbst schwieg.")
     names = {e.text: e._.entity_name for e in doc.ents}

@@ -133,7 +133,7 @@ GENERIC_COMPANY_ENDINGS = ("konzern", "unternehmen", "hersteller", "händler", "
                            # kinds of bank, not a bank's name (unlike "Postbank"): "die Grossbank", "die Privatbank"
                            "großbank", "grossbank", "privatbank", "investmentbank", "regionalbank", "geschäftsbank",
                            "direktbank", "hausbank", "förderbank")
-TYPE_NOUN_ENDINGS = GENERIC_COMPANY_ENDINGS + ("bank", "gesellschaft", "fonds", "manager", "börse", "gruppe",
+TYPE_NOUN_ENDINGS = GENERIC_COMPANY_ENDINGS + ("bank", "gesellschaft", "fonds", "manager", "börse", "gruppe", "institut",
                                                "versicherung", "house", "chef")
 # Nouns for an institution, never a person: a name right after one is a company whatever the NER
 # labelled it ("Das Münchner Rüstungs-Start-up Helsing", "der Leasinggesellschaft AviLease").
