@@ -139,6 +139,11 @@ class OrgKindLexicon:
                     return kind
         return None
 
+    def is_known_name(self, name: str) -> bool:
+        """Whether ``name`` is one of the lexicon's known organisation names (``Wifo``, ``Verdi``, ``EZB``)."""
+        key = _key(name.strip().rstrip("'’"))
+        return key in self.names or (key.endswith("s") and key[:-1] in self.names)
+
     def kind_of_name(self, name: str) -> Optional[OrgKind]:
         """The kind a name itself shows: a known name, else its words.
 

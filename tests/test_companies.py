@@ -160,6 +160,12 @@ def test_swiss_and_austrian_indices_and_a_bank_named_after_its_owner(nlp):
     assert found["Migros Bank"] == ("ORG", "ORG:Migros Bank")  # not Migros, the retailer
 
 
+def test_a_known_organisation_the_ner_took_for_a_person_is_an_organisation(nlp):
+    text = "Laut Wifo wächst die Wirtschaft. Das Wifo senkte die Prognose."
+    doc = _run_after_ner(nlp, text, [_span(text, "Wifo", "PER"), _span(text, "Wifo", "PER", nth=1)])
+    assert ents(doc) == [("Wifo", "ORG"), ("Wifo", "ORG")]
+
+
 def test_a_kind_of_institute_before_the_name_is_cut_off(nlp):
     text = "Das Wirtschaftsforschungsinstitut Wifo senkte die Prognose."
     doc = _run_after_ner(nlp, text, [_span(text, "Wirtschaftsforschungsinstitut Wifo", "ORG")])

@@ -795,6 +795,8 @@ class CompanyRuler:
                 # Singular or genitive only: "gerettete Banken" ends a headline, it names nothing after it.
                 if noun[:1].isupper() and noun.casefold().rstrip("s").endswith(INSTITUTION_ENDINGS):
                     out.append((ent.start_char, ent.end_char, "company"))
+                elif ent.label_ == "PER" and gaz.org_kinds is not None and gaz.org_kinds.is_known_name(ent.text):
+                    out.append((ent.start_char, ent.end_char, "company"))  # "Wifo", "Verdi" as a person: an organisation
                 continue
             if ent.label_ != "ORG":
                 continue
