@@ -43,7 +43,7 @@ from pipeline.org_kinds import OrgKindLexicon
 
 log = logging.getLogger(__name__)
 
-EntryKind = Literal["security", "index", "company", "public_body"]
+EntryKind = Literal["security", "index", "company", "public_body", "other"]
 
 # Alias weights: how sure an alias alone makes us of its entry.
 WEIGHT_CURATED = 1.0  # overlay alias or index alias
@@ -168,7 +168,8 @@ class GazetteerEntry:
     ``key`` is the ISIN for a security (``TICKER:<symbol>`` when unknown),
     ``INDEX:<name>`` for an index and ``ORG:<name>`` for an unlisted organisation.
     ``kind`` is ``security`` (listed), ``index``, ``company`` (known, not listed)
-    or ``public_body`` (EZB, Fed: not a company at all).
+    , ``public_body`` (EZB, Fed) or ``other`` (a party, chamber or institute: ``SPÖ``, ``Wifo``),
+    the last two not companies at all.
     """
 
     key: str
@@ -446,7 +447,7 @@ class Gazetteer:
             best, _ = self.resolve(self.lookup(text[start:end]))
             entry = best.entry if best is not None else None
         if entry is not None and entry.kind != "index":
-            return "public_body" if entry.kind == "public_body" else "company"
+            return entry.kind if entry.kind in ("public_body", "other") else "company"
         name = text[start:end]
         if self.strip_legal_form(name) != name.strip():
             return "company"  # "Xolaris Verwaltungs GmbH", "Bremer Vulkan Verband AG"
@@ -627,8 +628,8 @@ def _add_overlay_entries(gaz: Gazetteer, overlay: dict[str, Any]) -> None:
             gaz.add_alias(alias, entry.key, WEIGHT_CURATED, source="overlay", overrides_block=True)
     for org in overlay.get("organisations", []):
         kind = org.get("kind", "company")
-        if kind not in ("company", "public_body"):
-            raise ValueError(f"organisation {org['name']!r}: kind must be company or public_body, not {kind!r}")
+        if kind not in ("company", "public_body", "other"):
+            raise ValueError(f"organisation {org['name']!r}: kind must be company, public_body or other, not {kind!r}")
         entry = gaz.add_entry(GazetteerEntry(key=f"ORG:{org['name']}", kind=kind, name=org["name"], source="overlay"))
         for alias in [org["name"], *org.get("aliases", [])]:
             gaz.add_alias(alias, entry.key, WEIGHT_CURATED, source="overlay")

@@ -129,7 +129,7 @@ class LinkStage:
             return LinkResult(False, confidence=round(1 - confidence, 3))
         if entry.kind == "company":
             return LinkResult(False, confidence=confidence, entry_key=entry.key)
-        return LinkResult(None, confidence=confidence, entry_key=entry.key)  # public body or index
+        return LinkResult(None, confidence=confidence, entry_key=entry.key)  # public body, other organisation or index
 
     def _is_company(self, entity: Entity, text: str) -> bool:
         """Whether an organisation no security matches is a company (unlisted) rather than a public body,

@@ -166,6 +166,12 @@ def test_a_known_organisation_the_ner_took_for_a_person_is_an_organisation(nlp):
     assert ents(doc) == [("Wifo", "ORG"), ("Wifo", "ORG")]
 
 
+def test_austrian_parties_and_institutes_are_organisations_but_no_companies(nlp):
+    doc = nlp("Das Wifo und das IHS senkten die Prognose, die SPÖ kritisierte die Regierung.")
+    found = {e.text: (e.label_, e._.org_kind) for e in doc.ents}
+    assert found == {"Wifo": ("ORG", "other"), "IHS": ("ORG", "other"), "SPÖ": ("ORG", "other")}
+
+
 def test_a_kind_of_institute_before_the_name_is_cut_off(nlp):
     text = "Das Wirtschaftsforschungsinstitut Wifo senkte die Prognose."
     doc = _run_after_ner(nlp, text, [_span(text, "Wirtschaftsforschungsinstitut Wifo", "ORG")])
