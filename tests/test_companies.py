@@ -172,6 +172,12 @@ def test_austrian_parties_and_institutes_are_organisations_but_no_companies(nlp)
     assert found == {"Wifo": ("ORG", "other"), "IHS": ("ORG", "other"), "SPÖ": ("ORG", "other")}
 
 
+def test_a_lone_surname_of_a_person_named_in_full_is_that_person(nlp):
+    text = "Alexis Tsipras sprach im Parlament. Abgeordnete stimmten gegen Tsipras neuen Sparkatalog."
+    doc = _run_after_ner(nlp, text, [_span(text, "Alexis Tsipras", "PER"), _span(text, "Tsipras", "ORG", nth=1)])
+    assert ents(doc) == [("Alexis Tsipras", "PER"), ("Tsipras", "PER")]
+
+
 def test_a_kind_of_institute_before_the_name_is_cut_off(nlp):
     text = "Das Wirtschaftsforschungsinstitut Wifo senkte die Prognose."
     doc = _run_after_ner(nlp, text, [_span(text, "Wirtschaftsforschungsinstitut Wifo", "ORG")])

@@ -617,7 +617,7 @@ class CompanyRuler:
         if drop:
             # A market place is a place (LOC), a name after an institution noun a company (ORG);
             # anything else that names no organisation goes.
-            relabel = {"place": "LOC", "company": "ORG"}
+            relabel = {"place": "LOC", "company": "ORG", "person": "PER"}
             doc.ents = [Span(doc, e.start, e.end, label=relabel[drop[key]]) if drop.get(key) in relabel else e
                         for e in doc.ents
                         for key in [(e.start_char, e.end_char)] if drop.get(key) in (None, *relabel)]
@@ -782,10 +782,13 @@ class CompanyRuler:
 
         Returns:
             ``(start_char, end_char, reason)`` per span: ``place`` is relabelled ``LOC``,
-            ``company`` ``ORG``, any other reason is dropped.
+            ``company`` ``ORG``, ``person`` ``PER``, any other reason is dropped.
         """
         gaz = self.gazetteer
         taken = {i for m in matches if m.accepted and m.source == "gazetteer" for i in range(m.start, m.end)}
+        # Surnames of the article's persons named in full ("Alexis Tsipras"): a lone surname the NER
+        # took for an organisation is that person.
+        surnames = {e[-1].text for e in doc.ents if e.label_ == "PER" and len(e) >= 2 and e[-1].text[:1].isupper()}
         out = []
         for ent in doc.ents:
             if ent.kb_id_ or taken.intersection(range(ent.start, ent.end)):
@@ -799,6 +802,11 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "company"))  # "Wifo", "Verdi" as a person: an organisation
                 continue
             if ent.label_ != "ORG":
+                continue
+            word = ent[0].text
+            if (len(ent) == 1 and (word in surnames or (word.endswith("s") and word[:-1] in surnames))
+                    and not gaz.aliases.get(name_key(word))):
+                out.append((ent.start_char, ent.end_char, "person"))  # "Alexis Tsipras … Tsipras": the person
                 continue
             if gaz.organisation_kind(doc.text, ent.start_char, ent.end_char) != "company":
                 continue
