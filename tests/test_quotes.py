@@ -916,3 +916,16 @@ def test_lassen_with_an_infinitive_of_saying_is_a_cue(nlp):
     # lassen without an infinitive of saying is no cue
     assert not [c for c in quotes(nlp, "Die Regierung ließ die Brücke bauen. „Das ist gut.“")
                 if c._.cue is not None and c._.cue.text == "ließ"]
+
+
+def test_a_name_with_a_long_apposition_before_the_verb(nlp, wikinews_nlp):
+    text = ("John Kline, ein Repräsentant aus Minnesota und Marineoberst außer Dienst, sagte, der Vorfall sei "
+            "kein Unfall gewesen.")
+    (q,) = quotes(nlp, text, "indirect")
+    assert q._.speaker_name == "John Kline"
+    assert q._.speaker_role == "ein Repräsentant aus Minnesota und Marineoberst außer Dienst"
+    (q,) = quotes(wikinews_nlp, text, "indirect")
+    assert q._.speaker.text.endswith("außer Dienst")
+    # a relative clause between the commas is no apposition
+    (q,) = quotes(nlp, "John Kline, der gestern ankam, sagte, der Vorfall sei kein Unfall gewesen.", "indirect")
+    assert "ankam" not in q._.speaker_role

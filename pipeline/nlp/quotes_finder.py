@@ -153,6 +153,8 @@ class _DocView:
     marked: list[tuple[int, int, int, int]] = field(default_factory=list)
     # tokens of a name in marks inside a noun phrase ("die Nachrichtenagentur „Xinhua“"), marks included
     in_name: list[bool] = field(default_factory=list)
+    # the speaker phrase of the last verb of saying read so far in each sentence (find_cues)
+    verb_speakers: dict[int, Phrase] = field(default_factory=dict)
 
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
@@ -362,6 +364,8 @@ class QuoteFinder:
                 cue = Cue("anaphoric", i, i + 1, sent, lemma=low)
             if cue is not None:
                 self._cue_speaker(view, cue)
+                if cue.kind == "verb" and cue.speaker is not None and cue.speaker_rule in {"before", "after", "before-apposition"}:
+                    view.verb_speakers[cue.sent] = cue.speaker
                 if cue.kind in {"verb", "impersonal", "anaphoric"} or cue.speaker is not None:
                     cues.append(cue)
                 i = cue.end
@@ -504,7 +508,8 @@ class QuoteFinder:
                 return
         if i > start and doc[i - 1].lower_ in {"und", "sowie", "aber", "sondern", "oder"}:
             # "Er halte das für vertretbar und bezeichnete X als „maßvoll“": the first verb's subject
-            cue.speaker = self.sentence_subject(view, cue.sent, i)
+            # (as the first verb of saying read it, when there is one: "X erläutert …: „…“, und fügt hinzu:")
+            cue.speaker = view.verb_speakers.get(cue.sent) or self.sentence_subject(view, cue.sent, i)
             cue.speaker_rule = "coordinated"
             return
         # "..., zumal Verteidiger X immer wieder betont hatte, ...": the verb and its auxiliary close the clause
@@ -547,6 +552,8 @@ class QuoteFinder:
                 opening = self._relative_clause_opening(view, start - 1)
                 if opening is not None:
                     found = phrase_ending_at(doc, first, opening, lex)
+            if found is None:
+                found = self._name_with_long_apposition(view, first, start)
             if found is None and start - 2 > s0:
                 # "„…“, wird Mike Downey, Technical Product Manager, zitiert.": the name and its
                 # apposition fill the clause after a quotation and an auxiliary
@@ -584,6 +591,36 @@ class QuoteFinder:
             else:
                 cue.speaker = self.sentence_subject(view, cue.sent, i)
             cue.speaker_rule = "subject"
+
+    def _name_with_long_apposition(self, view: _DocView, first: int, comma_end: int) -> Optional[Phrase]:
+        """``John Kline, ein Repräsentant aus Minnesota und Marineoberst außer Dienst, sagte``: a name
+        and everything between the two commas before the verb as its apposition.
+
+        Args:
+            view: the document view.
+            first: where the name may start.
+            comma_end: the token after the comma right before the verb.
+
+        Returns:
+            ``(start, end, apposition)`` or ``None``.
+        """
+        doc, lex = view.doc, self.lex
+        close = comma_end - 1
+        opening = next((k for k in range(first, close) if doc[k].text == "," and not view.mask[k]), None)
+        if opening is None or not 2 <= close - opening - 1 <= 14:
+            return None
+        core = phrase_ending_at(doc, first, opening, lex)
+        if core is None or core[2] is not None or not looks_like_name(doc, core[0], core[1], lex):
+            return None
+        a_start = opening + 1
+        head = doc[a_start]
+        if not (head.lower_ in lex.determiners or is_cap(head, lex)) or head.lower_ in RELATIVE_PRONOUNS - {"die", "der", "das"}:
+            return None
+        if any(view.mask[k] or doc[k].text in {",", ";", ":", ".", "„", "“"} for k in range(a_start, close)):
+            return None
+        if any(doc[k].lower_ in lex.finite_index or doc[k].lower_ in AUXILIARIES for k in range(a_start, close)):
+            return None  # a clause ("John Kline, der gestern kam, sagte"), not an apposition
+        return (core[0], core[1], (a_start, close))
 
     def _with_name_before(self, view: _DocView, found: Phrase) -> Phrase:
         """A name before a role phrase whose closing comma is missing: ``Stephen Singer, ein
