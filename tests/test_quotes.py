@@ -929,3 +929,10 @@ def test_a_name_with_a_long_apposition_before_the_verb(nlp, wikinews_nlp):
     # a relative clause between the commas is no apposition
     (q,) = quotes(nlp, "John Kline, der gestern ankam, sagte, der Vorfall sei kein Unfall gewesen.", "indirect")
     assert "ankam" not in q._.speaker_role
+
+
+def test_an_institute_for_something_somewhere_is_one_name(wikinews_nlp):
+    text = ("Sascha Kempf vom Max-Planck-Institut für Kernphysik in Heidelberg erläutert die Hypothese so: "
+            "„Da gibt es zwei Partikelarten.“")
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert q._.speaker.text == "Sascha Kempf vom Max-Planck-Institut für Kernphysik in Heidelberg"

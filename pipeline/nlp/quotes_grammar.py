@@ -19,6 +19,10 @@ CLAUSE_PUNCT = {",", ";", ":", "(", ")", "–", "—", "-", "."}
 FINAL_PUNCT = {".", "!", "?", "…", "...", "?!", "!?"}
 QUOTE_TOKENS = set("„“”\"»«‚‘’‹›")
 ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+# Heads after which "für" goes on naming an institution or office ("Max-Planck-Institut für
+# Kernphysik", "Bundesamt für Statistik", "EU-Kommissar für Kultur").
+FUER_HEADS = ("institut", "zentrum", "amt", "ministerium", "kommissar", "kommissarin", "beauftragte", "beauftragter",
+              "stiftung", "akademie", "agentur", "center", "centre", "minister", "ministerin", "fakultät", "lehrstuhl")
 COMMON_NOUN_SUFFIXES = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "tion", "tionen", "nis", "nisse", "tät", "täten", "ismus", "gewinn", "verlust", "umsatz", "prognose")
 # Words that continue a name only inside an apposition ("Chef ... bei Aletheia Capital in Singapur").
 APPOSITION_CONNECTORS = {"in", "im", "bei", "beim", "für", "of", "at"}
@@ -242,6 +246,7 @@ def noun_phrase_end(
     head_is_common = common_head or had_det or lex.is_role_word(doc[head_start].text) or apposition
     del run_len
     connectors = set(lex.name_connectors) | COMMON_HEAD_CONNECTORS | {"in", "im"} | (APPOSITION_CONNECTORS if apposition else set())
+    institution_seen = False
     while j < limit:
         low = doc[j].lower_
         titled = _name_in_marks_end(doc, j, limit) if head_is_common else None
@@ -250,7 +255,10 @@ def noun_phrase_end(
             if j + 2 < limit and doc[j].text == "(" and doc[j + 2].text == ")" and doc[j + 1].text[:1].isupper():
                 j += 3  # "„Iceland Nature Conservation Association“ (Inca)"
             continue
-        if low not in connectors or doc[j].text[:1].isupper():
+        institution_fuer = (low == "für" and j > head_start and doc[j - 1].text[:1].isupper()
+                            and doc[j - 1].lower_.endswith(FUER_HEADS))
+        institution_seen = institution_seen or institution_fuer  # "… Institut für Kernphysik in Heidelberg"
+        if not institution_fuer and (low not in connectors or doc[j].text[:1].isupper()):
             break
         if low in GENITIVE_CONNECTORS and (not head_is_common or (doc[j - 1].text.isupper() and len(doc[j - 1].text) >= 2)):
             break  # no genitive after a name or an acronym: "laut einer Mitteilung des BMI der Verbesserung dienen"
@@ -260,11 +268,12 @@ def noun_phrase_end(
             break  # a name particle ("Karl-Theodor zu Guttenberg", "Der Doktorvater zu Guttenbergs"), not "Polizei zu Straftaten"
         if low in {"bei", "beim"} and not (apposition or lex.is_role_word(doc[j - 1].text) or head_is_common):
             break
-        if low in COMMON_HEAD_CONNECTORS and not head_is_common:
+        if low in COMMON_HEAD_CONNECTORS and not head_is_common and not institution_fuer:
             break
         if low == "im" and not (any(lex.is_role_word(t.text) for t in doc[head_start:j]) and j + 1 < limit and is_cap(doc[j + 1], lex)):
             break  # "die Sprecherin der Unionsfraktion im Bundestag", not "Gall im Interview"
-        if low == "in" and not (apposition or (head_is_common and j + 2 <= limit and is_cap(doc[j + 1], lex) and doc[j + 1].lower_ not in lex.determiners)):
+        if low == "in" and not ((apposition or head_is_common or institution_seen) and j + 2 <= limit
+                                and is_cap(doc[j + 1], lex) and doc[j + 1].lower_ not in lex.determiners) and not apposition:
             break  # "Der Einsatzleiter der Polizei in Dortmund"
         k = j + 1
         if k < limit and doc[k].lower_ in lex.determiners and doc[k].lower_ not in lex.speaker_pronouns:
