@@ -936,3 +936,11 @@ def test_an_institute_for_something_somewhere_is_one_name(wikinews_nlp):
             "„Da gibt es zwei Partikelarten.“")
     (q,) = quotes(wikinews_nlp, text, "direct")
     assert q._.speaker.text == "Sascha Kempf vom Max-Planck-Institut für Kernphysik in Heidelberg"
+
+
+def test_an_acronym_and_the_word_after_it_are_one_name(nlp, wikinews_nlp):
+    text = "Es gebe keine Möglichkeit, sich dagegen zu wehren, schreibt der AK Vorratsdatenspeicherung."
+    (q,) = quotes(nlp, text, "indirect")
+    assert q._.speaker_name == "AK Vorratsdatenspeicherung"
+    (q,) = quotes(wikinews_nlp, text, "indirect")
+    assert q._.speaker.text == "der AK Vorratsdatenspeicherung"

@@ -239,8 +239,9 @@ def noun_phrase_end(
     if opening_title is None and (had_det or lex.is_role_word(doc[head_start].text)):
         # "das Unternehmen Verzögerungen bei ...": a second common noun starts a new phrase
         k = head_start + 1
-        while k < j and not (is_cap(doc[k], lex) and doc[k].lower_.endswith(COMMON_NOUN_SUFFIXES) and doc[k - 1].text != "-"):
-            k += 1
+        while k < j and not (is_cap(doc[k], lex) and doc[k].lower_.endswith(COMMON_NOUN_SUFFIXES) and doc[k - 1].text != "-"
+                             and not (doc[k - 1].text.isupper() and len(doc[k - 1].text) >= 2)):
+            k += 1  # (an acronym names with the word after it: "der AK Vorratsdatenspeicherung")
         j = k
     run_len = j - head_start
     head_is_common = common_head or had_det or lex.is_role_word(doc[head_start].text) or apposition

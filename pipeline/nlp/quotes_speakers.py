@@ -153,6 +153,9 @@ def name_by_shape(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[O
     head_common = has_det or lex.is_role_word(doc[head[0] : head[1]].text)
     if head_common and len(first) == 2 and doc[first[1][0]].text in LEGAL_FORMS and not lex.is_role_word(doc[head[0]].text):
         return (head[0], first[1][1]), ""  # "Die Allianz SE"
+    head_text = doc[head[0] : head[1]].text
+    if has_det and len(first) >= 2 and head_text.isupper() and len(head_text) >= 2:
+        return (head[0], first[-1][1]), ""  # "der AK Vorratsdatenspeicherung": an acronym starts the name
     if head_common and len(first) >= 2:
         # "Bundesverkehrsminister Manfred Stolpe" / "Die Betreiberfirma Vattenfall Europe"
         name = (first[1][0], first[-1][1])
