@@ -944,3 +944,11 @@ def test_an_acronym_and_the_word_after_it_are_one_name(nlp, wikinews_nlp):
     assert q._.speaker_name == "AK Vorratsdatenspeicherung"
     (q,) = quotes(wikinews_nlp, text, "indirect")
     assert q._.speaker.text == "der AK Vorratsdatenspeicherung"
+
+
+def test_a_word_in_marks_in_a_dass_clause_of_a_verb_of_saying_is_quoted(nlp):
+    text = "Die Abgeordnete Claudia Mo urteilte, dass Hongkong in einen „Bunker“ verwandelt würde."
+    direct = quotes(nlp, text, "direct")
+    assert [q.text for q in direct] == ["Bunker"] and direct[0]._.speaker_name == "Claudia Mo"
+    # outside such a clause one capitalised word in marks stays a name or title
+    assert quotes(nlp, "Die Abgeordnete sprach im „Bunker“ mit Journalisten.", "direct") == []

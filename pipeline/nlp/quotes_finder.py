@@ -967,6 +967,8 @@ class QuoteFinder:
         if cue is not None and self._quoted_as_object(view, cue, open_tok):
             return True  # "sprach von einem „Vertrauensbruch“", "bezeichnete den Plan als „Wortbruch“"
         if self._is_title(view, open_tok, start, end):
+            if cue is not None and self._in_dass_clause_of(view, cue, open_tok) and not self._named_thing(view, open_tok):
+                return True  # "urteilte, dass Hongkong in einen „Bunker“ verwandelt würde": the speaker's word
             return (len(words) >= self.min_uncued_words and full_sentence) or (lower_start and len(words) >= 2 and cue is not None)
         if cue is not None:
             return True
@@ -1073,6 +1075,22 @@ class QuoteFinder:
             if best is None or m.end > best.end:
                 best = m
         return best
+
+    def _in_dass_clause_of(self, view: _DocView, cue: Cue, open_tok: int) -> bool:
+        """Whether words in marks stand in a dass/ob clause that the verb of saying ``cue`` opens."""
+        if cue.kind != "verb" or cue.head >= open_tok or view.sent_of[open_tok] != cue.sent or cue.lemma in self.lex.clause_only:
+            return False
+        doc = view.doc
+        between = range(cue.head + 1, open_tok)
+        if any(view.mask[k] for k in between):
+            return False
+        return any(doc[k].lower_ in {"dass", "ob"} and doc[k - 1].text == "," for k in between)
+
+    def _named_thing(self, view: _DocView, open_tok: int) -> bool:
+        """A name in marks right after a noun or an article of a named thing (``die Partei „Die Linke“``)."""
+        doc = view.doc
+        prev = doc[open_tok - 1] if open_tok > 0 else None
+        return prev is not None and prev.text[:1].isupper() and prev.is_alpha and not prev.is_sent_start
 
     def _characterised_as(self, view: _DocView, q: QuoteMatch) -> bool:
         """``… feierte die Absage als „großen Erfolg“``: "als" (with an article or adjective) before
