@@ -153,6 +153,7 @@ class SentimentTrainConfig(Section):
     seed: int = 13
     init_seed: Optional[int] = Field(None, description="seed of the initial head and adapters (None: seed); fixed, runs differ only in data order and dropout")
     checkpoint_every: int = Field(100, description="optimizer steps between resumable checkpoints")
+    device: str = Field("cpu", description="where training runs: cpu, cuda, cuda:N or auto (a GPU if torch sees one)")
 
 
 class LinkConfig(Section):

