@@ -952,3 +952,11 @@ def test_a_word_in_marks_in_a_dass_clause_of_a_verb_of_saying_is_quoted(nlp):
     assert [q.text for q in direct] == ["Bunker"] and direct[0]._.speaker_name == "Claudia Mo"
     # outside such a clause one capitalised word in marks stays a name or title
     assert quotes(nlp, "Die Abgeordnete sprach im „Bunker“ mit Journalisten.", "direct") == []
+
+
+def test_words_in_marks_take_the_verb_whose_object_they_are(nlp):
+    text = ("Der Betriebsrat bezeichnete den Bescheid außerdem als „Zumutung“ und kündigte an, "
+            "dagegen zu klagen.")
+    direct = quotes(nlp, text, "direct")
+    assert [q.text for q in direct] == ["Zumutung"]
+    assert direct[0]._.cue.text == "bezeichnete" and direct[0]._.speaker.text == "Der Betriebsrat"

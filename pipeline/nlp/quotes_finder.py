@@ -898,7 +898,12 @@ class QuoteFinder:
         return False
 
     def _cue_for_direct(self, view: _DocView, cues: list[Cue], open_tok: int, close_tok: int) -> Optional[Cue]:
-        """The cue a quotation in marks attaches to: after it, before it, or in its sentence."""
+        """The cue a quotation in marks attaches to: after it, before it, or in its sentence.
+
+        In its sentence, the verb whose object the words in marks are wins over a nearer one:
+        ``Er bezeichnete das Schriftstück als „Unsensibilität“ und kündigte an, …`` takes
+        ``bezeichnete``, not ``kündigte … an``.
+        """
         doc = view.doc
         by_head = {c.head: c for c in cues}
         # "„…“, sagt X" / "„…“, so X" / "„…“ – heißt es"
@@ -926,6 +931,11 @@ class QuoteFinder:
         around = [c for c in cues if s_open <= c.sent <= s_close and self._frames_direct(c) and not view.mask[c.head]
                   and not (c.relative and c.head < open_tok)]
         if around:
+            # "Er bezeichnete das Schriftstück als „Unsensibilität“ und kündigte an, …": the verb
+            # whose object the words in marks are, not the nearer verb of the next clause
+            governing = [c for c in around if self._quoted_as_object(view, c, open_tok)]
+            if governing:
+                return governing[-1]
             return min(around, key=lambda c: min(abs(c.head - open_tok), abs(c.head - close_tok)))
         return self._cue_in_next_sentence(view, cues, close_tok)
 
