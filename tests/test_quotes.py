@@ -960,3 +960,14 @@ def test_words_in_marks_take_the_verb_whose_object_they_are(nlp):
     direct = quotes(nlp, text, "direct")
     assert [q.text for q in direct] == ["Zumutung"]
     assert direct[0]._.cue.text == "bezeichnete" and direct[0]._.speaker.text == "Der Betriebsrat"
+
+
+def test_als_before_the_marks_reaches_past_a_long_middle_field(nlp):
+    text = ("Die Verbraucherzentrale bezeichnete den Tarif wegen seiner vielen versteckten Gebühren im "
+            "Kleingedruckten als „Mogelpackung“.")
+    direct = quotes(nlp, text, "direct")
+    assert [q.text for q in direct] == ["Mogelpackung"]
+    assert direct[0]._.speaker.text == "Die Verbraucherzentrale"
+    # without "als" a capitalised word in marks that far from the verb stays a name
+    assert quotes(nlp, "Die Verbraucherzentrale bezeichnete den Tarif wegen seiner vielen versteckten "
+                       "Gebühren im Kleingedruckten des Anbieters „Tarifwelt“ als teuer.", "direct") == []

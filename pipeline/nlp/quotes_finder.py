@@ -839,9 +839,16 @@ class QuoteFinder:
 
     def _quoted_as_object(self, view: _DocView, cue: Cue, open_tok: int) -> bool:
         """Whether the quotation is the object of its verb of saying: ``sprach von einem „…“``,
-        ``warnte vor „…“``, ``bezeichnete den Plan als „…“``, ``nannte die Lage „…“``."""
+        ``warnte vor „…“``, ``bezeichnete den Plan als „…“``, ``nannte die Lage „…“``; with
+        ``als`` right before the marks also past a long middle field: ``Die Ministerin wies dies
+        am Rande einer Tagung in Bad Staffelstein als „Unverschämtheit“ zurück``."""
         doc, lex = view.doc, self.lex
-        if cue.kind != "verb" or not (cue.head < open_tok <= cue.head + 6):
+        if cue.kind != "verb" or not cue.head < open_tok:
+            return False
+        # "bezeichnete Stratfor wegen seiner Dienste 2010 als „Schatten-CIA“": "als" right before
+        # the marks reaches further than a preposition
+        reach = 12 if open_tok >= 1 and any(t.lower_ == "als" for t in doc[max(cue.head + 1, open_tok - 3) : open_tok]) else 6
+        if open_tok > cue.head + reach:
             return False
         between = [t.lower_ for t in doc[cue.head + 1 : open_tok]]
         if any(view.mask[k] for k in range(cue.head + 1, open_tok)) or any(t in {",", ".", ":", ";"} for t in between):
