@@ -971,3 +971,14 @@ def test_als_before_the_marks_reaches_past_a_long_middle_field(nlp):
     # without "als" a capitalised word in marks that far from the verb stays a name
     assert quotes(nlp, "Die Verbraucherzentrale bezeichnete den Tarif wegen seiner vielen versteckten "
                        "Gebühren im Kleingedruckten des Anbieters „Tarifwelt“ als teuer.", "direct") == []
+
+
+def test_an_extra_space_inside_a_line_is_no_word(nlp, wikinews_nlp):
+    (q,) = quotes(nlp, "Der Vorstandschef der Firma,  Jonas Weber, sagte: „Wir wachsen weiter.“", "direct")
+    assert q._.speaker.text == "Jonas Weber" and q.text == "Wir wachsen weiter."
+    (q,) = quotes(wikinews_nlp, "Der Vorstandschef der Firma,  Jonas Weber, sagte: „Wir wachsen weiter.“", "direct")
+    assert q._.speaker.text == "Der Vorstandschef der Firma,  Jonas Weber"  # offsets of the text as written
+    (q,) = quotes(nlp, "Laut  Jonas Weber sei das Werk sicher.", "indirect")
+    assert q._.speaker.text == "Jonas Weber" and q.text == "sei das Werk sicher"
+    # a line break still ends a heading
+    assert quotes(nlp, "Laut Plan\n\nDas Werk ist sicher.", "indirect") == []

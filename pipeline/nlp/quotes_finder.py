@@ -174,6 +174,63 @@ def _paragraphs(doc: Doc) -> list[int]:
     return out
 
 
+def without_blank_tokens(doc: Doc) -> tuple[Doc, list[int]]:
+    """The ``Doc`` without tokens of extra spaces inside a line, and where its tokens were.
+
+    ``Die Abgeordnete,  Claudia Mo, urteilte`` has a token of one space after the
+    comma; the rules read the words around it as neighbours, as in ``Die
+    Abgeordnete, Claudia Mo, urteilte``. Line breaks stay (they end headings and
+    paragraphs).
+
+    Args:
+        doc: a tokenised ``Doc``, sentence boundaries optional.
+
+    Returns:
+        ``(compact, index)``: ``compact`` is ``doc`` itself when it has no such
+        token, else a new ``Doc`` with the same words, spaces and sentence starts
+        without them; ``index[i]`` is the token of ``doc`` at ``compact[i]``.
+    """
+    blank = [t.is_space and "\n" not in t.text for t in doc]
+    if not any(blank):
+        return doc, list(range(len(doc)))
+    index = [t.i for t in doc if not blank[t.i]]
+    if not index:
+        return doc, list(range(len(doc)))
+    words = [doc[i].text for i in index]
+    spaces = [bool(doc[i].whitespace_) or (i + 1 < len(doc) and blank[i + 1]) for i in index]
+    sent_starts = None
+    if doc.has_annotation("SENT_START"):
+        # a sentence that starts with a blank token starts at the next word
+        starts = [bool(t.is_sent_start) for t in doc]
+        sent_starts, pending = [], False
+        for k, i in enumerate(index):
+            prev = index[k - 1] if k else -1
+            pending = any(starts[j] for j in range(prev + 1, i))
+            sent_starts.append(k == 0 or starts[i] or pending)
+    compact = Doc(doc.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
+    return compact, index
+
+
+def _mapped(m: "QuoteMatch", index: list[int]) -> "QuoteMatch":
+    """``m`` with the token offsets of a compact ``Doc`` turned into those of the original."""
+
+    def start(i: int) -> int:
+        return index[i] if i < len(index) else index[-1] + 1
+
+    def end(i: int) -> int:
+        return index[i - 1] + 1 if i > 0 else 0
+
+    def pair(p: Optional[tuple[int, int]]) -> Optional[tuple[int, int]]:
+        return (start(p[0]), end(p[1])) if p is not None else None
+
+    m.start, m.end = start(m.start), end(m.end)
+    m.cue, m.mention = pair(m.cue), pair(m.mention)
+    if m.speaker is not None:
+        m.speaker = (start(m.speaker[0]), end(m.speaker[1]), pair(m.speaker[2]))
+    m.nested = [start(i) for i in m.nested]
+    return m
+
+
 class QuoteFinder:
     """The pure half of the component: ``Doc`` in, :class:`QuoteMatch` list out.
 
@@ -218,6 +275,9 @@ class QuoteFinder:
         """
         if not len(doc):
             return []
+        compact, index = without_blank_tokens(doc)
+        if compact is not doc:
+            return [_mapped(m, index) for m in self.match(compact)]
         view = self._view(doc)
         cues = self.find_cues(view)
         direct = self.find_direct(view, cues)
