@@ -982,3 +982,10 @@ def test_an_extra_space_inside_a_line_is_no_word(nlp, wikinews_nlp):
     assert q._.speaker.text == "Jonas Weber" and q.text == "sei das Werk sicher"
     # a line break still ends a heading
     assert quotes(nlp, "Laut Plan\n\nDas Werk ist sicher.", "indirect") == []
+
+
+def test_nennen_names_a_thing_unless_it_characterises_an_object(nlp):
+    assert quotes(nlp, "Seit Mai gilt ein neuer Tarif, genannt „Basis Plus“, für alle Kunden.", "direct") == []
+    assert quotes(nlp, "Das nennt man einen „Aktiensplit“.", "direct") == []
+    (q,) = quotes(nlp, "Die Gewerkschaft nannte den Plan einen „Wortbruch“.", "direct")
+    assert q.text == "Wortbruch" and q._.speaker.text == "Die Gewerkschaft"

@@ -914,7 +914,11 @@ class QuoteFinder:
         if any(view.mask[k] for k in range(cue.head + 1, open_tok)) or any(t in {",", ".", ":", ";"} for t in between):
             return False
         preps = lex.reported_prepositions.get(cue.lemma, set()) | {"als"}
-        return bool(set(between) & preps) or cue.lemma in {"nennen", "bezeichnen"}
+        if set(between) & preps:
+            return True
+        # "nannte die Lage „…“" characterises its object; with nothing between verb and marks
+        # ("ein Standard, genannt „Profil 1.1“"; "nennt „Twitter“") or "sich"/"man" it names a thing
+        return cue.lemma in {"nennen", "bezeichnen"} and bool(between) and not {"sich", "man"} & set(between)
 
     def _inside_cue_clause(self, view: _DocView, cue: Optional[Cue], open_tok: int, close_tok: int) -> bool:
         """Whether a quotation in marks is part of the clause its verb of saying closes.
