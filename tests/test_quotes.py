@@ -989,3 +989,12 @@ def test_nennen_names_a_thing_unless_it_characterises_an_object(nlp):
     assert quotes(nlp, "Das nennt man einen „Aktiensplit“.", "direct") == []
     (q,) = quotes(nlp, "Die Gewerkschaft nannte den Plan einen „Wortbruch“.", "direct")
     assert q.text == "Wortbruch" and q._.speaker.text == "Die Gewerkschaft"
+
+
+def test_a_participle_used_as_an_adjective_is_no_cue(nlp):
+    text = "Mit dem neu formulierten Gesetz soll eine Lücke geschlossen werden, „um neuen Gefahren zu begegnen“."
+    assert [q._.speaker for q in quotes(nlp, text, "direct")] == [None]
+    assert [q._.cue for q in quotes(nlp, text, "direct")] == [None]
+    # after a comma the article is a relative pronoun and the verb a cue
+    (q,) = quotes(nlp, "Es gab Fachleute aus Berlin, die kritisierten, dass die Studie Fehler habe.", "indirect")
+    assert q._.cue.text == "kritisierten"

@@ -461,6 +461,8 @@ class QuoteFinder:
         if (i > 0 and doc[i - 1].lower_ == "sich") or (i + 1 < len(doc) and doc[i + 1].lower_ == "sich" and low.startswith("bestätig")):
             return None  # "Sollte sich das bestätigen": not a speech act
         sent = view.sent_of[i]
+        if self._attributive_participle(view, i):
+            return None
         if low in LASSEN:
             # "„…“, ließ ein IWF-Sprecher aus Washington verlauten": lassen with an infinitive of saying
             e0 = view.sents[sent][1]
@@ -489,6 +491,20 @@ class QuoteFinder:
         if plain is not None:
             return Cue("verb", i, i + 1, sent, lemma=plain)
         return None
+
+    def _attributive_participle(self, view: _DocView, i: int) -> bool:
+        """Whether the verb form at ``i`` is a participle used as an adjective: after an article
+        (and at most one adverb) and before its noun or words in marks: ``die zitierten Worte``,
+        ``mit einem refrainartig skandierten „Frieden schaffen ohne Waffen“``."""
+        doc, lex = view.doc, self.lex
+        if i + 1 >= len(doc) or not (is_cap(doc[i + 1], lex) or view.mask[i + 1]):
+            return False
+        k = i - 1
+        if k >= 1 and is_lower_word(doc[k]) and doc[k].lower_ not in lex.determiners and doc[k - 1].lower_ in lex.determiners:
+            k -= 1  # "einem refrainartig skandierten"
+        if k < 1 or doc[k].lower_ not in lex.determiners or doc[k].lower_ in lex.speaker_pronouns:
+            return False
+        return not (doc[k - 1].is_punct or doc[k].is_sent_start)  # ", die sagten" opens a relative clause
 
     def _cue_speaker(self, view: _DocView, cue: Cue) -> None:
         """Find the speaker phrase of a cue (before or after it) and store it on the cue."""
