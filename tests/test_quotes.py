@@ -998,3 +998,9 @@ def test_a_participle_used_as_an_adjective_is_no_cue(nlp):
     # after a comma the article is a relative pronoun and the verb a cue
     (q,) = quotes(nlp, "Es gab Fachleute aus Berlin, die kritisierten, dass die Studie Fehler habe.", "indirect")
     assert q._.cue.text == "kritisierten"
+
+
+def test_skandieren_is_a_verb_of_saying(nlp):
+    (q,) = quotes(nlp, "Die Demonstranten skandierten vor dem Rathaus Parolen wie „Wir bleiben hier!“", "direct")
+    assert q.text == "Wir bleiben hier!" and q._.speaker.text == "Die Demonstranten"
+    assert q._.cue.text == "skandierten"
