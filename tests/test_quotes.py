@@ -1004,3 +1004,13 @@ def test_skandieren_is_a_verb_of_saying(nlp):
     (q,) = quotes(nlp, "Die Demonstranten skandierten vor dem Rathaus Parolen wie „Wir bleiben hier!“", "direct")
     assert q.text == "Wir bleiben hier!" and q._.speaker.text == "Die Demonstranten"
     assert q._.cue.text == "skandierten"
+
+
+def test_the_agent_of_a_passive_verb_of_saying_speaks(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "Die Reform wird von vielen Ökonomen als „überfällig“ bezeichnet.", "direct")
+    assert q._.speaker.text == "vielen Ökonomen"
+    (q,) = quotes(wikinews_nlp, "In der Presse war der Vertrag schon als „Geschäft des Jahrzehnts“ bezeichnet worden.", "direct")
+    assert q._.speaker.text == "der Presse"
+    # an active clause keeps its subject
+    (q,) = quotes(wikinews_nlp, "Die Ökonomen haben die Reform von Anfang an als „überfällig“ bezeichnet.", "direct")
+    assert q._.speaker.text == "Die Ökonomen"

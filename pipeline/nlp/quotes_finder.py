@@ -955,6 +955,53 @@ class QuoteFinder:
         # "Seine Werke werden von Musikkennern als „…“ bezeichnet": passive, the subject is what is described
         return not any(t.lower_ in PASSIVE_AUXILIARIES for t in doc[subject_end : cue.head])
 
+    def _passive_agent(self, view: _DocView, cue: Optional[Cue], open_tok: int, close_tok: int) -> Optional[Phrase]:
+        """The agent of a passive verb of saying that closes the clause of words in marks:
+        ``Seine Werke werden von Musikkennern als „Meilensteine“ bezeichnet`` gives
+        ``Musikkennern``; ``In den Medien war der Auftrag als „Geschäft des Jahrhunderts“
+        bezeichnet worden`` gives ``den Medien`` (where it was said).
+
+        Args:
+            view: the document view.
+            cue: the quotation's cue.
+            open_tok: the opening mark.
+            close_tok: the closing mark.
+
+        Returns:
+            The agent phrase or ``None`` (not passive, or no agent before the marks).
+        """
+        if cue is None or cue.kind != "verb" or cue.particle is not None or view.sent_of[open_tok] != cue.sent or not close_tok < cue.head:
+            return None
+        doc, lex = view.doc, self.lex
+        j = cue.head + 1
+        while j < len(doc) and doc[j].lower_ in AUXILIARIES | PASSIVE_AUXILIARIES:
+            j += 1  # "bezeichnet worden."
+        if j < len(doc) and not (doc[j].is_punct or doc[j].is_space):
+            return None  # the verb does not close the clause
+        if any(doc[k].is_punct or view.mask[k] for k in range(close_tok + 1, cue.head)):
+            return None
+        s0 = view.sents[cue.sent][0]
+        start = open_tok
+        while start > s0 and not (doc[start - 1].text in {",", ";", ":"} and not view.mask[start - 1]):
+            start -= 1
+        if not any(t.lower_ in PASSIVE_AUXILIARIES for t in list(doc[start:open_tok]) + list(doc[cue.head + 1 : j])):
+            return None
+        marks = {o: c for o, _, _, c in view.marked}
+        for k in range(start, open_tok - 1):
+            if view.mask[k]:
+                continue
+            if doc[k].lower_ in {"von", "vom"}:
+                end = noun_phrase_end(doc, k + 1, open_tok, lex, common_head=True, pronouns=False)
+                if end is not None:
+                    return (k + 1, end, None)
+            if doc[k].lower_ in {"in", "im"} and (k == start or k + 1 in marks):
+                if k + 1 in marks and marks[k + 1] < open_tok and view.in_name[k + 1] is False:
+                    return (k + 1, marks[k + 1] + 1, None)  # "wurden gestern im „Standard“ als „…“ bezeichnet"
+                end = noun_phrase_end(doc, k + 1, open_tok, lex, common_head=True, pronouns=False)
+                if end is not None:
+                    return (k + 1, end, None)
+        return None
+
     def _is_title(self, view: _DocView, open_tok: int, start: int, end: int) -> bool:
         """Whether a quotation in marks names something rather than quoting someone.
 
@@ -1101,7 +1148,10 @@ class QuoteFinder:
                 continue
             speaker = cue.speaker if cue else None
             speaker_rule = cue.speaker_rule if cue else ""
-            if speaker_rule == "subject" and not self._inside_cue_clause(view, cue, open_tok, close_tok):
+            agent = self._passive_agent(view, cue, open_tok, close_tok)
+            if agent is not None:
+                speaker, speaker_rule = agent, "agent"
+            elif speaker_rule == "subject" and not self._inside_cue_clause(view, cue, open_tok, close_tok):
                 # the subject by position only: right for a dass-clause often enough, for a
                 # quotation in marks far less often than no speaker at all (Wikinews train)
                 speaker, speaker_rule = None, ""
