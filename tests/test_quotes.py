@@ -1014,3 +1014,13 @@ def test_the_agent_of_a_passive_verb_of_saying_speaks(wikinews_nlp):
     # an active clause keeps its subject
     (q,) = quotes(wikinews_nlp, "Die Ökonomen haben die Reform von Anfang an als „überfällig“ bezeichnet.", "direct")
     assert q._.speaker.text == "Die Ökonomen"
+
+
+def test_a_possessive_opinion_before_nach_is_a_cue_like_zufolge(wikinews_nlp):
+    text = "Die Ministerin besuchte das Hochwassergebiet. Ihrer Einschätzung nach „wird der Wiederaufbau Jahre dauern“."
+    direct = quotes(wikinews_nlp, text, "direct")
+    assert [q._.speaker.text for q in direct] == ["Ihrer Einschätzung"]
+    (q,) = quotes(wikinews_nlp, "Seiner Meinung nach sei die Lage ernst.", "indirect")
+    assert q._.speaker.text == "Seiner Meinung" and q._.cue.text == "nach"
+    # "nach" after a noun without a possessive is a preposition
+    assert quotes(wikinews_nlp, "Der Meinung nach zu urteilen ist alles gut.", "indirect") == []

@@ -414,7 +414,7 @@ class QuoteFinder:
                 cue = self._verb_cue(view, i)
             elif low in lex.markers_before and i + 1 < n:
                 cue = Cue("laut", i, i + 1, sent, lemma=low)
-            elif low in lex.markers_after and i > 0:
+            elif (low in lex.markers_after or self._postposed_nach(view, i)) and i > 0:
                 cue = Cue("zufolge", i, i + 1, sent, lemma=low)
             elif low in lex.markers_so and i > 0 and (doc[i - 1].text in {",", "–"} or view.mask[i - 1]):
                 cue = Cue("so", i, i + 1, sent, lemma=low)
@@ -432,6 +432,13 @@ class QuoteFinder:
                 continue
             i += 1
         return cues
+
+    def _postposed_nach(self, view: _DocView, i: int) -> bool:
+        """``Seiner Meinung nach sei …``: ``nach`` after a possessive and a noun of opinion or
+        account is a cue like ``zufolge``, the possessive and the noun its speaker."""
+        doc = view.doc
+        return (doc[i].lower_ == "nach" and i >= 2 and doc[i - 1].text in self.lex.according_nouns
+                and doc[i - 2].lower_ in POSSESSIVES - {"dessen", "deren"} and not view.mask[i - 1])
 
     def _according_noun_after(self, view: _DocView, i: int) -> Optional[int]:
         """``nach Angaben``, ``nach den Worten``, ``nach eigenen Angaben``: the noun's index."""
