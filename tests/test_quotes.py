@@ -1024,3 +1024,11 @@ def test_a_possessive_opinion_before_nach_is_a_cue_like_zufolge(wikinews_nlp):
     assert q._.speaker.text == "Seiner Meinung" and q._.cue.text == "nach"
     # "nach" after a noun without a possessive is a preposition
     assert quotes(wikinews_nlp, "Der Meinung nach zu urteilen ist alles gut.", "indirect") == []
+
+
+def test_adjacent_quotations_merge_only_within_a_paragraph(wikinews_nlp):
+    text = ("Die Trainerin sagte: „Wir sind bereit.“ „Das Team ist stark.“\n\n"
+            "„Ich erwarte ein enges Spiel“, sagte der Kapitän Jonas Weber.")
+    direct = quotes(wikinews_nlp, text, "direct")
+    assert [q.text for q in direct] == ["Wir sind bereit.“ „Das Team ist stark.", "Ich erwarte ein enges Spiel"]
+    assert [q._.speaker.text for q in direct] == ["Die Trainerin", "der Kapitän Jonas Weber"]

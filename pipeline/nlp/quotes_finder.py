@@ -1194,7 +1194,11 @@ class QuoteFinder:
         return self._merge_adjacent(view, out)
 
     def _merge_adjacent(self, view: _DocView, quotes: list[QuoteMatch]) -> list[QuoteMatch]:
-        """Join quotations separated only by space: ``„Satz eins.“ „Satz zwei.“`` is one quotation."""
+        """Join quotations separated only by space: ``„Satz eins.“ „Satz zwei.“`` is one quotation.
+
+        Not across a paragraph break: in ``… fest, dass „Europa dran ist.“`` and, in the next
+        paragraph, ``„Wenn sich Deutschland bewirbt …“, sagte Sepp Blatter`` two people speak.
+        """
         doc = view.doc
         merged: list[QuoteMatch] = []
         for q in quotes:
@@ -1202,7 +1206,7 @@ class QuoteFinder:
                 prev = merged[-1]
                 prev_close, q_open = prev.nested[1], q.nested[0]
                 gap = doc[prev_close + 1 : q_open]
-                if all(t.is_space for t in gap) and prev_close < q_open:
+                if all(t.is_space for t in gap) and prev_close < q_open and view.para_of[prev_close] == view.para_of[q_open]:
                     after_cue = prev.cue is not None and prev.cue[0] > prev_close
                     if not after_cue:
                         prev.end = q.end
