@@ -82,10 +82,12 @@ class FrozenPrefix:
         self.device = device
 
     def _mask(self, h, mask):
-        return self.bert._create_attention_masks(
-            attention_mask=mask, encoder_attention_mask=None, embedding_output=h,
-            encoder_hidden_states=None, cache=None,
-        )[0]
+        # BertModel's own mask builder; positional because transformers 5.x renamed its
+        # last argument (past_key_values -> cache) and older 5.x releases take cache_position too.
+        try:
+            return self.bert._create_attention_masks(mask, None, h, None, None)[0]
+        except TypeError:
+            return self.bert._create_attention_masks(mask, None, h, None, None, None)[0]
 
     def lower(self, model, ids, mask):
         """``(hidden after layer k, target mask)`` per row, unpadded, without grad."""
