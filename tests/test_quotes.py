@@ -1032,3 +1032,13 @@ def test_adjacent_quotations_merge_only_within_a_paragraph(wikinews_nlp):
     direct = quotes(wikinews_nlp, text, "direct")
     assert [q.text for q in direct] == ["Wir sind bereit.“ „Das Team ist stark.", "Ich erwarte ein enges Spiel"]
     assert [q._.speaker.text for q in direct] == ["Die Trainerin", "der Kapitän Jonas Weber"]
+
+
+def test_an_extended_participial_attribute_belongs_to_the_speaker_phrase(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "„Wir kommen wieder“, schrieb die in Hamburg geborene Sängerin Lena Vogt.", "direct")
+    assert q._.speaker.text == "die in Hamburg geborene Sängerin Lena Vogt"
+    (q,) = quotes(wikinews_nlp, "Der das Projekt leitende Ingenieur erklärte: „Die Brücke hält.“", "direct")
+    assert q._.speaker.text == "Der das Projekt leitende Ingenieur"
+    # a plain adjective and a verb are no such attribute
+    (q,) = quotes(wikinews_nlp, "Die neue Chefin sagte: „Wir wachsen.“", "direct")
+    assert q._.speaker.text == "Die neue Chefin"

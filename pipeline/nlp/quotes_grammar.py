@@ -157,6 +157,41 @@ def _skip_adjectives(doc: Doc, j: int, limit: int, lex: SpeechLexicon) -> int:
     return k
 
 
+PARTICIPLE_ENDINGS = tuple(stem + case for stem in ("end", "en", "t") for case in ("e", "en", "er", "es", "em"))
+
+
+def _participial_attribute_end(doc: Doc, j: int, limit: int, lex: SpeechLexicon) -> Optional[int]:
+    """The end of an extended participial attribute between an article and its noun, or ``None``.
+
+    ``Die das Unglück überlebende Alice Kakamara``, ``der sich selbst als Gegner Thaksins
+    inszenierende Medienunternehmer``, ``die in New York City geborene Lopez``: the attribute
+    starts with a lower-case word (``das``, ``sich``, ``in``) and ends with a participle used
+    as an adjective right before a capitalised word; it holds no punctuation, quotation
+    mark or verb of saying, and at most ten words.
+
+    Args:
+        doc: the document.
+        j: the token after the article.
+        limit: the phrase ends at or before this index.
+        lex: the lexicon.
+
+    Returns:
+        The index of the participle's noun, or ``None``.
+    """
+    if j >= limit or not is_lower_word(doc[j]) or (doc[j].lower_.endswith(ADJECTIVE_ENDINGS) and j + 1 < limit and is_cap(doc[j + 1], lex)):
+        return None  # no attribute, or a plain adjective ("die neue Chefin"), which _skip_adjectives reads
+    for k in range(j + 1, min(limit - 1, j + 10)):
+        tok = doc[k]
+        if (tok.is_punct and tok.text != "-") or is_quote_token(tok) or tok.is_space:
+            return None
+        low = tok.lower_
+        if low in lex.finite_index or low in lex.joined_index or low in COMPLEMENTIZERS:
+            return None
+        if is_lower_word(tok) and len(low) >= 6 and low.endswith(PARTICIPLE_ENDINGS) and is_cap(doc[k + 1], lex):
+            return k + 1
+    return None
+
+
 NAME_PARTICLES = {"von", "van", "de", "di", "da", "du", "del", "dos", "ten", "ter", "zu"}
 
 
@@ -224,6 +259,7 @@ def noun_phrase_end(
     if tok.lower_ in lex.determiners and not is_quote_token(tok):
         j += 1
         had_det = True
+        j = _participial_attribute_end(doc, j, limit, lex) or j
     j = _skip_adjectives(doc, j, limit, lex)
     opening_title = _name_in_marks_end(doc, j, limit) if had_det else None
     if opening_title is not None:
