@@ -1042,3 +1042,8 @@ def test_an_extended_participial_attribute_belongs_to_the_speaker_phrase(wikinew
     # a plain adjective and a verb are no such attribute
     (q,) = quotes(wikinews_nlp, "Die neue Chefin sagte: „Wir wachsen.“", "direct")
     assert q._.speaker.text == "Die neue Chefin"
+
+
+def test_a_sentence_initial_adverb_is_no_subject(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "Aktuell lässt die Sängerin über ihre Anwälte Folgendes erklären: „Ich bleibe.“", "direct")
+    assert q._.speaker.text == "die Sängerin"
