@@ -1047,3 +1047,13 @@ def test_an_extended_participial_attribute_belongs_to_the_speaker_phrase(wikinew
 def test_a_sentence_initial_adverb_is_no_subject(wikinews_nlp):
     (q,) = quotes(wikinews_nlp, "Aktuell lässt die Sängerin über ihre Anwälte Folgendes erklären: „Ich bleibe.“", "direct")
     assert q._.speaker.text == "die Sängerin"
+
+
+def test_a_place_after_the_head_fills_the_subject_before_the_verb(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "Das Komitee im norwegischen Oslo würdigte damit den Einsatz zur „Stärkung der Diplomatie“.", "direct")
+    assert q._.speaker.text == "Das Komitee im norwegischen Oslo"
+    (q,) = quotes(wikinews_nlp, "Seine Kollegin im Landtag, Anna Roth, sagte, das sei falsch.", "indirect")
+    assert q._.speaker.text == "Seine Kollegin im Landtag, Anna Roth"
+    # after the verb the place stays out: "sagte Roth im Interview"
+    (q,) = quotes(wikinews_nlp, "„Das ist falsch“, sagte Anna Roth im Interview.", "direct")
+    assert q._.speaker.text == "Anna Roth"

@@ -224,6 +224,7 @@ def noun_phrase_end(
     apposition: bool = False,
     pronouns: bool = True,
     common_head: bool = False,
+    locative: bool = False,
 ) -> Optional[int]:
     """Return the end of a speaker noun phrase starting at token ``i``, or ``None``.
 
@@ -242,6 +243,8 @@ def noun_phrase_end(
         pronouns: accept a personal pronoun as a phrase.
         common_head: the first noun is a common noun even without determiner
             (``Angaben der Polizei``), so a genitive may follow.
+        locative: ``in``/``im`` with a place may follow any head (``Das Nobelkomitee im
+            norwegischen Oslo``); for a phrase that must fill the space before its verb.
 
     Returns:
         The exclusive end index, or ``None`` when no noun phrase starts at ``i``.
@@ -307,10 +310,10 @@ def noun_phrase_end(
             break
         if low in COMMON_HEAD_CONNECTORS and not head_is_common and not institution_fuer:
             break
-        if low == "im" and not (any(lex.is_role_word(t.text) for t in doc[head_start:j]) and j + 1 < limit and is_cap(doc[j + 1], lex)):
+        if low == "im" and not locative and not (any(lex.is_role_word(t.text) for t in doc[head_start:j]) and j + 1 < limit and is_cap(doc[j + 1], lex)):
             break  # "die Sprecherin der Unionsfraktion im Bundestag", not "Gall im Interview"
         if low == "in" and not ((apposition or head_is_common or institution_seen) and j + 2 <= limit
-                                and is_cap(doc[j + 1], lex) and doc[j + 1].lower_ not in lex.determiners) and not apposition:
+                                and is_cap(doc[j + 1], lex) and doc[j + 1].lower_ not in lex.determiners) and not apposition and not locative:
             break  # "Der Einsatzleiter der Polizei in Dortmund"
         k = j + 1
         if k < limit and doc[k].lower_ in lex.determiners and doc[k].lower_ not in lex.speaker_pronouns:
@@ -372,7 +375,7 @@ def is_role_like(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
 
 
 def speaker_phrase(
-    doc: Doc, i: int, limit: int, lex: SpeechLexicon, common_head: bool = False
+    doc: Doc, i: int, limit: int, lex: SpeechLexicon, common_head: bool = False, locative: bool = False
 ) -> Optional[tuple[int, int, Optional[tuple[int, int]]]]:
     """A speaker noun phrase at ``i`` with an apposition after a comma, if any.
 
@@ -390,7 +393,7 @@ def speaker_phrase(
         ``(start, end, apposition)`` where ``apposition`` is ``(start, end)`` or
         ``None``; ``None`` when no noun phrase starts at ``i``.
     """
-    end = noun_phrase_end(doc, i, limit, lex, common_head=common_head)
+    end = noun_phrase_end(doc, i, limit, lex, common_head=common_head, locative=locative)
     if end is None:
         return None
     if doc[i].lower_ in lex.speaker_pronouns:
@@ -435,12 +438,16 @@ def phrase_ending_at(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> Opti
     if start >= end or doc[start].lower_ in OBJECT_DETERMINERS:
         return None  # "Den Unmut der CDU äußerte ...": an object, not the subject
     last = end - 1 if doc[end - 1].text == "," else end
-    found = speaker_phrase(doc, start, last, lex)
-    if found is None:
-        return None
-    s, e, app = found
-    stop = app[1] if app else e
-    return found if stop == last else None
+    for locative in (False, True):
+        # "Das Nobelkomitee im norwegischen Oslo würdigte": a place may follow the head when
+        # the phrase fills the space before the verb
+        found = speaker_phrase(doc, start, last, lex, locative=locative)
+        if found is None:
+            return None
+        s, e, app = found
+        if (app[1] if app else e) == last:
+            return found
+    return None
 
 
 def phrase_head(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> Optional[int]:
