@@ -1057,3 +1057,21 @@ def test_a_place_after_the_head_fills_the_subject_before_the_verb(wikinews_nlp):
     # after the verb the place stays out: "sagte Roth im Interview"
     (q,) = quotes(wikinews_nlp, "„Das ist falsch“, sagte Anna Roth im Interview.", "direct")
     assert q._.speaker.text == "Anna Roth"
+
+
+def test_the_copy_without_extra_spaces_keeps_sentences_and_entities():
+    from spacy.tokens import Span as SpacySpan
+
+    from pipeline.nlp.quotes_finder import without_blank_tokens
+
+    nlp = make_nlp()
+    doc = nlp.make_doc("Der Chef,  Jonas Weber, sagte das.  Dann ging er.")
+    nlp.get_pipe("finnews_sentences")(doc)
+    assert doc[3].is_space and doc[3].text == " "  # the tokenizer keeps the extra space as a token
+    doc.ents = [SpacySpan(doc, 4, 6, label="PER")]
+    compact, index = without_blank_tokens(doc)
+    assert [t.text for t in compact].count(" ") == 0
+    assert [(e.text, e.label_) for e in compact.ents] == [("Jonas Weber", "PER")]
+    assert [s.text for s in compact.sents] == ["Der Chef, Jonas Weber, sagte das.", "Dann ging er."]
+    assert [doc[i].text for i in index] == [t.text for t in compact]
+    assert without_blank_tokens(nlp.make_doc("Ohne doppelte Leerzeichen."))[0].text == "Ohne doppelte Leerzeichen."

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from spacy.lang.de.stop_words import STOP_WORDS
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.nlp.quotes_grammar import (
     COMMON_NOUN_SUFFIXES,
@@ -187,8 +187,8 @@ def without_blank_tokens(doc: Doc) -> tuple[Doc, list[int]]:
 
     Returns:
         ``(compact, index)``: ``compact`` is ``doc`` itself when it has no such
-        token, else a new ``Doc`` with the same words, spaces and sentence starts
-        without them; ``index[i]`` is the token of ``doc`` at ``compact[i]``.
+        token, else a new ``Doc`` with the same words, spaces, sentence starts and
+        entities without them; ``index[i]`` is the token of ``doc`` at ``compact[i]``.
     """
     blank = [t.is_space and "\n" not in t.text for t in doc]
     if not any(blank):
@@ -208,6 +208,15 @@ def without_blank_tokens(doc: Doc) -> tuple[Doc, list[int]]:
             pending = any(starts[j] for j in range(prev + 1, i))
             sent_starts.append(k == 0 or starts[i] or pending)
     compact = Doc(doc.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
+    if doc.ents:
+        # names found by the NER help to read speakers: keep them on the copy
+        where = {i: k for k, i in enumerate(index)}
+        ents = []
+        for ent in doc.ents:
+            kept = [where[i] for i in range(ent.start, ent.end) if i in where]
+            if kept:
+                ents.append(Span(compact, kept[0], kept[-1] + 1, label=ent.label_))
+        compact.ents = ents
     return compact, index
 
 
