@@ -1075,3 +1075,10 @@ def test_the_copy_without_extra_spaces_keeps_sentences_and_entities():
     assert [s.text for s in compact.sents] == ["Der Chef, Jonas Weber, sagte das.", "Dann ging er."]
     assert [doc[i].text for i in index] == [t.text for t in compact]
     assert without_blank_tokens(nlp.make_doc("Ohne doppelte Leerzeichen."))[0].text == "Ohne doppelte Leerzeichen."
+
+
+def test_letztere_is_a_speaker_pronoun(wikinews_nlp):
+    text = ("Neben dem Sprecher stand die Sängerin Lena Vogt. „Die Tiere leiden jeden Tag in ihren Käfigen“, "
+            "so letztere. „Das muss aufhören.“")
+    direct = quotes(wikinews_nlp, text, "direct")
+    assert [q._.speaker.text for q in direct] == ["letztere", "letztere"]
