@@ -1082,3 +1082,8 @@ def test_letztere_is_a_speaker_pronoun(wikinews_nlp):
             "so letztere. „Das muss aufhören.“")
     direct = quotes(wikinews_nlp, text, "direct")
     assert [q._.speaker.text for q in direct] == ["letztere", "letztere"]
+
+
+def test_a_participial_attribute_does_not_run_across_a_finite_auxiliary(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "Die taz hat gestern über geplante Kürzungen berichtet, die Regierung wolle sparen.", "indirect")
+    assert "hat" not in q._.speaker.text.split()

@@ -158,6 +158,10 @@ def _skip_adjectives(doc: Doc, j: int, limit: int, lex: SpeechLexicon) -> int:
 
 
 PARTICIPLE_ENDINGS = tuple(stem + case for stem in ("end", "en", "t") for case in ("e", "en", "er", "es", "em"))
+# Finite auxiliaries and modals: a clause's verb, never inside an attribute ("Die taz hat heute über geplante …").
+FINITE_AUXILIARIES = {"hat", "hatte", "hatten", "haben", "habe", "ist", "war", "waren", "sind", "sei", "seien", "wird",
+                      "wurde", "wurden", "werden", "werde", "kann", "konnte", "könne", "soll", "sollte", "solle", "will",
+                      "wollte", "wolle", "muss", "musste", "müsse", "darf", "durfte", "dürfe", "mag", "möchte"}
 
 
 def _participial_attribute_end(doc: Doc, j: int, limit: int, lex: SpeechLexicon) -> Optional[int]:
@@ -167,7 +171,8 @@ def _participial_attribute_end(doc: Doc, j: int, limit: int, lex: SpeechLexicon)
     inszenierende Medienunternehmer``, ``die in New York City geborene Lopez``: the attribute
     starts with a lower-case word (``das``, ``sich``, ``in``) and ends with a participle used
     as an adjective right before a capitalised word; it holds no punctuation, quotation
-    mark or verb of saying, and at most ten words.
+    mark, verb of saying or finite auxiliary (``Die taz hat heute über geplante Änderungen
+    berichtet`` has none), and at most ten words.
 
     Args:
         doc: the document.
@@ -185,7 +190,7 @@ def _participial_attribute_end(doc: Doc, j: int, limit: int, lex: SpeechLexicon)
         if (tok.is_punct and tok.text != "-") or is_quote_token(tok) or tok.is_space:
             return None
         low = tok.lower_
-        if low in lex.finite_index or low in lex.joined_index or low in COMPLEMENTIZERS:
+        if low in lex.finite_index or low in lex.joined_index or low in COMPLEMENTIZERS or low in FINITE_AUXILIARIES:
             return None
         if is_lower_word(tok) and len(low) >= 6 and low.endswith(PARTICIPLE_ENDINGS) and is_cap(doc[k + 1], lex):
             return k + 1
