@@ -218,6 +218,12 @@ def roles(doc):
         ("Tesla teilte auf Twitter mit, die Auslieferungen seien gestiegen.", [("Tesla", ORG), ("Twitter", ORG)],
          {"Tesla": "subject", "Twitter": "source"}),
         ("Twitter verlor im Quartal Nutzer.", [("Twitter", ORG)], {"Twitter": "subject"}),
+        # The owner of a store where something else ranks or sells is a place, unless the store is the subject.
+        ("In den App-Store-Rankings von Apple stieg die Spiele-App von Nintendo an die Spitze.",
+         [("Apple", ORG), ("Nintendo", ORG)], {"Apple": "source", "Nintendo": "subject"}),
+        ("Die neue Kamera-App ist in Googles Play Store ein Verkaufsschlager.", [("Googles", ORG)], {"Googles": "source"}),
+        ("Der App Store von Apple steht wegen hoher Gebühren in der Kritik.", [("Apple", ORG)], {"Apple": "subject"}),
+        ("Apple senkt die Gebühren im App Store.", [("Apple", ORG)], {"Apple": "subject"}),
         # News agencies and the agency of a dateline only report.
         ("Das sei keine Kompensation, sagte ein AUA-Sprecher zur APA.", [("AUA", ORG), ("APA", ORG)],
          {"AUA": "subject", "APA": "source"}),

@@ -40,7 +40,8 @@ that rates another company (``Bernstein stuft SAP ab``, ``Goldman Sachs rät zum
 Kauf der Siemens-Energy-Aktie``), a news agency (``sagte ein Sprecher zur APA``, the
 agency of a dateline ``Wien (APA) – …``; ``news_agencies`` in configs/figures_lexicon.yaml), a newspaper or
 broadcaster (``berichtete die Süddeutsche Zeitung``, ``sagte er der Bild-Zeitung``), a platform a
-message is posted on (``schrieb auf Twitter``) or an
+message is posted on (``schrieb auf Twitter``), the owner of a store where something else ranks or
+is sold (``In den App-Store-Rankings von Apple ist das Modell an die Spitze vorgedrungen``) or an
 exchange named as the market (``An der Wiener Börse stiegen Erste-Aktien``, ``Die
 Wiener Börse hat den Handel mit Verlusten beendet``; not ``die Deutsche Börse gewann
 1 %``); otherwise ``subject``. What such a sentence says
@@ -333,7 +334,7 @@ def sourcing(doc: Doc, start: int, end: int, companies: list[Span], quotes: list
             found.add((ent.start, ent.end))
             continue
         if (_reports(ent, lex) or _dateline_agency(doc, ent) or _exchange_as_market(doc, ent, end, idx, lex)
-                or _platform(doc, ent, lex)):
+                or _platform(doc, ent, lex) or _venue_owner(doc, ent, lex)):
             found.add((ent.start, ent.end))
     return found
 
@@ -360,6 +361,39 @@ def _platform(doc: Doc, ent: Span, lex: FiguresLexicon) -> bool:
         return True
     if ent.end + 1 < len(doc) and doc[ent.end].text in {"-", "‑"}:
         return any(doc[ent.end + 1].lower_.startswith(n) for n in lex.platform_nouns)
+    return False
+
+
+def _venue_owner(doc: Doc, ent: Span, lex: FiguresLexicon) -> bool:
+    """The owner of a store or marketplace named as where something else ranks or is sold.
+
+    ``In den App-Store-Rankings von Apple ist das KI-Modell an die Spitze vorgedrungen``
+    and ``Die App ist in Googles Play Store verfügbar`` say nothing about Apple or Google;
+    ``Der App Store von Apple steht in der Kritik`` (no preposition before the store: it is
+    the subject) and ``Apple senkt die Gebühren im App Store`` (Apple is the subject) stay
+    subjects.
+    """
+    if not lex.venue_nouns:
+        return False
+
+    def is_venue(tok) -> bool:
+        return tok.lower_.endswith(lex.venue_nouns)
+
+    if ent.start >= 2 and doc[ent.start - 1].lower_ in ("von", "vom") and is_venue(doc[ent.start - 2]):
+        head = ent.start - 2  # "… App-Store-Rankings von Apple"
+    elif ent.text.endswith(("s", "'", "’")) and any(is_venue(t) for t in doc[ent.end : min(len(doc), ent.end + 3)]):
+        head = ent.start  # genitive before the store: "in Googles Play Store"
+    else:
+        return False
+    # back over the noun phrase (compound parts, hyphens, determiners, adjectives) to its preposition
+    i = head - 1
+    while i >= max(ent.sent.start, head - 7):
+        tok = doc[i]
+        if tok.lower_ in lex.venue_cues:
+            return True
+        if tok.is_punct and tok.text not in {"-", "‑"} or tok.pos_ in ("VERB", "AUX"):
+            return False
+        i -= 1
     return False
 
 

@@ -107,6 +107,8 @@ class FiguresLexicon:
     platforms: frozenset[str] = field(init=False)
     platform_cues: frozenset[str] = field(init=False)
     platform_nouns: frozenset[str] = field(init=False)
+    venue_nouns: tuple[str, ...] = field(init=False)
+    venue_cues: frozenset[str] = field(init=False)
     market_session_words: frozenset[str] = field(init=False)
     market_session_verbs: frozenset[str] = field(init=False)
 
@@ -168,6 +170,8 @@ class FiguresLexicon:
         self.platforms = _lower_set(d.get("platforms", []))
         self.platform_cues = _lower_set(d.get("platform_cues", []))
         self.platform_nouns = _lower_set(d.get("platform_nouns", []))
+        self.venue_nouns = tuple(str(w).lower() for w in d.get("venue_nouns", []))
+        self.venue_cues = _lower_set(d.get("venue_cues", []))
         self.market_session_words = _lower_set(d.get("market_session_words", []))
         self.market_session_verbs = _lower_set(d.get("market_session_verbs", []))
         self.money_direction_verbs = {
