@@ -1087,3 +1087,12 @@ def test_letztere_is_a_speaker_pronoun(wikinews_nlp):
 def test_a_participial_attribute_does_not_run_across_a_finite_auxiliary(wikinews_nlp):
     (q,) = quotes(wikinews_nlp, "Die taz hat gestern über geplante Kürzungen berichtet, die Regierung wolle sparen.", "indirect")
     assert "hat" not in q._.speaker.text.split()
+
+
+def test_a_relative_clause_closed_by_its_verb_after_the_marks_speaks_for_its_antecedent(wikinews_nlp):
+    text = "Die Zeitung druckte eine Erklärung, welche die Reform als „einen Rückschritt für alle“ bezeichnete."
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert q._.speaker.text == "eine Erklärung"
+    # passive: what is described does not speak
+    (q,) = quotes(wikinews_nlp, "Die Wolken, die als „nebelartig und giftig“ beschrieben wurden, zogen ab.", "direct")
+    assert q._.speaker is None or q._.speaker.text != "Die Wolken"

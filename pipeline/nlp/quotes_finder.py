@@ -824,6 +824,53 @@ class QuoteFinder:
                 return None
         return None
 
+    def _antecedent_past_marks(self, view: _DocView, cue: Optional[Cue], close_tok: int) -> Optional[Phrase]:
+        """The antecedent of a relative clause whose verb of saying closes it after words in marks:
+        ``eine Botschaft, welche die Techniker als „einen Haufen von Schulkindern“ bezeichnete``
+        gives ``eine Botschaft`` (a reflexive ``das sich selbst „…“ nennt`` names itself)."""
+        if cue is None or cue.kind != "verb" or cue.head <= close_tok or cue.relative:
+            return None
+        start = self._relative_start_past_marks(view, cue.head)
+        if start is None or any(t.lower_ == "sich" for t in view.doc[start : cue.head]):
+            return None
+        doc, comma = view.doc, start - 1
+        s0 = view.sents[view.sent_of[comma]][0]
+        for k in range(max(s0, comma - 10), comma):
+            # the first phrase that fills the space up to the comma and starts with an article or a capital
+            if view.mask[k] or not (doc[k].lower_ in self.lex.determiners or is_cap(doc[k], self.lex)):
+                continue
+            found = phrase_ending_at(doc, k, comma, self.lex)
+            if found is not None and not any(view.mask[j] for j in range(k, comma)):
+                return found
+        return None
+
+    def _relative_start_past_marks(self, view: _DocView, i: int) -> Optional[int]:
+        """The start of a relative clause that words in marks interrupt and the verb at ``i`` closes:
+        ``eine Botschaft, welche die Techniker als „einen Haufen von Schulkindern“ bezeichnete``.
+
+        Args:
+            view: the document view.
+            i: the verb.
+
+        Returns:
+            The first token of the relative clause (after its comma), or ``None``.
+        """
+        doc = view.doc
+        s0 = view.sents[view.sent_of[i]][0]
+        j = i - 1
+        crossed = False
+        while j >= s0:
+            if view.mask[j]:
+                crossed = True
+            elif doc[j].text in {",", ";", ":", "–", "—"}:
+                break
+            j -= 1
+        if not crossed or j < s0 or doc[j].text != ",":
+            return None
+        if i + 1 < len(doc) and doc[i + 1].lower_ in PASSIVE_AUXILIARIES:
+            return None  # "Die Rauchschwaden, die als „nebelartig“ beschrieben wurden": described, not speaking
+        return j + 1 if self._in_relative_clause(view, j + 1, i) else None
+
     def _phrase_before(self, view: _DocView, comma: int) -> Optional[Phrase]:
         """The noun phrase that ends right before token ``comma`` (a relative clause's antecedent)."""
         doc = view.doc
@@ -1165,8 +1212,11 @@ class QuoteFinder:
             speaker = cue.speaker if cue else None
             speaker_rule = cue.speaker_rule if cue else ""
             agent = self._passive_agent(view, cue, open_tok, close_tok)
+            antecedent = self._antecedent_past_marks(view, cue, close_tok) if agent is None else None
             if agent is not None:
                 speaker, speaker_rule = agent, "agent"
+            elif antecedent is not None:
+                speaker, speaker_rule = antecedent, "antecedent"
             elif speaker_rule == "subject" and not self._inside_cue_clause(view, cue, open_tok, close_tok):
                 # the subject by position only: right for a dass-clause often enough, for a
                 # quotation in marks far less often than no speaker at all (Wikinews train)
