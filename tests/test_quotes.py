@@ -1096,3 +1096,8 @@ def test_a_relative_clause_closed_by_its_verb_after_the_marks_speaks_for_its_ant
     # passive: what is described does not speak
     (q,) = quotes(wikinews_nlp, "Die Wolken, die als „nebelartig und giftig“ beschrieben wurden, zogen ab.", "direct")
     assert q._.speaker is None or q._.speaker.text != "Die Wolken"
+
+
+def test_a_place_the_news_comes_from_before_heisst_es_is_the_source(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "Aus Berlin hieß es, das Vorgehen sei „eine schwere Verletzung“ des Abkommens.", "indirect")
+    assert q._.speaker.text == "Berlin"

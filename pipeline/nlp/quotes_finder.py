@@ -733,13 +733,14 @@ class QuoteFinder:
     def _source_before_impersonal(self, view: _DocView, cue: Cue) -> Optional[Phrase]:
         """The document an impersonal cue quotes when it stands first: ``In dem Antrag heißt
         es: „…“`` gives ``dem Antrag``; ``Im letzten Satz der Anordnung, die ... zugestellt
-        wurde, heißt es`` gives ``letzten Satz der Anordnung`` (the phrase after the preposition)."""
+        wurde, heißt es`` gives ``letzten Satz der Anordnung`` (the phrase after the preposition);
+        ``Aus Paris hieß es, …`` gives ``Paris``, where the news came from."""
         doc, lex = view.doc, self.lex
         s0 = view.sents[cue.sent][0]
         k = s0
         while k < cue.head and (doc[k].lower_ in lex.skip_after_cue or doc[k].lower_ in {"so", "nun", "dazu"}):
             k += 1
-        if k >= cue.head or doc[k].lower_ not in {"in", "im", "auf", "bei", "beim"}:
+        if k >= cue.head or doc[k].lower_ not in {"in", "im", "auf", "bei", "beim", "aus", "seitens"}:
             return None
         start = k + 1
         end = noun_phrase_end(doc, start, cue.head, lex, common_head=True, pronouns=False)
