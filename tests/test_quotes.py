@@ -1101,3 +1101,9 @@ def test_a_relative_clause_closed_by_its_verb_after_the_marks_speaks_for_its_ant
 def test_a_place_the_news_comes_from_before_heisst_es_is_the_source(wikinews_nlp):
     (q,) = quotes(wikinews_nlp, "Aus Berlin hieß es, das Vorgehen sei „eine schwere Verletzung“ des Abkommens.", "indirect")
     assert q._.speaker.text == "Berlin"
+
+
+def test_a_quoted_dass_clause_speaks_for_the_subject_of_its_main_clause(wikinews_nlp):
+    text = "Das Gericht kam damit zu dem Schluss, „dass die Beweise nicht ausreichen“."
+    (q,) = quotes(wikinews_nlp, text, "direct")
+    assert q._.speaker.text == "Das Gericht"

@@ -1351,6 +1351,9 @@ class QuoteFinder:
           unless that speaker was carried from an earlier sentence and the
           quotation's own sentence starts with a named subject (``Lea Brandt ist
           der Meinung, dass die Reform „viel zu spät“ komme.``: Lea Brandt);
+        * a dass/ob clause quoted whole after a comma: the subject of the main clause
+          (``Das Gericht kam damit zu dem Ergebnis, „dass auch in der Gesamtschau …“``),
+          unless it is a pronoun, which a speaker from the context names better;
         * a partial quotation in an ordinary sentence gets no speaker
           (``Meteorologen rechnen mit „sehr ergiebigen Niederschlägen“``): its
           subject is the speaker too rarely on Wikinews train to guess it;
@@ -1379,6 +1382,13 @@ class QuoteFinder:
             if outer:
                 q.speaker, q.speaker_rule = outer[0].speaker, "outer"
                 continue
+            if open_tok > s0 + 1 and doc[open_tok - 1].text == "," and doc[q.start].lower_ in {"dass", "ob"}:
+                # "Das Gericht kam damit zu dem Ergebnis, „dass auch in der Gesamtschau …“": a
+                # subordinate clause quoted whole says what the subject of its main clause holds
+                subject = self.sentence_subject(view, q.sent, open_tok - 1)
+                if subject is not None and doc[subject[0]].lower_ not in POSSESSIVES | set(lex.speaker_pronouns):
+                    q.speaker, q.speaker_rule = subject, "clause-subject"
+                    continue
             k1, k2 = konjunktiv_tokens(doc, s0, s1, lex, view.mask)
             partial = open_tok > s0 and not (open_tok > 0 and doc[open_tok - 1].text == ":")
             if partial and not k1 and k2:
