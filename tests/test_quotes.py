@@ -1107,3 +1107,8 @@ def test_a_quoted_dass_clause_speaks_for_the_subject_of_its_main_clause(wikinews
     text = "Das Gericht kam damit zu dem Schluss, „dass die Beweise nicht ausreichen“."
     (q,) = quotes(wikinews_nlp, text, "direct")
     assert q._.speaker.text == "Das Gericht"
+
+
+def test_zusichern_is_a_verb_of_saying(wikinews_nlp):
+    (q,) = quotes(wikinews_nlp, "Die Ministerin sicherte den Bauern zu, dass „niemand allein gelassen wird“.", "direct")
+    assert q._.speaker.text == "Die Ministerin"
