@@ -195,6 +195,12 @@ def roles(doc):
          [("Morgan Stanley", ORG), ("Puma", ORG)], {"Morgan Stanley": "source", "Puma": "subject"}),
         ("Analysten des Hauses Kepler Cheuvreux nennen für Rheinmetall ein Kursziel von 1.900 Euro.",
          [("Kepler Cheuvreux", ORG), ("Rheinmetall", ORG)], {"Kepler Cheuvreux": "source", "Rheinmetall": "subject"}),
+        ("Der Leiterplattenhersteller AT&S verlor 3,5 %, nachdem Kepler Cheuvreux das Kursziel von 26 auf 22 Euro gesenkt hatte.",
+         [("AT&S", ORG), ("Kepler Cheuvreux", ORG)], {"AT&S": "subject", "Kepler Cheuvreux": "source"}),
+        ("Infineon stieg um 2 %, nachdem SAP das Kursziel der Analysten erreicht hatte.",
+         [("Infineon", ORG), ("SAP", ORG)], {"Infineon": "subject", "SAP": "subject"}),
+        ("Die Aktie stieg, nachdem Siemens das Ziel für den Umsatz angehoben hatte.", [("Siemens", ORG)],
+         {"Siemens": "subject"}),
         # No rating: holding shares, raising its own targets.
         ("Weitere Anteile halten die Uniqa und das Bankhaus Schelhammer.", [("Uniqa", ORG), ("Schelhammer", ORG)],
          {"Uniqa": "subject", "Schelhammer": "subject"}),

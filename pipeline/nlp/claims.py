@@ -430,9 +430,22 @@ def _rates_another(doc: Doc, ent: Span, start: int, end: int, inside: list[Span]
     or rating word: ``Kursziel``, ``Votum``, ``auf Kaufen``) and name another company; the
     bank is next to a rating verb (``Morgan Stanley stuft Puma ab``, ``Das Kursziel für
     Adidas setzte Morgan Stanley auf 260 Euro``) or carries a bank word (``Die
-    US-Investmentbank Morgan Stanley hat die Aktie von Puma abgestuft``); the company
-    after ``für`` is the rated one.
+    US-Investmentbank Morgan Stanley hat die Aktie von Puma abgestuft``) or is the subject of a
+    verb-final clause of rating (``nachdem Kepler Cheuvreux das Kursziel für AT&S gesenkt hatte``);
+    the company after ``für`` is the rated one.
     """
+    # A verb-final clause with the bank as its subject: "nachdem Kepler Cheuvreux das Kursziel von
+    # 26 auf 22 Euro gesenkt hatte". Narrowing often leaves the rated company in the other clause,
+    # so none is needed here; but the target word must be a share-price one and a rating verb must
+    # close the clause ("nachdem Siemens das Ziel angehoben hatte", "nachdem SAP das Kursziel erreicht
+    # hatte" rate nothing).
+    nxt = doc[ent.end : min(end, ent.end + 2)]
+    if (len(nxt) == 2 and nxt[0].lower_ in {"das", "die", "den", "ihr", "ihre", "sein", "seine"}
+            and (nxt[1].lower_.startswith("kursziel") or nxt[1].lower_ in {"preisziel", "zielkurs", "zielpreis"}
+                 or nxt[1].lower_ in RATING_WORDS)
+            and any(doc[i].lower_ in RECOMMEND_VERBS or doc[i].lower_ in lex.rating_verbs
+                    for i in range(ent.end + 2, min(end, ent.end + 14)))):
+        return True
     others = [o for o in inside if o.text != ent.text and o.start != ent.start]
     if not others or (ent.start > 0 and doc[ent.start - 1].lower_ == "für"):
         return False
