@@ -834,16 +834,7 @@ class QuoteFinder:
         start = self._relative_start_past_marks(view, cue.head)
         if start is None or any(t.lower_ == "sich" for t in view.doc[start : cue.head]):
             return None
-        doc, comma = view.doc, start - 1
-        s0 = view.sents[view.sent_of[comma]][0]
-        for k in range(max(s0, comma - 10), comma):
-            # the first phrase that fills the space up to the comma and starts with an article or a capital
-            if view.mask[k] or not (doc[k].lower_ in self.lex.determiners or is_cap(doc[k], self.lex)):
-                continue
-            found = phrase_ending_at(doc, k, comma, self.lex)
-            if found is not None and not any(view.mask[j] for j in range(k, comma)):
-                return found
-        return None
+        return self._phrase_before(view, start - 1)
 
     def _relative_start_past_marks(self, view: _DocView, i: int) -> Optional[int]:
         """The start of a relative clause that words in marks interrupt and the verb at ``i`` closes:
@@ -877,8 +868,9 @@ class QuoteFinder:
         doc = view.doc
         s0 = view.sents[view.sent_of[comma]][0] if comma < len(doc) else 0
         for s in range(max(s0, comma - 10), comma):
-            if view.mask[s]:
-                continue
+            if view.mask[s] or not (doc[s].lower_ in self.lex.determiners or is_cap(doc[s], self.lex)
+                                    or doc[s].lower_ in self.lex.speaker_pronouns):
+                continue  # a phrase starts with an article, a capital or a pronoun, not "erschien ein Kommentar"
             found = phrase_ending_at(doc, s, comma, self.lex)
             if found is not None and not any(view.mask[k] for k in range(s, comma)):
                 return found
