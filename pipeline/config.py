@@ -170,6 +170,10 @@ class LinkConfig(Section):
     )
     min_confidence: float = Field(0.5, description="a listed match below this confidence is reported as not listed")
     min_context: float = Field(0.5, description="context score an alias that is also an ordinary word (Allianz) needs")
+    home_markets: Optional[Path] = Field(
+        Path("configs/home_markets.yaml"),
+        description="markets with cue words and the short names that mean their own companies (die Post in Vienna); null: off",
+    )
 
 
 class AggregateConfig(Section):

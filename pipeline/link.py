@@ -31,9 +31,12 @@ from typing import Any, Optional
 
 from pipeline.config import Config
 from pipeline.gazetteer import Candidate, Gazetteer, load_gazetteer
+from pipeline.home_market import HomeMarkets
 from pipeline.records import Document, Entity
 
 log = logging.getLogger(__name__)
+
+HOME_CONFIDENCE = 0.9  # a home-market reading of a short name: sure, but less than a full name
 
 
 @dataclass
@@ -51,16 +54,19 @@ class LinkResult:
 class LinkStage:
     """Links the entities of documents to the gazetteer (see the module docstring)."""
 
-    def __init__(self, gazetteer: Gazetteer, min_confidence: float = 0.5, min_context: float = 0.5):
+    def __init__(self, gazetteer: Gazetteer, min_confidence: float = 0.5, min_context: float = 0.5,
+                 home_markets: Optional[HomeMarkets] = None):
         self.gazetteer = gazetteer
         self.min_confidence = min_confidence
         self.min_context = min_context
+        self.home_markets = home_markets
 
     @classmethod
     def from_config(cls, cfg: Config) -> "LinkStage":
         """Build the stage from ``cfg.link`` (overlay, reference CSVs, thresholds); the gazetteer is cached."""
         gazetteer = load_gazetteer(cfg.resolve(cfg.link.overlay), [cfg.resolve(p) for p in cfg.link.reference_csvs])
-        return cls(gazetteer, cfg.link.min_confidence, cfg.link.min_context)
+        markets = HomeMarkets.load(cfg.resolve(cfg.link.home_markets)) if cfg.link.home_markets else None
+        return cls(gazetteer, cfg.link.min_confidence, cfg.link.min_context, markets)
 
     def _mention_score(self, candidates: list[Candidate], context: Optional[float]) -> tuple[Optional[Candidate], float]:
         best, confidence = self.gazetteer.resolve(candidates)
@@ -70,16 +76,21 @@ class LinkStage:
                 confidence = min(confidence, ctx)
         return best, confidence
 
-    def link_entity(self, entity: Entity, text: str) -> LinkResult:
+    def link_entity(self, entity: Entity, text: str, market: Optional[str] = None) -> LinkResult:
         """Decide the link of one entity (pure: the entity is not changed).
 
         Example: an ORG entity ``Siemens Energy`` with mention ``Siemens-Energy``
         gives ``LinkResult(listed=True, isin="DE000ENER6Y0", ticker="ENR.DE", ...)``;
         ``DeepSeek`` gives ``listed=False``; ``EZB`` gives ``listed=None``.
 
+        In an article of another home market (``market``, see :mod:`pipeline.home_market`), an
+        entity named only by a short name of that market links to its home company: ``Post``
+        in a Vienna report gives the Österreichische Post (``AT0000APOST4``).
+
         Args:
             entity: the entity with its mentions (character offsets into ``text``).
             text: the article text.
+            market: the article's home market (``HomeMarkets.market_of``); None: the default.
 
         Returns:
             The :class:`LinkResult`.
@@ -87,6 +98,11 @@ class LinkStage:
         if entity.label != "ORG":
             return LinkResult(listed=None)
         gaz = self.gazetteer
+        home = self._home_entry(entity, text, market)
+        if home is not None:
+            if home.kind == "security":
+                return LinkResult(True, home.isin, home.ticker, home.exchange, HOME_CONFIDENCE, home.key)
+            return LinkResult(False, confidence=HOME_CONFIDENCE, entry_key=home.key)
         scores: dict[str, tuple[float, Candidate]] = {}
         looked: list[tuple[str, Optional[float]]] = []
         for mention in entity.mentions:
@@ -131,6 +147,23 @@ class LinkStage:
             return LinkResult(False, confidence=confidence, entry_key=entry.key)
         return LinkResult(None, confidence=confidence, entry_key=entry.key)  # public body, other organisation or index
 
+    def _home_entry(self, entity: Entity, text: str, market: Optional[str]):
+        """The gazetteer entry of the home company a short-named entity stands for in ``market``, or None."""
+        if not market or self.home_markets is None or market == self.home_markets.default:
+            return None
+        surfaces = [text[m.start:m.end] if 0 <= m.start < m.end <= len(text) else m.text for m in entity.mentions]
+        key = self.home_markets.home_key(market, surfaces or [entity.name])
+        entry = self.gazetteer.entries.get(key) if key else None
+        candidates = self.gazetteer.lookup(surfaces[0]) if surfaces else []
+        if entry is not None and candidates and candidates[0].alias.needs_context:
+            # the same evidence the default reading needs ("die Post stellt Briefe zu" is no company)
+            ctx = max((self.gazetteer.context_score(text, m.start, m.end) for m in entity.mentions), default=0.0)
+            if ctx < self.min_context:
+                return None
+        if key and entry is None:
+            log.warning("home market %s: %s names gazetteer key %s, which does not exist", market, entity.name, key)
+        return entry if entry is not None and entry.kind in ("security", "company") else None
+
     def _is_company(self, entity: Entity, text: str) -> bool:
         """Whether an organisation no security matches is a company (unlisted) rather than a public body,
         union, association, party or university (the ``organisation_kinds`` lexicon; the same test as
@@ -153,8 +186,9 @@ class LinkStage:
         INDEX/PER/LOC/MISC -> listed None.
         """
         text = document.article.text
+        market = self.home_markets.market_of(text) if self.home_markets else None
         for entity in document.entities:
-            result = self.link_entity(entity, text)
+            result = self.link_entity(entity, text, market)
             entity.listed = result.listed
             entity.isin = result.isin
             entity.ticker = result.ticker
@@ -167,4 +201,5 @@ class LinkStage:
             "gazetteer": self.gazetteer.describe(),
             "min_confidence": self.min_confidence,
             "min_context": self.min_context,
+            "home_markets": sorted(self.home_markets.names) if self.home_markets else [],
         }

@@ -216,3 +216,67 @@ def test_user_reference_csv_through_the_config(tmp_path):
     LinkStage.from_config(cfg).link_document(document)
     assert [(e.name, e.isin, e.ticker, e.exchange, e.listed) for e in document.entities] == [
         ("Hornbach Holding", "DE0006083405", "HBH.DE", "XETRA", True)]
+
+
+# -- home markets: short names that mean the local company ------------------------------------
+
+def test_home_market_of_an_article_from_its_cues():
+    from pipeline.home_market import HomeMarkets
+
+    markets = HomeMarkets.load(load_config().resolve("configs/home_markets.yaml"))
+    assert markets.market_of("Wien (APA) – An der Wiener Börse gewann der ATX 0,4 Prozent.") == "AT"
+    assert markets.market_of("Zürich – Der SMI schloss 0,3 Prozent höher, der Franken blieb fest.") == "CH"
+    assert markets.market_of("Frankfurt – Der Dax stieg um 1 Prozent.") == "DE"
+    # one cue is not enough, and a German article that names Vienna once stays German
+    assert markets.market_of("Die Post verschickte mehr Pakete nach Wien.") == "DE"
+    assert markets.market_of("Frankfurt – Der Dax stieg, Xetra meldete Rekordumsätze; auch der ATX in Wien legte zu.") == "DE"
+    # a dateline after the teaser decides alone: "… untersucht. Wien – Die Staatsholding …"
+    teaser = "Die Boni werden untersucht. Wien – Die Staatsholding hält 52,9 Prozent Post und 28,4 Prozent Telekom."
+    assert markets.market_of(teaser) == "AT"
+    assert markets.market_of(teaser.replace("Wien –", "Wien (APA) –")) == "AT"
+    assert markets.market_of(teaser.replace("Wien –", "Bonn –")) == "DE"
+    assert markets.market_of("Das Wien – Berlin-Spiel endete 1:1.") == "DE"  # no dateline mid-sentence
+
+
+def test_home_key_needs_every_mention_to_be_the_short_name():
+    from pipeline.home_market import HomeMarkets
+
+    markets = HomeMarkets.load(load_config().resolve("configs/home_markets.yaml"))
+    assert markets.home_key("AT", ["Post", "Post"]) == "AT0000APOST4"
+    assert markets.home_key("AT", ["Deutsche Post", "Post"]) is None
+    assert markets.home_key("DE", ["Post"]) is None
+
+
+def test_bad_home_markets_file_is_refused(tmp_path):
+    from pipeline.home_market import HomeMarkets
+
+    path = tmp_path / "markets.yaml"
+    path.write_text("markets:\n  AT:\n    cues: ATX\n")
+    with pytest.raises(ValueError, match="'cues' and 'datelines' must be lists"):
+        HomeMarkets.load(path)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Vienna: the Austrian Post and Telekom Austria
+        ("Wien (APA) – Die Post steigerte den Umsatz um 6 Prozent. An der Wiener Börse legten Post-Aktien um 2 Prozent "
+         "zu, der ATX gewann 0,4 Prozent. Auch die Telekom-Aktie stieg.",
+         {"Post": ("AT0000APOST4", True), "Telekom": ("AT0000720008", True)}),
+        # Bonn and the Dax: the German ones
+        ("Bonn – Die Post steigerte den Umsatz um 6 Prozent. Im Dax legten Post-Aktien um 2 Prozent zu. "
+         "Auch die Telekom-Aktie stieg.",
+         {"Post": ("DE0005552004", True), "Telekom": ("DE0005557508", True)}),
+        # Zurich: Swiss Post is not listed
+        ("Bern – Die Post steigerte den Umsatz um 6 Prozent, teilte der Konzern mit. Der SMI schloss in Zürich fester.",
+         {"Post": (None, False)}),
+        # a full name decides, wherever the article is from
+        ("Wien (APA) – Die Deutsche Post steigerte den Umsatz. An der Wiener Börse gewann der ATX. Die Post-Aktie stieg.",
+         {"Deutsche Post": ("DE0005552004", True)}),
+    ],
+)
+def test_short_names_link_to_the_home_company_of_the_article(nlp, stage, text, expected):
+    document = doc_to_document(nlp(text), article(text))
+    stage.link_document(document)
+    linked = {e.name: (e.isin, e.listed) for e in document.entities if e.label == "ORG" and e.name in expected}
+    assert linked == expected
