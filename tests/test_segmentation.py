@@ -70,6 +70,8 @@ def test_lowercase_after_exclamation_inside_quote_continues(nlp) -> None:
         ("Der Kurs lag bei 70.\n\nNeuer Absatz.", ["Der Kurs lag bei 70.", "Neuer Absatz."]),
         ("Am 3. Januar fiel der Kurs.", ["Am 3. Januar fiel der Kurs."]),
         ("Das Ziel liegt bei 80. „Das ist viel“, sagt er.", ["Das Ziel liegt bei 80.", "„Das ist viel“, sagt er."]),
+        ("Der Verein stieg zuletzt 1995. Theo Zwanziger sagte nichts.",
+         ["Der Verein stieg zuletzt 1995.", "Theo Zwanziger sagte nichts."]),
     ],
 )
 def test_sentence_final_number_is_split_from_its_period(nlp, text: str, expected: list[str]) -> None:
@@ -77,3 +79,7 @@ def test_sentence_final_number_is_split_from_its_period(nlp, text: str, expected
     assert [s.text.strip() for s in doc.sents] == expected
     ordinals = [t.text for t in doc if t.text.endswith(".") and t.text[:-1].isdigit()]
     assert ordinals == (["3."] if "Januar" in text else [])
+
+
+def test_a_four_digit_ordinal_after_an_article_stays_one(nlp) -> None:
+    assert sents(nlp, "Er feierte zum 2000. Mal den Sieg.") == ["Er feierte zum 2000. Mal den Sieg."]

@@ -16,7 +16,9 @@ These rules do both right:
   (``Er kam auf Platz 3. Die Aktie fiel.``): such a token is split into the
   number and a final period when what follows cannot follow an ordinal, i.e.
   the end of the paragraph, an opening quotation mark, or a word that starts
-  sentences (``Die``, ``Er``, ``Auch``); ``am 3. Januar`` stays an ordinal.
+  sentences (``Die``, ``Er``, ``Auch``); ``am 3. Januar`` stays an ordinal. A year
+  before a capitalised word ends the sentence too (``… zuletzt 1995. Theo Zwanziger
+  sagte …``), unless an article makes it an ordinal (``zum 2000. Mal``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ FINAL_PUNCT = {".", "!", "?", "…", "...", "?!", "!?"}
 CLOSING = {"“", "”", "«", "»", "‘", "’", "'", '"', ")", "]"}
 OPENING_ONLY = {"„", "‚", "(", "["}
 _NUMBER_PERIOD = re.compile(r"^\d+\.$")
+# Words right before a four-digit ordinal ("zum 2000. Mal", "die 1000. Kundin").
+ORDINAL_DETERMINERS = {"der", "die", "das", "dem", "den", "des", "zum", "zur", "am", "im", "beim", "vom", "ihr", "ihre",
+                       "sein", "seine", "seinem", "seinen", "ihrem", "ihren"}
 # Words that open a sentence but never follow an ordinal ("3. Die" is "3" + "." + "Die").
 SENTENCE_OPENERS = {
     "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einer", "Eines", "Er", "Sie", "Es", "Wir", "Ich",
@@ -102,7 +107,22 @@ def final_number_tokens(doc: Doc) -> list[Token]:
             found.append(token)
         elif token.whitespace_ and (nxt.text in OPENING_ONLY | {'"', "»", "«"} or nxt.text in SENTENCE_OPENERS):
             found.append(token)
+        elif token.whitespace_ and _is_year_before_name(token, nxt):
+            found.append(token)
     return found
+
+
+def _is_year_before_name(token: Token, nxt: Token) -> bool:
+    """A year ends the sentence before a capitalised word: ``… zuletzt 1995. Theo Zwanziger sagte …``.
+
+    A four-digit ordinal is rare and follows an article or ``zum``/``am``/``im`` (``zum 2000. Mal``),
+    so that context keeps the ordinal.
+    """
+    number = token.text[:-1]
+    if len(number) != 4 or not 1800 <= int(number) <= 2099 or not nxt.text[:1].isupper():
+        return False
+    prev = token.nbor(-1).lower_ if token.i > 0 else ""
+    return prev not in ORDINAL_DETERMINERS
 
 
 def split_final_numbers(doc: Doc) -> Doc:
