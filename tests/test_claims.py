@@ -185,6 +185,8 @@ def roles(doc):
         ("Analyst Tobias Reimer von Jefferies senkte sein Kursziel für Zalando auf 29 Euro.",
          [("Tobias Reimer", PER), ("Jefferies", ORG), ("Zalando", ORG)], {"Jefferies": "source", "Zalando": "subject"}),
         ("Bernstein stuft SAP ab.", [("Bernstein", ORG), ("SAP", ORG)], {"Bernstein": "source", "SAP": "subject"}),
+        ("Die Marge von Adidas sei stabil, schrieb Analystin Petra Lind von der US-Investmentbank Jefferies.",
+         [("Adidas", ORG), ("Petra Lind", PER), ("Jefferies", ORG)], {"Adidas": "subject", "Jefferies": "source"}),
         ("Goldman Sachs rät zum Kauf der Siemens-Energy-Aktie.", [("Goldman Sachs", ORG), ("Siemens-Energy", ORG)],
          {"Goldman Sachs": "source", "Siemens-Energy": "subject"}),
         ("Laut Bloomberg verhandelt Bayer über einen Vergleich.", [("Bloomberg", ORG), ("Bayer", ORG)],

@@ -81,15 +81,19 @@ def is_source(doc: Doc, ent: Span, idx: DocIndex, lex: FiguresLexicon, person_en
         return True
     if ent.end + 1 < len(doc) and doc[ent.end].text in COMPOUND_PARTS and is_analyst_word(doc[ent.end + 1].lower_, lex):
         return True
-    # Skip a descriptor or two between the preposition and the name ("von Analysehaus Bernstein").
+    # Skip a descriptor or two between the preposition and the name ("von Analysehaus Bernstein"),
+    # hyphenated ones too ("Analyst Henrik Paulsen von der US-Investmentbank Jefferies").
     k = ent.start
-    for _ in range(3):
+    for _ in range(5):
         prep = idx.issuer_prepositions.ending_at(k)
         if prep:
             before = prep[0] - 1
             if before >= 0 and (before + 1 in person_ends or is_analyst_word(doc[before].lower_, lex)):
                 return True
             return False
+        if k - 2 >= 0 and doc[k - 1].text in COMPOUND_PARTS and doc[k - 2].is_alpha and doc[k - 2].text[:1].isupper():
+            k -= 2
+            continue
         if k - 1 < 0 or not doc[k - 1].is_alpha or not doc[k - 1].text[:1].isupper():
             return False
         k -= 1
