@@ -185,6 +185,7 @@ def roles(doc):
         ("Analyst Tobias Reimer von Jefferies senkte sein Kursziel für Zalando auf 29 Euro.",
          [("Tobias Reimer", PER), ("Jefferies", ORG), ("Zalando", ORG)], {"Jefferies": "source", "Zalando": "subject"}),
         ("Bernstein stuft SAP ab.", [("Bernstein", ORG), ("SAP", ORG)], {"Bernstein": "source", "SAP": "subject"}),
+        ("Citigroup senkt den Daumen für Puma", [("Citigroup", ORG), ("Puma", ORG)], {"Citigroup": "source", "Puma": "subject"}),
         ("Die Marge von Adidas sei stabil, schrieb Analystin Petra Lind von der US-Investmentbank Jefferies.",
          [("Adidas", ORG), ("Petra Lind", PER), ("Jefferies", ORG)], {"Adidas": "subject", "Jefferies": "source"}),
         ("Goldman Sachs rät zum Kauf der Siemens-Energy-Aktie.", [("Goldman Sachs", ORG), ("Siemens-Energy", ORG)],

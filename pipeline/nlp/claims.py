@@ -116,7 +116,7 @@ ANALYST_ROLES = {"fondsmanager", "fondsmanagerin", "portfoliomanager", "portfoli
                  "anlagechefin", "marktbeobachter", "händler", "devisenhändler", "aktienhändler"}
 # Words that make a sentence a rating: "Kaufempfehlung", "Votum", "abgestuft", "rät" (plus the lexicon's
 # target words) and rating values written as such ("auf Kaufen", "Overweight"; the verb "halten" is none).
-RATING_WORDS = {"kaufempfehlung", "verkaufsempfehlung", "empfehlung", "votum", "rating", "anlageurteil", "rät", "riet",
+RATING_WORDS = {"daumen", "kaufempfehlung", "verkaufsempfehlung", "empfehlung", "votum", "rating", "anlageurteil", "rät", "riet",
                 "raten", "empfiehlt", "empfahl", "empfohlen"}
 RATING_VALUES = {"Kaufen", "Verkaufen", "Halten", "Overweight", "Underweight", "Outperform", "Underperform", "Buy",
                  "Sell", "Hold", "Neutral", "Kauf", "Verkauf", "Equal"}
