@@ -36,7 +36,8 @@ def model_polarity(claim: Claim) -> float:
 
 
 def figure_polarity(document: Document, cfg: AggregateConfig) -> Polarity:
-    """The model's polarity, blended with the direction of the claim's percentage moves.
+    """The model's polarity, blended with the direction of the claim's percentage moves
+    (or, without percentages, of a share move said in words: ``Aktie fällt``, ``Claim.move``).
 
     A claim whose percentages about its company all point one way (``Keyence fiel um
     6,7 %``, ``Bayer (-4,7 %)``) says so in numbers the figure rules read reliably; the
@@ -55,7 +56,11 @@ def figure_polarity(document: Document, cfg: AggregateConfig) -> Polarity:
                  if i in figures and figures[i].kind == "percent" and not figures[i].is_target
                  and claim.entity_id in figures[i].entity_ids}
         moves.discard("none")
-        if len(moves) != 1 or any(w.startswith(inverse) for w in claim.sentence.casefold().split()):
+        if not moves and claim.move in ("up", "down"):
+            moves = {claim.move}  # "Merck kauft zu – Aktie fällt": a share move in words
+        elif len(moves) != 1 or any(w.startswith(inverse) for w in claim.sentence.casefold().split()):
+            return model
+        if len(moves) != 1:
             return model
         sign = 1.0 if moves == {"up"} else -1.0
         return (1 - cfg.figure_weight) * model + cfg.figure_weight * sign

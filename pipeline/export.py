@@ -45,7 +45,7 @@ ENTITY_SENTIMENT_COLUMNS = [
 CLAIMS_COLUMNS = [
     "article_id", "claim_id", "entity", "ticker", "isin", "sentence", "start", "end", "label", "score",
     "p_positive", "p_neutral", "p_negative", "entity_id", "target_start", "target_end", "quote_id", "figure_ids",
-    "role",
+    "role", "move",
 ]
 QUOTES_COLUMNS = [
     "article_id", "quote_id", "kind", "quote", "start", "end", "speaker", "speaker_entity", "cue",

@@ -175,6 +175,7 @@ class Claim:
     quote_id: str = ""
     sentiment: Optional[SentimentScores] = None
     role: str = "subject"  # "source": the entity only speaks or rates here (pipeline.nlp.claims, "Roles")
+    move: str = ""  # "up"/"down": the sentence says the entity's shares moved, without a number ("Aktie fällt")
 
 
 @dataclass

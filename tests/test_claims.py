@@ -60,7 +60,7 @@ def claims(doc):
     """(target text, claim text, figure texts, quote text or None) per claim."""
     return [
         (target.text, span.text, [f.text for f in figures], quote.text if quote is not None else None)
-        for span, target, figures, quote, _role in iter_claims(doc)
+        for span, target, figures, quote, _role, _move in iter_claims(doc)
     ]
 
 
@@ -175,7 +175,7 @@ def test_a_colon_before_a_full_clause_starts_a_new_claim_unit(nlp):
 
 
 def roles(doc):
-    return {target.text: role for _span, target, _figures, _quote, role in iter_claims(doc)}
+    return {target.text: role for _span, target, _figures, _quote, role, _move in iter_claims(doc)}
 
 
 @pytest.mark.parametrize(
@@ -283,3 +283,28 @@ def test_an_exchange_without_a_listing_that_closes_is_the_market(nlp):
     doc.spans["quotes"] = []
     doc = nlp.get_pipe("finnews_claims")(nlp.get_pipe("finnews_figures")(doc))
     assert roles(doc) == {"Deutsche Börse": "subject"}
+
+
+def moves(doc):
+    return {c.target.text: c.move for c in iter_claims(doc)}
+
+
+@pytest.mark.parametrize(
+    "text, entities, expected",
+    [
+        # a share move in words, in a headline after a dash, with a compound, after "von"
+        ("Merck kauft in den USA zu – Aktie fällt", [("Merck", ORG)], {"Merck": "down"}),
+        ("Commerzbank-Aktie springt nach dem Einstieg", [("Commerzbank", ORG)], {"Commerzbank": "up"}),
+        ("Evotec kassiert Prognose – Papiere auf Talfahrt", [("Evotec", ORG)], {"Evotec": "down"}),
+        ("Die Papiere von Symrise legten deutlich zu.", [("Symrise", ORG)], {"Symrise": "up"}),
+        # a separable verb needs its particle; an unrelated "Kurs" or no share noun says nothing
+        ("Die Aktie von Symrise legt den Grundstein für mehr Wachstum.", [("Symrise", ORG)], {"Symrise": ""}),
+        ("Qiagen hebt die Prognose an.", [("Qiagen", ORG)], {"Qiagen": ""}),
+        # another company's share noun is not this company's; a shared bare noun with two companies is no one's
+        ("Die Vonovia-Aktie fiel, Symrise meldete Zahlen.", [("Vonovia", ORG), ("Symrise", ORG)],
+         {"Vonovia": "down", "Symrise": ""}),
+        ("Zalando und Puma melden Zahlen, die Aktie fällt.", [("Zalando", ORG), ("Puma", ORG)], {"Zalando": "", "Puma": ""}),
+    ],
+)
+def test_share_moves_in_words(nlp, text, entities, expected):
+    assert moves(annotate(nlp, text, entities)) == expected

@@ -150,3 +150,15 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path) -> None:
         atomic_write_text(target, 42)  # type: ignore[arg-type]  # writing an int fails mid-way
     assert target.read_text() == "old"
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_share_move_in_words_blends_like_a_percentage() -> None:
+    document = make_document()
+    deepseek = next(c for c in document.claims if c.entity == "DeepSeek")
+    assert not deepseek.figure_ids
+    deepseek.move = "down"  # "… – Aktie fällt"
+    rows = {r.entity: r for r in aggregate_document(document, AggregateConfig(figure_weight=0.5))}
+    # (1 - 0.5) * (0.6 - 0.1) + 0.5 * (-1) = -0.25
+    assert rows["DeepSeek"].sentiment_score == pytest.approx(-0.25)
+    rows = {r.entity: r for r in aggregate_document(document, AggregateConfig(figure_weight=0.0))}
+    assert rows["DeepSeek"].sentiment_score == pytest.approx(0.5)

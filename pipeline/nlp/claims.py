@@ -59,7 +59,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
 
 import srsly
 from spacy.language import Language
@@ -103,6 +103,18 @@ class ClaimMatch:
     figures: list[Pair] = field(default_factory=list)
     quote: Optional[Pair] = None
     role: str = "subject"
+    move: str = ""  # "up"/"down": the company's share price moves in words (:func:`share_move`)
+
+
+class ClaimParts(NamedTuple):
+    """One claim as :func:`iter_claims` yields it."""
+
+    span: Span
+    target: Optional[Span]
+    figures: list[Span]
+    quote: Optional[Span]
+    role: str
+    move: str
 
 
 # Verbs of a rating or recommendation whose subject is the bank, not the rated company
@@ -266,8 +278,10 @@ class ClaimsComponent:
                 mentions = [e for e in companies if entity_key(e) == key and span.start <= e.start < span.end]
                 sources = sourcing(doc, span.start, span.end, companies_all, quotes, idx, finder.lex)
                 role = "source" if mentions and all((e.start, e.end) in sources for e in mentions) else "subject"
+                others = [e for e in companies if entity_key(e) != key and span.start <= e.start < span.end]
+                move = share_move(doc, span.start, span.end, mentions, others, finder.lex)
                 claims.append(ClaimMatch(span.start, span.end, (target.start, target.end), key, about_target,
-                                         None if quote is None else (quote.start, quote.end), role))
+                                         None if quote is None else (quote.start, quote.end), role, move))
         return claims
 
     def set_annotations(self, doc: Doc, claims: list[ClaimMatch]) -> None:
@@ -291,7 +305,8 @@ class ClaimsComponent:
             span._.quote = quotes.get(claim.quote) if claim.quote else None
             spans.append(span)
             parts.append({"target": list(claim.target), "figures": [list(f) for f in claim.figures],
-                          "quote": list(claim.quote) if claim.quote else None, "role": claim.role})
+                          "quote": list(claim.quote) if claim.quote else None, "role": claim.role,
+                          "move": claim.move})
         doc.spans[self.spans_key] = spans
         doc.user_data[(USER_DATA_KEY, self.spans_key)] = parts
 
@@ -362,6 +377,44 @@ def _platform(doc: Doc, ent: Span, lex: FiguresLexicon) -> bool:
     if ent.end + 1 < len(doc) and doc[ent.end].text in {"-", "‑"}:
         return any(doc[ent.end + 1].lower_.startswith(n) for n in lex.platform_nouns)
     return False
+
+
+def share_move(doc: Doc, start: int, end: int, mentions: list[Span], others: list[Span], lex: FiguresLexicon) -> str:
+    """``up`` or ``down`` when ``doc[start:end]`` says in words, without a number, that the company's
+    share price moved; else ``""``.
+
+    ``Merck kauft in den USA zu – Aktie fällt`` (down), ``Commerzbank-Aktie springt nach
+    Unicredit-Einstieg`` (up), ``Evotec kassiert Prognose – Papiere auf Talfahrt`` (down),
+    ``Die Papiere von Symrise legten zu`` (up). The share noun is the company's when it is a
+    compound with its name (``Commerzbank-Aktie``), names it after ``von``/``der``, or when no other
+    company is in the clause; a direction word follows within four tokens (or comes just before:
+    ``Talfahrt der Aktie``), and a separable verb counts only with its particle in the clause
+    (``legte … zu``, ``gab … nach``). Both directions at once give ``""``.
+    """
+    if not mentions or not lex.share_move_nouns:
+        return ""
+    words = [t.lower_ for t in doc[start:end]]
+    found = set()
+    for i in range(start, end):
+        if doc[i].lower_ not in lex.share_move_nouns:
+            continue
+        compound = i >= 2 and doc[i - 1].text in {"-", "‑"} and any(e.end == i - 1 for e in mentions)
+        named = doc[i + 1].lower_ in ("von", "der", "des") and any(e.start in (i + 2, i + 3) for e in mentions) \
+            if i + 2 < end else False
+        compound_other = i >= 2 and doc[i - 1].text in {"-", "‑"} and any(e.end == i - 1 for e in others)
+        if compound_other or not (compound or named or not others):
+            continue
+        for j in list(range(i + 1, min(end, i + 5))) + list(range(max(start, i - 2), i)):
+            word = doc[j].lower_
+            direction = "up" if word in lex.share_move_up else "down" if word in lex.share_move_down else ""
+            if not direction:
+                continue
+            particle = lex.share_move_particles.get(word)
+            if particle and particle not in words:
+                continue
+            found.add(direction)
+            break
+    return found.pop() if len(found) == 1 else ""
 
 
 def _venue_owner(doc: Doc, ent: Span, lex: FiguresLexicon) -> bool:
@@ -542,8 +595,8 @@ def claim_units(doc: Doc, companies: list[Span]) -> list[Pair]:
 
 def iter_claims(
     doc: Doc, spans_key: str = "claims", figures_key: str = "figures", quotes_key: str = "quotes"
-) -> Iterator[tuple[Span, Span, list[Span], Optional[Span], str]]:
-    """Yield each claim as ``(claim span, target span, figure spans, quote span or None, role)``.
+) -> Iterator[ClaimParts]:
+    """Yield each claim as :class:`ClaimParts` ``(span, target, figures, quote, role, move)``.
 
     Correct even when several claims cover the same text (see module docstring).
 
@@ -562,16 +615,17 @@ def iter_claims(
     claims = list(doc.spans[spans_key])
     if parts is None or len(parts) != len(claims):
         for span in claims:
-            yield span, span._.target, list(span._.figures or []), span._.quote, "subject"
+            yield ClaimParts(span, span._.target, list(span._.figures or []), span._.quote, "subject", "")
         return
     for span, part in zip(claims, parts):
         target = tuple(part["target"])
-        yield (
+        yield ClaimParts(
             span,
             ents.get(target) or doc[target[0]:target[1]],
             [figures[tuple(f)] for f in part["figures"] if tuple(f) in figures],
             quotes.get(tuple(part["quote"])) if part["quote"] else None,
             part.get("role", "subject"),
+            part.get("move", ""),
         )
 
 

@@ -147,8 +147,9 @@ def collect_claims(
     claims: list[Claim] = []
     # iter_claims, not span._: extension values are keyed by offsets, and claims
     # about two companies in one sentence share their offsets.
-    found = sorted(iter_claims(doc), key=lambda c: (c[0].start_char, c[0].end_char, c[1].start_char if c[1] is not None else -1))
-    for span, target, figure_spans, quote, role in found:
+    found = sorted(iter_claims(doc), key=lambda c: (c.span.start_char, c.span.end_char,
+                                                    c.target.start_char if c.target is not None else -1))
+    for span, target, figure_spans, quote, role, move in found:
         if target is None:
             continue
         entity_id = _entity_id_of(target, by_offsets)
@@ -168,6 +169,7 @@ def collect_claims(
                 figure_ids=figures,
                 quote_id=quote_ids.get((quote.start_char, quote.end_char), "") if quote is not None else "",
                 role=role,
+                move=move,
             )
         )
     return claims
