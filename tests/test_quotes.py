@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import pytest
 import spacy
 
@@ -1112,3 +1114,38 @@ def test_a_quoted_dass_clause_speaks_for_the_subject_of_its_main_clause(wikinews
 def test_zusichern_is_a_verb_of_saying(wikinews_nlp):
     (q,) = quotes(wikinews_nlp, "Die Ministerin sicherte den Bauern zu, dass „niemand allein gelassen wird“.", "direct")
     assert q._.speaker.text == "Die Ministerin"
+
+
+def _quotes_with_companies(nlp, text, companies):
+    """Run the quote component on ``text`` with ``companies`` (surfaces) as ORG entities."""
+    from spacy.tokens import Span
+
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
+    ents = []
+    for surface in companies:
+        for m in re.finditer(re.escape(surface), text):
+            span = doc.char_span(m.start(), m.end(), label="ORG")
+            if span is not None:
+                ents.append(span)
+    doc.ents = sorted(ents, key=lambda s: s.start)
+    return list(nlp.get_pipe("finnews_quotes")(doc).spans["quotes"])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kronos meldete am Mittwoch Rekordzahlen. Die Erlöse seien um 12 % gestiegen, teilte das Unternehmen "
+         "aus dem schwäbischen Ulm mit.", "Kronos"),
+        ("Vandor verkauft mehr Maschinen. Die Nachfrage aus Asien ziehe an, sagte ein Konzernsprecher.", "Vandor"),
+        ("Der Windkraftspezialist Nordwind und Vandor verhandeln. Nordwind baut Stellen ab. Die Kosten seien "
+         "zu hoch, erklärte der Hamburger Konzern.", "Nordwind"),
+    ],
+)
+def test_a_generic_company_speaker_is_named_by_the_company_of_the_article(nlp, text, expected):
+    found = _quotes_with_companies(nlp, text, ["Kronos", "Vandor", "Nordwind"])
+    assert found and found[-1]._.speaker_name == expected
+
+
+def test_a_generic_speaker_without_an_earlier_company_keeps_its_words(nlp):
+    found = _quotes_with_companies(nlp, "Die Erlöse seien gestiegen, teilte das Unternehmen mit.", [])
+    assert found and found[0]._.speaker_name == "das Unternehmen"

@@ -51,7 +51,7 @@ from pipeline.nlp.quotes_grammar import (
 )
 from pipeline.nlp.quotes_marks import find_marked_quotes
 from pipeline.nlp.segmentation import sentence_starts
-from pipeline.nlp.quotes_speakers import feminine_role, name_in_phrase, strip_determiner
+from pipeline.nlp.quotes_speakers import feminine_role, is_generic_company_phrase, name_in_phrase, strip_determiner
 from pipeline.nlp.speech_verbs import SpeechLexicon
 
 log = logging.getLogger(__name__)
@@ -302,6 +302,7 @@ class QuoteFinder:
         for m in found:
             self._name_speaker(view, m)
         self._resolve_references(view, found)
+        self._name_generic_company_speakers(view, found)
         return found
 
     def _view(self, doc: Doc) -> _DocView:
@@ -1803,6 +1804,33 @@ class QuoteFinder:
             m.mention = None  # no cue attaches this quotation to a mention in its sentence
         else:
             m.mention = name or (start, end)
+
+    def _name_generic_company_speakers(self, view: _DocView, found: list[QuoteMatch]) -> None:
+        """Name the company a generic speaker phrase stands for.
+
+        ``Nvidia … Die Erlöse kletterten auf 35,1 Mrd. Dollar, teilte das Unternehmen aus dem
+        kalifornischen Santa Clara mit`` → ``Nvidia``; likewise ``der Konzern``, ``nach Angaben des
+        Konzerns``, ``ein Unternehmenssprecher``. The company is the one named most often before
+        the quotation (the latest of equals), among the companies of ``doc.ents``; the mention
+        (``span._.speaker``) stays what the text says. Without an earlier company nothing changes.
+        """
+        doc, lex = view.doc, self.lex
+        companies = [e for e in doc.ents if e.label_ == "ORG" and e._.org_kind in ("", "company")]
+        if not companies:
+            return
+        for m in found:
+            if m.speaker is None:
+                continue
+            start, end, _app = m.speaker
+            if not is_generic_company_phrase([t.lower_ for t in doc[start:end]], lex):
+                continue
+            counts: dict[str, list[int]] = {}
+            for e in companies:
+                if e.end <= min(start, m.start):
+                    name = e._.entity_name or e.text
+                    counts.setdefault(name, []).append(e.start)
+            if counts:
+                m.speaker_name = max(counts, key=lambda n: (len(counts[n]), max(counts[n])))
 
     def _resolve_references(self, view: _DocView, found: list[QuoteMatch]) -> None:
         """Give a pronoun or role-noun speaker the name of an earlier named speaker, when safe.

@@ -27,6 +27,39 @@ GENERIC_ORGANISATION_NOUNS = ("konzern", "unternehmen", "firma", "gruppe", "hers
 LEGAL_FORMS = {"AG", "SE", "GmbH", "KGaA", "Inc.", "Corp.", "Ltd.", "plc", "PLC", "SA", "S.A.", "NV", "N.V.", "Co.", "LLC", "AB", "ASA", "Oyj", "SpA", "S.p.A."}
 
 
+# Heads of a phrase that names "the company" without its name ("der Konzern", "das Unternehmen aus
+# Santa Clara", "des Chipkonzerns"), and spokespeople of it ("ein Unternehmenssprecher").
+GENERIC_COMPANY_HEADS = ("konzern", "konzerns", "unternehmen", "unternehmens", "firma", "hersteller", "herstellers",
+                         "autobauer", "autobauers")
+COMPANY_SPOKESPERSONS = ("unternehmenssprecher", "unternehmenssprecherin", "konzernsprecher", "konzernsprecherin",
+                         "firmensprecher", "firmensprecherin")
+
+
+def is_generic_company_phrase(words: list[str], lex: SpeechLexicon) -> bool:
+    """Whether a speaker phrase names the company only generically.
+
+    ``das Unternehmen aus dem kalifornischen Santa Clara``, ``der Düsseldorfer Konzern``, ``des
+    Chipkonzerns``, ``einem Unternehmenssprecher``, ``ein Sprecher des Konzerns``; not ``die
+    Notenbank``, ``Chef des Konzerns`` or a name.
+
+    Args:
+        words: the phrase's words, lower-cased.
+        lex: the cue lexicon (its determiners).
+    """
+    while words and words[0] in lex.determiners:
+        words = words[1:]
+    if not words:
+        return False
+    first = words[0]
+    if first.endswith(GENERIC_COMPANY_HEADS) or first in COMPANY_SPOKESPERSONS:
+        return True
+    # one adjective before the head: "der Düsseldorfer Konzern", "das japanische Unternehmen"
+    if len(words) >= 2 and first.endswith(("er", "e", "en", "es")) and words[1].endswith(GENERIC_COMPANY_HEADS):
+        return True
+    return (first in ("sprecher", "sprecherin") and len(words) >= 3 and words[1] in ("des", "der")
+            and words[2].endswith(GENERIC_COMPANY_HEADS))
+
+
 def feminine_role(role: str, lex: SpeechLexicon) -> bool:
     """Whether a role is a feminine role noun (``Finanzchefin``), so ``er`` cannot refer to it."""
     first = role.split()[0] if role.split() else ""
