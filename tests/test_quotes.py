@@ -1139,6 +1139,10 @@ def _quotes_with_companies(nlp, text, companies):
         ("Vandor verkauft mehr Maschinen. Die Nachfrage aus Asien ziehe an, sagte ein Konzernsprecher.", "Vandor"),
         ("Der Windkraftspezialist Nordwind und Vandor verhandeln. Nordwind baut Stellen ab. Die Kosten seien "
          "zu hoch, erklärte der Hamburger Konzern.", "Nordwind"),
+        # the organisation behind an account noun
+        ("Vandor wurde bestreikt. Nach Angaben des Konzerns fielen 80 % der Schichten aus.", "Vandor"),
+        ("Der Streik traf viele Firmen. Nach Angaben von Kronos fielen 80 % der Schichten aus.", "Kronos"),
+        ("Nach Angaben der Polizei wurden drei Menschen verletzt.", "Polizei"),
     ],
 )
 def test_a_generic_company_speaker_is_named_by_the_company_of_the_article(nlp, text, expected):

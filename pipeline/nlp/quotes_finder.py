@@ -1806,23 +1806,43 @@ class QuoteFinder:
             m.mention = name or (start, end)
 
     def _name_generic_company_speakers(self, view: _DocView, found: list[QuoteMatch]) -> None:
-        """Name the company a generic speaker phrase stands for.
+        """Name the organisation behind an account noun, and the company a generic speaker phrase stands for.
 
-        ``Nvidia … Die Erlöse kletterten auf 35,1 Mrd. Dollar, teilte das Unternehmen aus dem
-        kalifornischen Santa Clara mit`` → ``Nvidia``; likewise ``der Konzern``, ``nach Angaben des
-        Konzerns``, ``ein Unternehmenssprecher``. The company is the one named most often before
-        the quotation (the latest of equals), among the companies of ``doc.ents``; the mention
-        (``span._.speaker``) stays what the text says. Without an earlier company nothing changes.
+        * ``Nach Angaben von Lufthansa fielen …`` → ``Lufthansa``, ``nach Angaben der Polizei`` →
+          ``Polizei``: the name after the account noun (the mention stays as the convention marks it);
+        * ``Nvidia … Die Erlöse kletterten auf 35,1 Mrd. Dollar, teilte das Unternehmen aus dem
+          kalifornischen Santa Clara mit`` → ``Nvidia``; likewise ``der Konzern``, ``nach Angaben
+          des Konzerns``, ``ein Unternehmenssprecher``. The company is the one named most often
+          before the quotation (the latest of equals), among the companies of ``doc.ents``.
+
+        The mention (``span._.speaker``) stays what the text says; without an earlier company a
+        generic phrase keeps its words.
         """
         doc, lex = view.doc, self.lex
         companies = [e for e in doc.ents if e.label_ == "ORG" and e._.org_kind in ("", "company")]
-        if not companies:
-            return
+        starts = {e.start: e for e in doc.ents if e.label_ in ("ORG", "PER")}
         for m in found:
             if m.speaker is None:
                 continue
             start, end, _app = m.speaker
-            if not is_generic_company_phrase([t.lower_ for t in doc[start:end]], lex):
+            words = [t.lower_ for t in doc[start:end]]
+            noun = next((k for k in range(start, min(end, start + 3)) if doc[k].text in lex.according_nouns), None)
+            if noun is not None:
+                # "Angaben von Lufthansa", "Angaben des Konzerns" (the words after the noun, in or after the mention)
+                after = noun + 1 if noun + 1 < end else end
+                if after + 1 < len(doc) and doc[after].lower_ in ("von", "vom", "des", "der"):
+                    k = after + 1 + (doc[after + 1].lower_ in lex.determiners and after + 2 < len(doc))
+                    if k in starts:
+                        m.speaker_name = starts[k]._.entity_name or starts[k].text
+                        continue
+                    words = [t.lower_ for t in doc[after : min(len(doc), after + 4)]]
+                    j = k
+                    while j < min(len(doc), k + 4) and (doc[j].text[:1].isupper() or doc[j].text in {"-", "‑"}):
+                        j += 1
+                    if j > k and not is_generic_company_phrase(words, lex):
+                        m.speaker_name = doc[k:j].text  # "nach Angaben der Polizei" -> "Polizei"
+                        continue
+            if not companies or not is_generic_company_phrase(words, lex):
                 continue
             counts: dict[str, list[int]] = {}
             for e in companies:
