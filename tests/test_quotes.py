@@ -1153,3 +1153,16 @@ def test_a_generic_company_speaker_is_named_by_the_company_of_the_article(nlp, t
 def test_a_generic_speaker_without_an_earlier_company_keeps_its_words(nlp):
     found = _quotes_with_companies(nlp, "Die Erlöse seien gestiegen, teilte das Unternehmen mit.", [])
     assert found and found[0]._.speaker_name == "das Unternehmen"
+
+
+def test_er_is_not_resolved_to_a_named_organisation(nlp):
+    text = "Die Analysten von Kronos Energy erwarten einen Rückgang der Nachfrage. Er sagte, die Preise würden fallen."
+    found = _quotes_with_companies(nlp, text, ["Kronos Energy"])
+    assert [q._.speaker_name for q in found if q.label_ == "indirect"] == ["Er"]
+    # a person named with the organisation is a fine antecedent
+    text = "„Die Preise fallen“, sagte Peter Brandt von Kronos Energy. Er erwartet einen Rückgang, sagte er."
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
+    person, org = text.index("Peter Brandt"), text.index("Kronos Energy")
+    doc.ents = [doc.char_span(person, person + 12, label="PER"), doc.char_span(org, org + 13, label="ORG")]
+    found = list(nlp.get_pipe("finnews_quotes")(doc).spans["quotes"])
+    assert [q._.speaker_name for q in found] == ["Peter Brandt", "Peter Brandt"]

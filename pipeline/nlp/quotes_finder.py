@@ -220,6 +220,15 @@ def without_blank_tokens(doc: Doc) -> tuple[Doc, list[int]]:
     return compact, index
 
 
+def _organisation_speaker(doc: Doc, m: QuoteMatch) -> bool:
+    """Whether ``m``'s speaker phrase names an organisation (an ``ORG`` entity in it, no person)."""
+    if m.speaker is None:
+        return False
+    start, end = m.speaker[0], m.speaker[1]
+    labels = {e.label_ for e in doc.ents if e.start < end and start < e.end}
+    return "ORG" in labels and "PER" not in labels
+
+
 def _mapped(m: "QuoteMatch", index: list[int]) -> "QuoteMatch":
     """``m`` with the token offsets of a compact ``Doc`` turned into those of the original."""
 
@@ -1885,8 +1894,8 @@ class QuoteFinder:
                     continue
                 last_sent, _, last = before[-1]
                 rivals = {c.speaker_name for s, _, c in before if c.speaker_name != last.speaker_name and s >= last_sent - 1}
-                if rivals or (low == "er" and feminine_role(last.speaker_role, lex)):
-                    continue
+                if rivals or (low == "er" and (feminine_role(last.speaker_role, lex) or _organisation_speaker(doc, last))):
+                    continue  # "er" is no woman and no named organisation ("JBC Energy erwartet … Er sagte")
                 m.speaker_name = last.speaker_name
                 m.speaker_role = m.speaker_role or last.speaker_role
             elif app is None and end - start == 2 and low in {"der", "die", "dem", "den"} and lex.is_role_word(doc[start + 1].text):
