@@ -1166,3 +1166,15 @@ def test_er_is_not_resolved_to_a_named_organisation(nlp):
     doc.ents = [doc.char_span(person, person + 12, label="PER"), doc.char_span(org, org + 13, label="ORG")]
     found = list(nlp.get_pipe("finnews_quotes")(doc).spans["quotes"])
     assert [q._.speaker_name for q in found] == ["Peter Brandt", "Peter Brandt"]
+
+
+def test_a_dateline_is_not_part_of_reported_speech(nlp):
+    text = "Neue Marke geplant. Frankfurt – Die Bank will ihren Namen ändern, berichtete die Zeitung."
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
+    place = text.index("Frankfurt")
+    doc.ents = [doc.char_span(place, place + 9, label="LOC")]
+    (q,) = [q for q in nlp.get_pipe("finnews_quotes")(doc).spans["quotes"] if q.label_ == "indirect"]
+    assert q.text == "Die Bank will ihren Namen ändern"
+    # without a place it stays: "Die Bank – so heißt es – …" is no dateline
+    (q,) = quotes(nlp, "Kronos – so hieß es – wolle den Namen ändern, berichtete die Zeitung.", "indirect")
+    assert q.text.startswith("Kronos")

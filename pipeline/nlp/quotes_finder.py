@@ -220,6 +220,23 @@ def without_blank_tokens(doc: Doc) -> tuple[Doc, list[int]]:
     return compact, index
 
 
+def _after_dateline(doc: Doc, start: int, end: int) -> int:
+    """``start`` moved past a dateline that opens the quotation: ``Frankfurt – Die Deutsche Bank
+    will …, berichtete die Süddeutsche`` starts at ``Die``; ``Wien (APA) –`` too. The place must be
+    a ``LOC`` entity."""
+    k = start
+    while k < min(end, start + 3) and doc[k].text[:1].isupper() and doc[k].is_alpha:
+        k += 1
+    if not any(e.label_ == "LOC" and e.start == start and e.end == k for e in doc.ents):
+        return start  # a place opens a dateline ("Siemens – so der Analyst – sei …" is none)
+    if k + 1 < end and doc[k].text == "(":
+        close = next((j for j in range(k + 1, min(end, k + 6)) if doc[j].text == ")"), None)
+        k = close + 1 if close is not None else k
+    if k > start and k + 1 < end and doc[k].text in {"–", "—", "-"} and doc[k].whitespace_:
+        return k + 1
+    return start
+
+
 def _organisation_speaker(doc: Doc, m: QuoteMatch) -> bool:
     """Whether ``m``'s speaker phrase names an organisation (an ``ORG`` entity in it, no person)."""
     if m.speaker is None:
@@ -312,6 +329,9 @@ class QuoteFinder:
             self._name_speaker(view, m)
         self._resolve_references(view, found)
         self._name_generic_company_speakers(view, found)
+        for m in found:
+            if m.kind != "direct":
+                m.start = _after_dateline(doc, m.start, m.end)
         return found
 
     def _view(self, doc: Doc) -> _DocView:
