@@ -389,6 +389,10 @@ def test_descriptors_before_a_known_name_give_way_longer_names_stay(nlp, text, n
         ("Das zeigt eine Studie der Bank Austria.", "Bank Austria", "Bank Austria"),
         ("Die Frankfurter Allgemeine Zeitung berichtet.", "Frankfurter Allgemeine Zeitung",
          "Frankfurter Allgemeine Zeitung"),
+        # a compound that names an event or a person: the organisation is its first part
+        ("Die Varta-Affäre beschäftigt die Justiz.", "Varta-Affäre", "Varta"),
+        ("Ein Vandor-Pressesprecher bestätigte das.", "Vandor-Pressesprecher", "Vandor"),
+        ("Die Mercedes-Benz-Gruppe wächst.", "Mercedes-Benz", "Mercedes-Benz"),
     ],
 )
 def test_ner_orgs_are_cut_to_the_name(nlp, text, ner, expected):

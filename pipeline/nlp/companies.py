@@ -102,6 +102,10 @@ PERSON_ROLE_ENDINGS = ("analyst", "analystin", "analysten", "stratege", "strateg
 BUSINESS_NOUN_ENDINGS = ("auftrag", "aufträge", "ziel", "ziele", "zins", "zinsen", "wert", "werte", "kunden", "hoch",
                          "tief", "umsatz", "gewinn", "gewinne", "quote", "preis", "preise", "kurs", "prognose",
                          "markt", "märkte", "geschäft", "sparte", "anleger", "aktie", "aktien")
+# Last parts of a hyphenated compound that make it an event or a person, not the organisation named
+# in it: "KTB-Affäre", "KTB-Kollaps", "Öbib-Pressesprecher", "Hypo-Zentrale" (the name is the first part).
+COMPOUND_TAIL_ENDINGS = ("affäre", "skandal", "kollaps", "pleite", "krise", "debakel", "prozess", "verfahren", "zentrale",
+                         "deal", "übernahme", "fusion", "streit")
 # Articles and article-prepositions before a place adjective ("der Genfer Privatbank", "im Walldorfer Werk").
 ADJECTIVE_ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen",
                       "im", "beim", "vom", "zum", "zur", "am"}
@@ -724,7 +728,8 @@ class CompanyRuler:
           (``der New Yorker Unternehmensberater Alix Partners`` -> ``Alix Partners``;
           not ``Dresdner Bank``, where the rest would be a kind noun itself);
         * trailing function words go (``die MTB Privatstiftung von Theresia Babler``
-          -> ``MTB Privatstiftung``).
+          -> ``MTB Privatstiftung``), and so does the last part of a compound that makes it an
+          event or a person (``KTB-Affäre``, ``Öbib-Pressesprecher`` -> ``KTB``, ``Öbib``).
         """
         out = []
         for ent in doc.ents:
@@ -744,6 +749,11 @@ class CompanyRuler:
             if ent.label_ == "ORG":
                 while end - start > 1 and doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS:
                     end -= 1
+                # "KTB-Affäre", "Öbib-Pressesprecher": the organisation is the compound's first part
+                if end - start >= 3 and doc[end - 2].text in {"-", "‑"} and (
+                        _is_role_noun(doc[end - 1]) or _business_noun(doc[end - 1])
+                        or doc[end - 1].lower_.endswith(COMPOUND_TAIL_ENDINGS)):
+                    end -= 2
                 for k in range(end - 1, start, -1):
                     head = doc[k]
                     if (head.is_alpha and head.text[:1].isupper() and not is_type_noun(head.text)
