@@ -47,6 +47,10 @@ NON_COMPANY_KINDS = frozenset({"public_body", "other"})
 _WORD = re.compile(r"[\w.&+-]+", re.UNICODE)
 
 
+# Words that start an attribute after an organisation's head noun.
+ATTRIBUTE_WORDS = {"der", "des", "für", "von", "vom", "zur", "zum"}
+
+
 def _key(text: str) -> str:
     """Compare names case-insensitively, ignoring spaces, dots and hyphens (``ver.di`` = ``Verdi``)."""
     return re.sub(r"[\s.\-]+", "", text).casefold()
@@ -148,7 +152,8 @@ class OrgKindLexicon:
         """The kind a name itself shows: a known name, else its words.
 
         Example: ``IG Metall`` -> ``other`` (known); ``Statistisches Bundesamt`` ->
-        ``public_body`` (``amt``); ``Universität Mannheim`` -> ``other``;
+        ``public_body`` (``amt``); ``Universität Mannheim`` -> ``other``; ``Internationales
+        Schiedsgericht der Weltbank`` -> ``public_body`` (the head before ``der``);
         ``Planwerk Digital`` -> ``None``.
 
         Args:
@@ -172,12 +177,16 @@ class OrgKindLexicon:
                 kind = self.words.get(word.split("-")[0].casefold())
             if kind is not None:
                 return kind
-        for word in reversed(words):
-            if not word[:1].isupper():
-                continue
-            kind = self.kind_of_word(word)
-            if kind is not None:
-                return kind
+        # The head comes before a genitive or prepositional attribute: "Internationales Schiedsgericht
+        # der Weltbank" is a court, "Verband der Automobilindustrie" an association.
+        cut = next((i for i, w in enumerate(words) if i and w in ATTRIBUTE_WORDS), len(words))
+        for part in (words[:cut], words[cut:]):
+            for word in reversed(part):
+                if not word[:1].isupper():
+                    continue
+                kind = self.kind_of_word(word)
+                if kind is not None:
+                    return kind
         return None
 
     def kind_in_text(self, text: str, start: int, end: int) -> Optional[OrgKind]:

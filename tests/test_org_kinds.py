@@ -33,6 +33,14 @@ def kind_at(gaz, text, mention):
         ("Die Bundesnetzagentur prüft.", "Bundesnetzagentur", "public_body"),
         ("Das Ifo-Institut senkte seine Prognose.", "Ifo-Institut", "other"),
         ("Forscher der Universität Mannheim warnen.", "Universität Mannheim", "other"),
+        # the head before a genitive decides; a government, a university by its short name, a party inflected
+        ("Das Internationale Schiedsgericht der Weltbank entschied.", "Internationale Schiedsgericht der Weltbank",
+         "public_body"),
+        ("Der Verband der Automobilindustrie warnt.", "Verband der Automobilindustrie", "other"),
+        ("Die Sparkasse der Stadt Wien wächst.", "Sparkasse der Stadt Wien", "company"),
+        ("Das Kabinett Renzi steht unter Druck.", "Kabinett Renzi", "public_body"),
+        ("Forscher der Uni Linz warnen.", "Uni Linz", "other"),
+        ("Bei den Linken regt sich Widerstand.", "Linken", "other"),
         ("Die Fruit-Union Suisse wehrt sich.", "Fruit-Union Suisse", "other"),
         # Austrian chambers by region, also in a compound; a compound's own ending still decides.
         ("Die AK Oberösterreich kritisierte die Bank.", "AK Oberösterreich", "other"),
