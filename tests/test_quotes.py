@@ -1178,3 +1178,21 @@ def test_a_dateline_is_not_part_of_reported_speech(nlp):
     # without a place it stays: "Die Bank – so heißt es – …" is no dateline
     (q,) = quotes(nlp, "Kronos – so hieß es – wolle den Namen ändern, berichtete die Zeitung.", "indirect")
     assert q.text.startswith("Kronos")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a separable verb's object stands before its particle
+        ("Der Konzern kündigte eine höhere Dividende an.", [("eine höhere Dividende", "kündigte")]),
+        # two coordinated verbs of saying, each with its own object
+        ("Der Konzern meldete einen Rekordgewinn und kündigte eine höhere Dividende an.",
+         [("einen Rekordgewinn", "meldete"), ("eine höhere Dividende", "kündigte")]),
+        ("Kronos hatte im Juli einen Umsatzrückgang um 4 % gemeldet und eine neue Prognose bestätigt.",
+         [("einen Umsatzrückgang um 4 %", "gemeldet"), ("eine neue Prognose", "bestätigt")]),
+        # a unit sign ends its figure, not the quotation
+        ("Kronos meldete einen Gewinnrückgang um 25 %.", [("einen Gewinnrückgang um 25 %", "meldete")]),
+    ],
+)
+def test_reported_speech_objects(nlp, text, expected):
+    assert [(q.text, q._.cue.text) for q in quotes(nlp, text, "reported")] == expected

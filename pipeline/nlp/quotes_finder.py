@@ -57,6 +57,8 @@ from pipeline.nlp.speech_verbs import SpeechLexicon
 log = logging.getLogger(__name__)
 
 KINDS = ("direct", "indirect", "reported")
+# Conjunctions that join two verbs of saying with their objects ("meldete X und kündigte Y an").
+COORDINATORS = {"und", "sowie", "oder"}
 # How quotations are delimited. Both find the same quotations; they differ where the two
 # gold standards differ:
 #   finnews  - corpus/fixtures: the speaker mention is the name ("Jonas Wendler", not
@@ -218,6 +220,14 @@ def without_blank_tokens(doc: Doc) -> tuple[Doc, list[int]]:
                 ents.append(Span(compact, kept[0], kept[-1] + 1, label=ent.label_))
         compact.ents = ents
     return compact, index
+
+
+def _past_participle(word: str) -> bool:
+    """``gemeldet``, ``bestätigt``, ``angekündigt``, ``zurückgewiesen``: a past participle's shape."""
+    if not word.isalpha() or not word.endswith(("t", "en")):
+        return False
+    return word.startswith("ge") or any(word.startswith(p + "ge") for p in (
+        "an", "ab", "auf", "aus", "bei", "ein", "fest", "hin", "mit", "nach", "vor", "zu", "zurück", "dar", "bekannt"))
 
 
 def _after_dateline(doc: Doc, start: int, end: int) -> int:
@@ -594,6 +604,9 @@ class QuoteFinder:
         # A verb: the subject before it ("Die Firma teilte mit"), else after it ("sagte Vey-Sern Ling").
         start = self._clause_start(view, i)
         verb_final = cue.particle is None and (i + 1 >= len(doc) or doc[i + 1].is_punct or doc[i + 1].is_space)
+        if (not verb_final and not self.wikinews and cue.particle is None and i + 1 < len(doc)
+                and doc[i + 1].lower_ in COORDINATORS and _past_participle(doc[i].lower_)):
+            verb_final = True  # "hatte einen Verlust gemeldet und eine Prognose bestätigt": the first verb closes its part
         cue.verb_final = verb_final
         if self._in_relative_clause(view, start, i):
             # "ein Kommentar, der die Entscheidung als „…“ bezeichnet": the speaker is the antecedent.
@@ -1556,7 +1569,15 @@ class QuoteFinder:
             return None
         # (d) a speech act with its object: "forderte eine schnellere Entscheidung"
         if cue.lemma in lex.reported and not cue.used:
-            return self._reported(view, cue, after)
+            # a separable verb has its object before the particle: "kündigte eine Dividende an"
+            # (finnews convention; the Wikinews corpus marks such clauses less often than it
+            # marks other reported speech: dev all kinds 0.688 -> 0.683 with it, train 0.712 -> 0.713)
+            obj = after
+            if cue.particle is not None and not self.wikinews:
+                obj = cue.head + 1
+                if cue.inverted and cue.speaker is not None:
+                    obj = max(obj, cue.speaker[2][1] if cue.speaker[2] else cue.speaker[1])
+            return self._reported(view, cue, obj)
         return None
 
     def _wie_clause(self, view: _DocView, cue: Cue) -> Optional[tuple[int, int]]:
@@ -1619,6 +1640,12 @@ class QuoteFinder:
                 start = cue.speaker[2][1] if cue.speaker[2] else cue.speaker[1]
             while start < cue.head and doc[start].lower_ in AUXILIARIES:
                 start += 1
+            # "… einen Umsatzrückgang gemeldet und eine Prognose bestätigt": the object starts after
+            # the conjunction that closes an earlier, coordinated verb of saying
+            for j in range(cue.head - 1, start, -1):
+                if doc[j].lower_ in COORDINATORS and self._verb_cue(view, j - 1) is not None:
+                    start = j + 1
+                    break
             if any(view.quoted[j] for j in range(start, cue.head)):
                 return None
             for k in skip_adverbials(doc, start, cue.head, lex):
@@ -1655,7 +1682,11 @@ class QuoteFinder:
                 first = min(speaker[0], cue.head) if speaker else cue.head
                 start = min(first, self._clause_start(view, cue.head))
                 return self._make(view, "reported", start, s1, "reported", cue, keep_final=True)
-            return self._make(view, "reported", k, limit, "reported", cue)
+            # "meldete einen Rekordgewinn und kündigte eine Dividende an": the object ends before the
+            # conjunction that opens the next verb of saying
+            stop = next((j for j in range(k + 1, limit - 1)
+                         if doc[j].lower_ in COORDINATORS and self._verb_cue(view, j + 1) is not None), limit)
+            return self._make(view, "reported", k, stop, "reported", cue)
         return None
 
     def _marker_clause(self, view: _DocView, cue: Cue, direct: list[QuoteMatch]) -> Optional[QuoteMatch]:

@@ -632,13 +632,20 @@ def strip_punct(doc: Doc, start: int, end: int, keep_final: bool = False) -> tup
 
     With ``keep_final`` a sentence-final ``.``/``!``/``?`` stays (reported
     speech that spans whole sentences keeps its period, as the Wikinews corpus does).
+    A unit sign at the end stays: ``einen Gewinnrückgang um 25 %``.
     """
     while start < end and (doc[start].is_punct or doc[start].is_space) and not is_quote_token(doc[start]):
         start += 1
     while end > start:
         tok = doc[end - 1]
+        if tok.text in UNIT_SIGNS:
+            break  # "einen Gewinnrückgang um 25 %": a unit belongs to its number
         if tok.is_space or (tok.is_punct and not is_quote_token(tok) and not (keep_final and tok.text in FINAL_PUNCT)):
             end -= 1
             continue
         break
     return start, end
+
+
+# Signs that spaCy counts as punctuation but that end a figure ("25 %", "3 €").
+UNIT_SIGNS = {"%", "‰", "€", "$", "£", "¥"}
