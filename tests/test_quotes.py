@@ -1150,6 +1150,18 @@ def test_a_generic_company_speaker_is_named_by_the_company_of_the_article(nlp, t
     assert found and found[-1]._.speaker_name == expected
 
 
+def test_a_generic_company_speaker_keeps_its_words_as_role(nlp):
+    text = "Vandor verkauft mehr Maschinen. Die Nachfrage ziehe an, erklärte der Hamburger Konzern."
+    (q,) = _quotes_with_companies(nlp, text, ["Vandor"])
+    assert (q._.speaker_name, q._.speaker_role) == ("Vandor", "Hamburger Konzern")
+
+
+def test_analysts_of_a_described_house_name_the_house(nlp):
+    text = "Analysten des Hauses Kepler Cheuvreux nennen für Kronos ein Kursziel von 90 Euro."
+    found = _quotes_with_companies(nlp, text, ["Kepler Cheuvreux", "Kronos"])
+    assert [q._.speaker_name for q in found] == ["Kepler Cheuvreux"]
+
+
 def test_a_generic_speaker_without_an_earlier_company_keeps_its_words(nlp):
     found = _quotes_with_companies(nlp, "Die Erlöse seien gestiegen, teilte das Unternehmen mit.", [])
     assert found and found[0]._.speaker_name == "das Unternehmen"

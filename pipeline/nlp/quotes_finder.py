@@ -1911,6 +1911,8 @@ class QuoteFinder:
                     counts.setdefault(name, []).append(e.start)
             if counts:
                 m.speaker_name = max(counts, key=lambda n: (len(counts[n]), max(counts[n])))
+                # the generic phrase describes it: "der Düsseldorfer Konzern" -> role "Düsseldorfer Konzern"
+                m.speaker_role = strip_determiner(doc, start, end, lex)
 
     def _resolve_references(self, view: _DocView, found: list[QuoteMatch]) -> None:
         """Give a pronoun or role-noun speaker the name of an earlier named speaker, when safe.

@@ -154,7 +154,8 @@ def person_bounds(doc: Doc, start: int, end: int, limit: int, lex: SpeechLexicon
 def organisation_of_spokesperson(
     doc: Doc, start: int, end: int, lex: SpeechLexicon, ents: list[Span]
 ) -> Optional[tuple[int, int]]:
-    """``Ein Sprecher des Finanzministeriums``, ``Analysten von Barclays``: the organisation speaks.
+    """``Ein Sprecher des Finanzministeriums``, ``Analysten von Barclays``, ``Analysten des Hauses
+    Kepler Cheuvreux`` (``Kepler Cheuvreux``): the organisation speaks.
 
     Only for generic speakers (the lexicon's ``spokesperson_nouns``) followed by a
     genitive or ``von`` + the organisation; a named person is never replaced.
@@ -169,6 +170,10 @@ def organisation_of_spokesperson(
             k += 1
         for ent in ents:
             if ent.start == k and ent.label_ in {"ORG", "LOC"}:
+                return (ent.start, ent.end)
+            # a descriptor before the name: "Analysten des Hauses Kepler Cheuvreux"
+            if (ent.start == k + 1 and ent.label_ == "ORG" and k < end
+                    and doc[k].lower_.endswith(("haus", "hauses", "bank", "instituts", "institut", "brokers"))):
                 return (ent.start, ent.end)
         if k < end and is_cap(doc[k], lex) and not doc[k].lower_.startswith(GENERIC_ORGANISATION_NOUNS):
             return (k, end)  # "Finanzministeriums"; not "des Konzerns", which names no one
