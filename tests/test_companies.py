@@ -431,6 +431,8 @@ def test_a_person_keeps_a_first_name_before_a_company_name(nlp):
         ("Das Modell wurde mit Open-Source-Technologie entwickelt.", "Open-Source"),
         ("Die Gewerkschaft sieht Handlungsbedarf bei All-in-Verträgen.", "All"),
         ("Die ASVG-Novelle bringt Änderungen.", "ASVG"),
+        ("Die Analysten stuften die Aktie auf „Neutral“ ab.", "Neutral"),
+        ("Die Bank bestätigte ihr Votum Overweight.", "Overweight"),
     ],
 )
 def test_ner_orgs_that_name_no_organisation_are_dropped(nlp, text, ner):

@@ -106,6 +106,10 @@ BUSINESS_NOUN_ENDINGS = ("auftrag", "aufträge", "ziel", "ziele", "zins", "zinse
 # in it: "KTB-Affäre", "KTB-Kollaps", "Öbib-Pressesprecher", "Hypo-Zentrale" (the name is the first part).
 COMPOUND_TAIL_ENDINGS = ("affäre", "skandal", "kollaps", "pleite", "krise", "debakel", "prozess", "verfahren", "zentrale",
                          "deal", "übernahme", "fusion", "streit")
+# Analysts' ratings an NER may take for organisations ("auf „Neutral“ abgestuft").
+RATING_NAMES = {"neutral", "kaufen", "verkaufen", "halten", "overweight", "underweight", "equal weight", "equal-weight",
+                "outperform", "underperform", "market perform", "sector perform", "buy", "sell", "hold", "strong buy",
+                "accumulate", "reduce", "übergewichten", "untergewichten"}
 # Articles and article-prepositions before a place adjective ("der Genfer Privatbank", "im Walldorfer Werk").
 ADJECTIVE_ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen",
                       "im", "beim", "vom", "zum", "zur", "am"}
@@ -841,6 +845,7 @@ class CompanyRuler:
         * ``number``: it starts with a number and holds a unit (``140 Mio. €``; not
           ``1. FC Kaiserslautern``);
         * ``legal form``: a legal form alone (``AG`` of ``der Volksbanken AG``);
+        * ``rating``: an analyst's rating (``stuft die Aktie auf „Neutral“ ab``, ``Overweight``);
         * ``description``: no word names anything: lower-case words, place
           adjectives in ``-er`` before a noun, nouns naming a kind of company and
           nouns after a lower-case adjective (``Der Münchner Technologiekonzern``,
@@ -871,6 +876,8 @@ class CompanyRuler:
             return "number"  # "140 Mio. €"; "1. FC Kaiserslautern" is a name
         if name_key(ent.text) in self.gazetteer.legal_form_keys:
             return "legal form"  # "AG" alone, cut off "der Volksbanken AG"
+        if ent.text.casefold() in RATING_NAMES:
+            return "rating"  # "stuft die Aktie auf „Neutral“ ab", "mit Overweight"
         words = _words(ent)
         if not words:
             return ""
