@@ -10,8 +10,9 @@ and an empty label.
 
 Claims where the entity only speaks or rates another company (``role`` ``source``:
 ``Analyst Tobias Reimer von Jefferies``, ``Bernstein stuft SAP ab``) say nothing
-about it: the score uses the entity's ``subject`` claims, and an entity with
-source claims only scores 0.0 (neutral). A claim whose percentages about its
+about it, nor do claims where it causes damage at others (``cause``: ``DeepSeek hat zu
+Verwerfungen bei Technologieaktien geführt``): the score uses the entity's ``subject``
+claims, and an entity without subject claims scores 0.0 (neutral). A claim whose percentages about its
 company all move one way blends that direction into the model's polarity
 (:func:`figure_polarity`, ``aggregate.figure_weight``).
 """
@@ -82,8 +83,8 @@ def weighted_score(claims: Iterable[Claim], polarity: Polarity = model_polarity)
 
 
 def entity_score(claims: list[Claim], polarity: Polarity = model_polarity) -> Optional[float]:
-    """:func:`weighted_score` of the subject claims; 0.0 when all scored claims are source claims."""
-    subject = weighted_score((c for c in claims if c.role != "source"), polarity)
+    """:func:`weighted_score` of the subject claims; 0.0 when all scored claims are source or cause claims."""
+    subject = weighted_score((c for c in claims if c.role == "subject"), polarity)
     if subject is not None:
         return subject
     return 0.0 if weighted_score(claims) is not None else None

@@ -174,7 +174,7 @@ class Claim:
     figure_ids: list[str] = field(default_factory=list)
     quote_id: str = ""
     sentiment: Optional[SentimentScores] = None
-    role: str = "subject"  # "source": the entity only speaks or rates here (pipeline.nlp.claims, "Roles")
+    role: str = "subject"  # "source": only speaks or rates here; "cause": causes others' losses (claims.py, "Roles")
     move: str = ""  # "up"/"down": the sentence says the entity's shares moved, without a number ("Aktie fällt")
 
 

@@ -238,6 +238,20 @@ def roles(doc):
          {"AUA": "subject", "APA": "source"}),
         ("Wien (APA) – Die Erste Group hat im dritten Quartal mehr verdient.", [("APA", ORG), ("Erste Group", ORG)],
          {"APA": "source", "Erste Group": "subject"}),
+        # A subject that causes damage at others is their cause, not the one hurt.
+        ("Das chinesische KI-Startup DeepSeek hat am Montag zu Verwerfungen bei Technologieaktien geführt.",
+         [("DeepSeek", ORG)], {"DeepSeek": "cause"}),
+        ("Am Montag hat DeepSeek für einen Kurssturz bei Nvidia gesorgt.", [("DeepSeek", ORG), ("Nvidia", ORG)],
+         {"DeepSeek": "cause", "Nvidia": "subject"}),
+        ("Der Autobauer Tesla sorgte mit seinen Preissenkungen für Kurseinbrüche bei der Konkurrenz.",
+         [("Tesla", ORG)], {"Tesla": "cause"}),
+        ("DeepSeek löste einen Ausverkauf bei Chipwerten aus.", [("DeepSeek", ORG)], {"DeepSeek": "cause"}),
+        # ... but not where the damage is its own, unnamed, or the company is not the subject.
+        ("Siemens sorgte mit seinen Zahlen für Enttäuschung.", [("Siemens", ORG)], {"Siemens": "subject"}),
+        ("Tesla sorgte für einen Kurssturz der eigenen Aktie.", [("Tesla", ORG)], {"Tesla": "subject"}),
+        ("Bayer sorgte mit einem Gewinneinbruch für Verluste bei Chemiewerten.", [("Bayer", ORG)], {"Bayer": "subject"}),
+        ("Die Gewinnwarnung von BASF führte zu Kursverlusten bei Zulieferern.", [("BASF", ORG)], {"BASF": "subject"}),
+        ("Bei Tesla sorgte der Ausverkauf für Verluste bei Autowerten.", [("Tesla", ORG)], {"Tesla": "subject"}),
     ],
 )
 def test_claim_roles(nlp, text, entities, expected):

@@ -105,12 +105,13 @@ def test_a_claims_percentage_moves_blend_with_the_model() -> None:
     assert rows["Nvidia"].sentiment_score == pytest.approx(-0.85)
 
 
-def test_source_claims_do_not_score_their_entity() -> None:
+@pytest.mark.parametrize("role", ["source", "cause"])
+def test_source_and_cause_claims_do_not_score_their_entity(role: str) -> None:
     document = make_document()
     deepseek = next(c for c in document.claims if c.entity == "DeepSeek")
-    deepseek.role = "source"
+    deepseek.role = role
     rows = {r.entity: r for r in aggregate_document(document, AggregateConfig(figure_weight=0.0))}
-    # Only source claims: said nothing about DeepSeek, so neutral with score 0.
+    # Only source (or cause) claims: said nothing about DeepSeek's own fortunes, so neutral with score 0.
     assert rows["DeepSeek"].sentiment_score == 0.0 and rows["DeepSeek"].sentiment_label == "neutral"
     assert rows["DeepSeek"].claims == 1
     assert rows["Nvidia"].sentiment_score == pytest.approx(-0.85)

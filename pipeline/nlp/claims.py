@@ -44,9 +44,11 @@ message is posted on (``schrieb auf Twitter``), the owner of a store where somet
 is sold (``In den App-Store-Rankings von Apple ist das Modell an die Spitze vorgedrungen``) or an
 exchange named as the market (``An der Wiener Börse stiegen Erste-Aktien``, ``Die
 Wiener Börse hat den Handel mit Verlusten beendet``; not ``die Deutsche Börse gewann
-1 %``); otherwise ``subject``. What such a sentence says
-is about the other company, so the article roll-up leaves source claims out
-(:mod:`pipeline.aggregate`).
+1 %``). A company that as the subject causes damage at others is a ``cause``
+(``Das KI-Startup DeepSeek hat zu Verwerfungen bei Technologieaktien geführt``:
+bad news for the tech stocks, not for DeepSeek). Otherwise ``subject``. What such a
+sentence says is about the others, so the article roll-up leaves source and cause
+claims out (:mod:`pipeline.aggregate`).
 
 **Reading claims.** spaCy keys span extension values by character offsets, so
 two claims over the same sentence (two companies, no narrowing) share one
@@ -67,7 +69,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import register_extensions
 from pipeline.nlp.figures import FigureFinder
-from pipeline.nlp.figures_about import is_analyst_word, is_source, issuer_descriptor
+from pipeline.nlp.figures_about import COMPOUND_PARTS, is_analyst_word, is_source, issuer_descriptor
 from pipeline.nlp.figures_clauses import clause_breaks, relative_clause_at, sentence_layout, sentence_ranges, trim
 from pipeline.nlp.figures_lexicon import DocIndex, FiguresLexicon, LexiconTables, load_lexicon_data
 from pipeline.org_kinds import is_company_kind
@@ -277,8 +279,11 @@ class ClaimsComponent:
                 quote = min(holding_quotes, key=len) if holding_quotes else None
                 mentions = [e for e in companies if entity_key(e) == key and span.start <= e.start < span.end]
                 sources = sourcing(doc, span.start, span.end, companies_all, quotes, idx, finder.lex)
-                role = "source" if mentions and all((e.start, e.end) in sources for e in mentions) else "subject"
                 others = [e for e in companies if entity_key(e) != key and span.start <= e.start < span.end]
+                role = "source" if mentions and all((e.start, e.end) in sources for e in mentions) else "subject"
+                if role == "subject" and mentions and all(
+                        _causes_others_losses(doc, e, span.start, span.end, others, finder.lex) for e in mentions):
+                    role = "cause"
                 move = share_move(doc, span.start, span.end, mentions, others, finder.lex)
                 claims.append(ClaimMatch(span.start, span.end, (target.start, target.end), key, about_target,
                                          None if quote is None else (quote.start, quote.end), role, move))
@@ -447,6 +452,81 @@ def _venue_owner(doc: Doc, ent: Span, lex: FiguresLexicon) -> bool:
         if tok.is_punct and tok.text not in {"-", "‑"} or tok.pos_ in ("VERB", "AUX"):
             return False
         i -= 1
+    return False
+
+
+CAUSE_AUXILIARIES = {"hat", "hatte", "haben", "hatten", "hätte", "hätten", "habe", "ist", "war", "sind", "waren",
+                     "wird", "wurde", "werden", "wurden", "dürfte", "könnte"}
+CAUSE_CLAUSE_LEADS = {"dass", "weil", "nachdem", "da", "als", "wenn", "ob", "und", "denn", "aber", "doch", "zuletzt"}
+CAUSE_DETERMINERS = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einen", "einem", "eines"}
+CAUSE_PREPOSITIONS = {"von", "vom", "bei", "beim", "mit", "für", "zu", "zum", "zur", "an", "am", "auf", "in", "im",
+                      "aus", "nach", "über", "durch", "gegen", "um", "laut", "wegen", "trotz", "unter", "vor"}
+POSSESSIVE_STARTS = ("sein", "ihr", "eigen")
+
+
+def _in_subject_position(doc: Doc, ent: Span, start: int, lex: FiguresLexicon) -> bool:
+    """Whether ``ent`` stands where its clause's subject stands: at the clause start behind its
+    descriptor (``Das chinesische KI-Startup DeepSeek hat …``), after the finite verb (``Am
+    Montag hat DeepSeek …``) or after a conjunction (``nachdem DeepSeek …``); not inside a
+    prepositional phrase (``Die Gewinnwarnung von BASF führte …``)."""
+    j = ent.start - 1
+    while j >= start:
+        tok = doc[j]
+        low = tok.lower_
+        if low in CAUSE_AUXILIARIES or low in lex.cause_verbs or low in CAUSE_CLAUSE_LEADS or (
+                tok.is_punct and tok.text not in COMPOUND_PARTS):
+            return True
+        if low in CAUSE_PREPOSITIONS:
+            return False
+        descriptor = (low in CAUSE_DETERMINERS or tok.text in COMPOUND_PARTS
+                      or (j + 1 < len(doc) and doc[j + 1].text in COMPOUND_PARTS)
+                      or j == ent.start - 1 and tok.text[:1].isupper()  # "Der Autobauer Tesla"
+                      or lex.noun_class(tok.text) == "company"
+                      or (tok.is_lower and tok.is_alpha))
+        if not descriptor:
+            return False
+        j -= 1
+    return True
+
+
+def _causes_others_losses(doc: Doc, ent: Span, start: int, end: int, others: list[Span], lex: FiguresLexicon) -> bool:
+    """Whether ``ent`` is the subject that causes damage at others: then the sentence's bad news is
+    theirs, not its (role ``cause``).
+
+    ``Das chinesische KI-Startup DeepSeek hat am Montag zu Verwerfungen bei Technologieaktien
+    geführt``, ``Tesla sorgte mit seinen Preissenkungen für Kurseinbrüche bei der Konkurrenz``,
+    ``DeepSeek löste einen Ausverkauf bei Chipwerten aus``. Not ``Siemens sorgte mit seinen Zahlen
+    für Enttäuschung`` (no damage named, nor anyone else), ``Tesla sorgte für einen Kurssturz der
+    eigenen Aktie`` (its own), ``Die Gewinnwarnung von BASF führte zu Kursverlusten bei
+    Zulieferern`` (BASF is not the subject) or ``… zu Verlusten bei Nvidia`` for Nvidia.
+    Verb forms, damage nouns and the others' nouns are listed in configs/figures_lexicon.yaml
+    (``cause_verbs``, ``harm_nouns``, ``harm_places``).
+    """
+    if not lex.cause_verbs or not lex.harm_nouns or not _in_subject_position(doc, ent, start, lex):
+        return False
+    verbs = [t for t in doc[ent.end:end] if t.lower_ in lex.cause_verbs]
+    if not verbs:
+        return False
+    leads = {lex.cause_verbs[t.lower_] for t in verbs}
+    other_starts = {e.start for e in others}
+    for k in range(ent.end, end):
+        if not doc[k].lower_.endswith(lex.harm_nouns):
+            continue
+        if "" not in leads:  # "zu Verwerfungen", "für einen Ausverkauf": the verb's preposition leads the damage
+            before = [t.lower_ for t in doc[max(ent.end, k - 3):k]]
+            if not leads & set(before):
+                return False  # its own damage first: "Bayer sorgte mit einem Gewinneinbruch für …"
+        for m in range(k + 1, min(end, k + 4)):
+            if doc[m].lower_ not in lex.harm_place_prepositions:
+                continue
+            for n in range(m + 1, min(end, m + 4)):
+                tok = doc[n]
+                if tok.lower_.startswith(POSSESSIVE_STARTS):
+                    break  # "der eigenen Aktie", "bei seinen Zulieferern"
+                if n in other_starts or (tok.text[:1].isupper() and tok.lower_.endswith(lex.harm_places)):
+                    return True
+                if not (tok.lower_ in CAUSE_DETERMINERS or tok.is_lower):
+                    break
     return False
 
 

@@ -113,6 +113,10 @@ class FiguresLexicon:
     share_move_down: frozenset[str] = field(init=False)
     share_move_particles: dict[str, str] = field(init=False)
     venue_cues: frozenset[str] = field(init=False)
+    cause_verbs: dict[str, str] = field(init=False)
+    harm_nouns: tuple[str, ...] = field(init=False)
+    harm_places: tuple[str, ...] = field(init=False)
+    harm_place_prepositions: frozenset[str] = field(init=False)
     market_session_words: frozenset[str] = field(init=False)
     market_session_verbs: frozenset[str] = field(init=False)
 
@@ -180,6 +184,10 @@ class FiguresLexicon:
         self.share_move_down = _lower_set(d.get("share_move_down", []))
         self.share_move_particles = {str(k).lower(): str(v).lower() for k, v in d.get("share_move_particles", {}).items()}
         self.venue_cues = _lower_set(d.get("venue_cues", []))
+        self.cause_verbs = {str(k).lower(): str(v or "").lower() for k, v in d.get("cause_verbs", {}).items()}
+        self.harm_nouns = tuple(str(w).lower() for w in d.get("harm_nouns", []))
+        self.harm_places = tuple(str(w).lower() for w in d.get("harm_places", []))
+        self.harm_place_prepositions = _lower_set(d.get("harm_place_prepositions", []))
         self.market_session_words = _lower_set(d.get("market_session_words", []))
         self.market_session_verbs = _lower_set(d.get("market_session_verbs", []))
         self.money_direction_verbs = {
