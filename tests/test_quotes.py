@@ -431,6 +431,24 @@ def test_a_group_around_a_person_from_the_ner_keeps_the_organisation_as_role():
     assert (q._.speaker_name, q._.speaker_role) == ("Tom Weller", "Analysehaus Nordlicht Research")
 
 
+def test_a_later_short_name_takes_the_full_name_of_its_entity():
+    nlp = make_nlp()
+    text = ("„Die Sorgen sind übertrieben“, sagte Tom Weller. Die Kosten seien nicht vergleichbar, sagte Weller. "
+            "Das sei falsch, sagte Weber.")
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
+    spans = []
+    for words, name in (("Tom Weller", "Tom Weller"), ("sagte Weller", "Tom Weller"), ("Weber", "Weber")):
+        start = text.index(words) + (len("sagte ") if words.startswith("sagte") else 0)
+        end = text.index(words) + len(words)
+        spans.append((doc.char_span(start, end, label="PER"), name))
+    doc.ents = [span for span, _ in spans]
+    for span, name in spans:  # as the companies component clusters them
+        span._.entity_name = name
+    found = nlp.get_pipe("finnews_quotes")(doc).spans["quotes"]
+    assert [q._.speaker_name for q in found] == ["Tom Weller", "Tom Weller", "Weber"]
+    assert found[1]._.speaker.text == "Weller"  # the mention stays what the text says
+
+
 # ---------------------------------------------------------------- speakers away from the cue
 
 

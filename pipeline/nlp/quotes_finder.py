@@ -1854,6 +1854,11 @@ class QuoteFinder:
         if name and name[1] - name[0] >= 4 and doc[name[1] - 1].text == ")" and doc[name[1] - 3].text == "(":
             name = (name[0], name[1] - 3)  # "Sandra Boser (GRÜNE)": the party is no part of the name
         m.speaker_name = doc[name[0] : name[1]].text if name else doc[start:end].text
+        if name:
+            # a later short mention takes the name the article gave first: "Rasgon" -> "Stacy Rasgon"
+            full = Span(doc, name[0], name[1])._.entity_name
+            if full and len(full) > len(m.speaker_name) and full.endswith(m.speaker_name):
+                m.speaker_name = full
         m.speaker_role = role.strip(" ,")
         while m.speaker_role.split() and m.speaker_role.split()[-1].lower() in lex.name_connectors:
             m.speaker_role = m.speaker_role.rsplit(" ", 1)[0] if " " in m.speaker_role else ""  # "Analysten von" -> "Analysten"
