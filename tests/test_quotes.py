@@ -449,6 +449,25 @@ def test_a_later_short_name_takes_the_full_name_of_its_entity():
     assert found[1]._.speaker.text == "Weller"  # the mention stays what the text says
 
 
+def test_a_headline_surname_after_a_company_role_takes_the_full_name_from_the_article():
+    nlp = make_nlp()
+    text = ("Kontron-Chef Schuster: ‚Wir wachsen schneller als der Markt‘\n\n"
+            "Vorstandschef Hannes Schuster sagte, Kontron wachse schneller als der Markt.")
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
+    spans = []
+    for words, label, at in (("Kontron", "ORG", 0), ("Hannes Schuster", "PER", 0), ("Kontron", "ORG", 1)):
+        start = [i for i in range(len(text)) if text.startswith(words, i)][at]
+        spans.append(doc.char_span(start, start + len(words), label=label))
+    doc.ents = spans
+    for span in spans:
+        span._.entity_name = span.text
+    found = nlp.get_pipe("finnews_quotes")(doc).spans["quotes"]
+    headline = found[0]
+    assert headline.text == "Wir wachsen schneller als der Markt"
+    assert (headline._.speaker.text, headline._.speaker_name) == ("Schuster", "Hannes Schuster")
+    assert headline._.speaker_role == "Kontron-Chef"
+
+
 # ---------------------------------------------------------------- speakers away from the cue
 
 

@@ -1820,6 +1820,24 @@ class QuoteFinder:
 
     # ------------------------------------------------------------------ names, roles, pronouns
 
+    @staticmethod
+    def _full_name(doc: Doc, name: tuple[int, int], text: str) -> str:
+        """The full name of a speaker called by the surname only, where the article gives it.
+
+        A later short mention takes the name its entity was given first (``sagte Rasgon`` after
+        ``Stacy Rasgon``); a surname alone that no entity covers, as in a headline (``Kontron-Chef
+        Schuster: „…“``), takes the one person entity of the article that ends with it
+        (``Hannes Schuster``).
+        """
+        full = Span(doc, name[0], name[1])._.entity_name
+        if full and len(full) > len(text) and full.endswith(text):
+            return full
+        if full or name[1] - name[0] != 1:
+            return text
+        names = {e._.entity_name or e.text for e in doc.ents if e.label_ == "PER"}
+        longer = {n for n in names if n.endswith(" " + text)}
+        return longer.pop() if len(longer) == 1 else text
+
     def _name_speaker(self, view: _DocView, m: QuoteMatch) -> None:
         """Fill ``speaker_name``, ``speaker_role`` and the mention span from the speaker phrase.
 
@@ -1855,10 +1873,7 @@ class QuoteFinder:
             name = (name[0], name[1] - 3)  # "Sandra Boser (GRÜNE)": the party is no part of the name
         m.speaker_name = doc[name[0] : name[1]].text if name else doc[start:end].text
         if name:
-            # a later short mention takes the name the article gave first: "Rasgon" -> "Stacy Rasgon"
-            full = Span(doc, name[0], name[1])._.entity_name
-            if full and len(full) > len(m.speaker_name) and full.endswith(m.speaker_name):
-                m.speaker_name = full
+            m.speaker_name = self._full_name(doc, name, m.speaker_name)
         m.speaker_role = role.strip(" ,")
         while m.speaker_role.split() and m.speaker_role.split()[-1].lower() in lex.name_connectors:
             m.speaker_role = m.speaker_role.rsplit(" ", 1)[0] if " " in m.speaker_role else ""  # "Analysten von" -> "Analysten"

@@ -111,8 +111,10 @@ def name_in_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[
                 role = strip_determiner(doc, b + 1, end, lex)
             return (a, b), clean_role(role, lex)
     name, role = name_by_shape(doc, start, end, lex)
-    if name is not None and name[1] - name[0] >= 2 and not any(e.start <= name[0] < e.end for e in ents):
-        return name, role  # "Toyota-Finanzchef Kenta Mori": the person, not the company in the compound
+    if name is not None and not any(e.start <= name[0] < e.end for e in ents) and (
+            name[1] - name[0] >= 2 or (role and lex.is_role_word(role))):
+        # "Toyota-Finanzchef Kenta Mori", "Kontron-Chef Schuster": the person, not the company in the compound
+        return name, role
     lead = start + 1 if doc[start].lower_ in lex.determiners else start
     for ent in ents:
         if ent.label_ == "ORG" and ent.start == lead:
