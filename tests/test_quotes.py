@@ -468,6 +468,15 @@ def test_a_headline_surname_after_a_company_role_takes_the_full_name_from_the_ar
     assert headline._.speaker_role == "Kontron-Chef"
 
 
+def test_a_possessive_opinion_phrase_speaks_for_the_last_named_speaker(nlp):
+    found = quotes(nlp, "„Wir sind bereit“, sagte Finanzminister Hans Jörg Schelling. "
+                        "Seiner Meinung nach sei der Grexit der beste Weg.")
+    assert [(speaker(q), q._.speaker_name) for q in found] == [
+        ("Hans Jörg Schelling", "Hans Jörg Schelling"), ("Seiner Meinung", "Hans Jörg Schelling")]
+    (alone,) = quotes(nlp, "Seiner Meinung nach sei der Grexit der beste Weg.")
+    assert alone._.speaker_name == "Seiner Meinung"  # nobody named before: the words stay
+
+
 # ---------------------------------------------------------------- speakers away from the cue
 
 

@@ -72,6 +72,8 @@ COORDINATORS = {"und", "sowie", "oder"}
 #              quotations in marks are one; "demnach"/"wonach" are cues.
 CONVENTIONS = {"finnews", "wikinews"}
 POSSESSIVES = {"sein", "seine", "seiner", "seines", "seinem", "seinen", "ihr", "ihre", "ihrer", "ihres", "ihrem", "ihren", "dessen", "deren"}
+# "Seiner Meinung nach sei …" speaks of him as "er" does: the pronoun the possessive stands for.
+POSSESSIVE_PRONOUNS = {"seiner": "er", "ihrer": "sie"}
 # Lower-case words inside names and titles ("Klimakongress der EnBW", "Championnat du Monde de Tir").
 NAME_SMALL_WORDS = {"der", "des", "die", "den", "von", "vom", "für", "und", "zu", "zur", "zum", "im", "am", "of", "the",
                     "and", "for", "du", "de", "la", "le", "les", "di", "da", "del", "et", "y", "e"}
@@ -1855,7 +1857,7 @@ class QuoteFinder:
         doc, lex = view.doc, self.lex
         start, end, app = m.speaker
         whole = (min(start, app[0]), max(end, app[1])) if app else (start, end)
-        if end - start == 1 and doc[start].lower_ in lex.speaker_pronouns:
+        if end - start == 1 and doc[start].lower_ in lex.speaker_pronouns or self._possessive_pronoun(doc, start, end):
             m.mention = (start, end)
             return
         if app is not None and looks_like_name(doc, start, end, lex):
@@ -1934,6 +1936,13 @@ class QuoteFinder:
                 # the generic phrase describes it: "der Düsseldorfer Konzern" -> role "Düsseldorfer Konzern"
                 m.speaker_role = strip_determiner(doc, start, end, lex)
 
+    def _possessive_pronoun(self, doc: Doc, start: int, end: int) -> str:
+        """``er`` for the speaker phrase ``Seiner Meinung`` (of ``Seiner Meinung nach``), ``sie``
+        for ``Ihrer Ansicht``; ``""`` for any other phrase."""
+        if end - start != 2 or doc[start + 1].text not in self.lex.according_nouns:
+            return ""
+        return POSSESSIVE_PRONOUNS.get(doc[start].lower_, "")
+
     def _resolve_references(self, view: _DocView, found: list[QuoteMatch]) -> None:
         """Give a pronoun or role-noun speaker the name of an earlier named speaker, when safe.
 
@@ -1954,7 +1963,8 @@ class QuoteFinder:
             start, end, app = m.speaker
             sent = view.sent_of[start]
             low = doc[start].lower_
-            if end - start == 1 and low in lex.speaker_pronouns:
+            if end - start == 1 and low in lex.speaker_pronouns or self._possessive_pronoun(doc, start, end):
+                low = self._possessive_pronoun(doc, start, end) or low
                 if low not in {"er", "sie"}:
                     continue
                 subject = self.sentence_subject(view, sent, start) if start > 0 and doc[start - 1].lower_ in CLAUSE_CONJUNCTIONS else None
