@@ -246,6 +246,10 @@ def roles(doc):
         ("Der Autobauer Tesla sorgte mit seinen Preissenkungen für Kurseinbrüche bei der Konkurrenz.",
          [("Tesla", ORG)], {"Tesla": "cause"}),
         ("DeepSeek löste einen Ausverkauf bei Chipwerten aus.", [("DeepSeek", ORG)], {"DeepSeek": "cause"}),
+        ("Ein neues KI-Modell des Entwicklers DeepSeek hat Fragen nach den hohen Bewertungen von Chipkonzernen "
+         "aufgeworfen.", [("DeepSeek", ORG)], {"DeepSeek": "cause"}),
+        ("Siemens weckt Zweifel an seiner Prognose.", [("Siemens", ORG)], {"Siemens": "subject"}),
+        ("BASF sorgte für Kursverluste bei Anlegern.", [("BASF", ORG)], {"BASF": "subject"}),
         # ... but not where the damage is its own, unnamed, or the company is not the subject.
         ("Siemens sorgte mit seinen Zahlen für Enttäuschung.", [("Siemens", ORG)], {"Siemens": "subject"}),
         ("Tesla sorgte für einen Kurssturz der eigenen Aktie.", [("Tesla", ORG)], {"Tesla": "subject"}),

@@ -467,8 +467,10 @@ POSSESSIVE_STARTS = ("sein", "ihr", "eigen")
 def _in_subject_position(doc: Doc, ent: Span, start: int, lex: FiguresLexicon) -> bool:
     """Whether ``ent`` stands where its clause's subject stands: at the clause start behind its
     descriptor (``Das chinesische KI-Startup DeepSeek hat …``), after the finite verb (``Am
-    Montag hat DeepSeek …``) or after a conjunction (``nachdem DeepSeek …``); not inside a
-    prepositional phrase (``Die Gewinnwarnung von BASF führte …``)."""
+    Montag hat DeepSeek …``) or a conjunction (``nachdem DeepSeek …``), or as the possessor of a
+    product or success that is the subject (``Ein KI-Modell des Entwicklers DeepSeek hat …``,
+    ``cause_heads``); not inside another prepositional phrase (``Die Gewinnwarnung von BASF
+    führte …``)."""
     j = ent.start - 1
     while j >= start:
         tok = doc[j]
@@ -476,17 +478,48 @@ def _in_subject_position(doc: Doc, ent: Span, start: int, lex: FiguresLexicon) -
         if low in CAUSE_AUXILIARIES or low in lex.cause_verbs or low in CAUSE_CLAUSE_LEADS or (
                 tok.is_punct and tok.text not in COMPOUND_PARTS):
             return True
+        if low in ("von", "vom") and j > start and doc[j - 1].lower_.endswith(lex.cause_heads):
+            j -= 1  # "das Modell von DeepSeek"
+            continue
         if low in CAUSE_PREPOSITIONS:
             return False
         descriptor = (low in CAUSE_DETERMINERS or tok.text in COMPOUND_PARTS
                       or (j + 1 < len(doc) and doc[j + 1].text in COMPOUND_PARTS)
                       or j == ent.start - 1 and tok.text[:1].isupper()  # "Der Autobauer Tesla"
                       or lex.noun_class(tok.text) == "company"
-                      or (tok.is_lower and tok.is_alpha))
+                      or (tok.is_lower and tok.is_alpha)
+                      or (bool(lex.cause_heads) and low.endswith(lex.cause_heads)
+                          and j + 1 < len(doc) and doc[j + 1].lower_ in ("des", "der", "von", "vom")))
         if not descriptor:
             return False
         j -= 1
     return True
+
+
+def _others_place(doc: Doc, k: int, end: int, other_starts: set[int], lex: FiguresLexicon) -> bool:
+    """Whether the damage noun at ``k`` is placed at others within its phrase: ``Verwerfungen bei
+    Technologieaktien``, ``Kurseinbrüche bei der Konkurrenz``, ``Fragen nach den hohen Bewertungen
+    von Chipkonzernen``, ``Verluste bei Nvidia``; not ``Kurssturz der eigenen Aktie`` (a possessive
+    makes it its own) or ``Verluste bei den Aktien`` (a bare share noun may be its own)."""
+    placed = False
+    for n in range(k + 1, min(end, k + 9)):
+        tok = doc[n]
+        low = tok.lower_
+        if tok.is_punct and tok.text not in COMPOUND_PARTS or low in lex.cause_verbs:
+            return False
+        if low.startswith(POSSESSIVE_STARTS):
+            return False  # "der eigenen Aktie", "bei seinen Zulieferern"
+        if low in lex.harm_place_prepositions:
+            placed = True
+            continue
+        if not placed:
+            continue
+        if n in other_starts:
+            return True
+        if tok.text[:1].isupper() and (low.endswith(lex.harm_places) or any(
+                low.endswith(c) and len(low) > len(c) for c in lex.harm_place_compounds)):
+            return True
+    return False
 
 
 def _causes_others_losses(doc: Doc, ent: Span, start: int, end: int, others: list[Span], lex: FiguresLexicon) -> bool:
@@ -495,12 +528,14 @@ def _causes_others_losses(doc: Doc, ent: Span, start: int, end: int, others: lis
 
     ``Das chinesische KI-Startup DeepSeek hat am Montag zu Verwerfungen bei Technologieaktien
     geführt``, ``Tesla sorgte mit seinen Preissenkungen für Kurseinbrüche bei der Konkurrenz``,
-    ``DeepSeek löste einen Ausverkauf bei Chipwerten aus``. Not ``Siemens sorgte mit seinen Zahlen
-    für Enttäuschung`` (no damage named, nor anyone else), ``Tesla sorgte für einen Kurssturz der
-    eigenen Aktie`` (its own), ``Die Gewinnwarnung von BASF führte zu Kursverlusten bei
-    Zulieferern`` (BASF is not the subject) or ``… zu Verlusten bei Nvidia`` for Nvidia.
-    Verb forms, damage nouns and the others' nouns are listed in configs/figures_lexicon.yaml
-    (``cause_verbs``, ``harm_nouns``, ``harm_places``).
+    ``DeepSeek löste einen Ausverkauf bei Chipwerten aus``, ``Ein KI-Modell des Entwicklers
+    DeepSeek hat Fragen nach den Bewertungen von Chipkonzernen aufgeworfen``. Not ``Siemens
+    sorgte mit seinen Zahlen für Enttäuschung`` (no damage named, nor anyone else), ``Tesla
+    sorgte für einen Kurssturz der eigenen Aktie`` (its own), ``Bayer sorgte mit einem
+    Gewinneinbruch für Verluste bei Chemiewerten`` (its own damage first), ``Die Gewinnwarnung
+    von BASF führte zu Kursverlusten bei Zulieferern`` (BASF is not the subject) or ``… zu
+    Verlusten bei Nvidia`` for Nvidia. Verb forms and nouns are listed in
+    configs/figures_lexicon.yaml (``cause_verbs``, ``harm_nouns``, ``harm_places``, …).
     """
     if not lex.cause_verbs or not lex.harm_nouns or not _in_subject_position(doc, ent, start, lex):
         return False
@@ -510,23 +545,13 @@ def _causes_others_losses(doc: Doc, ent: Span, start: int, end: int, others: lis
     leads = {lex.cause_verbs[t.lower_] for t in verbs}
     other_starts = {e.start for e in others}
     for k in range(ent.end, end):
-        if not doc[k].lower_.endswith(lex.harm_nouns):
+        if not doc[k].text[:1].isupper() or not doc[k].lower_.endswith(lex.harm_nouns):
             continue
         if "" not in leads:  # "zu Verwerfungen", "für einen Ausverkauf": the verb's preposition leads the damage
             before = [t.lower_ for t in doc[max(ent.end, k - 3):k]]
             if not leads & set(before):
                 return False  # its own damage first: "Bayer sorgte mit einem Gewinneinbruch für …"
-        for m in range(k + 1, min(end, k + 4)):
-            if doc[m].lower_ not in lex.harm_place_prepositions:
-                continue
-            for n in range(m + 1, min(end, m + 4)):
-                tok = doc[n]
-                if tok.lower_.startswith(POSSESSIVE_STARTS):
-                    break  # "der eigenen Aktie", "bei seinen Zulieferern"
-                if n in other_starts or (tok.text[:1].isupper() and tok.lower_.endswith(lex.harm_places)):
-                    return True
-                if not (tok.lower_ in CAUSE_DETERMINERS or tok.is_lower):
-                    break
+        return _others_place(doc, k, end, other_starts, lex)
     return False
 
 

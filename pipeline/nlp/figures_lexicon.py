@@ -116,7 +116,9 @@ class FiguresLexicon:
     cause_verbs: dict[str, str] = field(init=False)
     harm_nouns: tuple[str, ...] = field(init=False)
     harm_places: tuple[str, ...] = field(init=False)
+    harm_place_compounds: tuple[str, ...] = field(init=False)
     harm_place_prepositions: frozenset[str] = field(init=False)
+    cause_heads: tuple[str, ...] = field(init=False)
     market_session_words: frozenset[str] = field(init=False)
     market_session_verbs: frozenset[str] = field(init=False)
 
@@ -187,7 +189,9 @@ class FiguresLexicon:
         self.cause_verbs = {str(k).lower(): str(v or "").lower() for k, v in d.get("cause_verbs", {}).items()}
         self.harm_nouns = tuple(str(w).lower() for w in d.get("harm_nouns", []))
         self.harm_places = tuple(str(w).lower() for w in d.get("harm_places", []))
+        self.harm_place_compounds = tuple(str(w).lower() for w in d.get("harm_place_compounds", []))
         self.harm_place_prepositions = _lower_set(d.get("harm_place_prepositions", []))
+        self.cause_heads = tuple(str(w).lower() for w in d.get("cause_heads", []))
         self.market_session_words = _lower_set(d.get("market_session_words", []))
         self.market_session_verbs = _lower_set(d.get("market_session_verbs", []))
         self.money_direction_verbs = {
