@@ -480,6 +480,16 @@ def test_market_places_become_places(nlp):
     assert ents(doc) == [("Wall Street", "LOC"), ("Xetra", "LOC")]
 
 
+def test_a_kind_of_company_the_ner_takes_for_a_place_names_nothing(nlp):
+    text = "Das Modell wirft Fragen nach den Bewertungen von Chipkonzernen auf."
+    doc = _run_after_ner(nlp, text, [_span(text, "Chipkonzernen", "LOC")])
+    assert ents(doc) == []
+    # Towns in "-hausen" and persons named like a kind ("Bauer") stay.
+    text = "In Oberhausen sprach Thomas Bauer, dann Bauer allein."
+    doc = _run_after_ner(nlp, text, [_span(text, "Oberhausen", "LOC"), _span(text, "Bauer", "PER", nth=1)])
+    assert ents(doc) == [("Oberhausen", "LOC"), ("Bauer", "PER")]
+
+
 def test_a_name_after_an_institution_noun_is_a_company_in_every_mention(nlp):
     text = "Das Münchner Rüstungs-Start-up Helsing sammelt Geld ein. Helsing wird hoch bewertet."
     doc = _run_after_ner(nlp, text, [_span(text, "Helsing", "PER"), _span(text, "Helsing", "LOC", nth=1)])

@@ -141,6 +141,9 @@ GENERIC_COMPANY_ENDINGS = ("konzern", "unternehmen", "hersteller", "händler", "
                            # kinds of bank, not a bank's name (unlike "Postbank"): "die Grossbank", "die Privatbank"
                            "großbank", "grossbank", "privatbank", "investmentbank", "regionalbank", "geschäftsbank",
                            "direktbank", "hausbank", "förderbank")
+# For NER places and miscellany: "Oberhausen", "Burghausen" are towns; "-bauer" and "-mutter" end
+# place names too ("Bauer" is also a surname, hence never applied to persons).
+PLACE_SAFE_COMPANY_ENDINGS = tuple(e for e in GENERIC_COMPANY_ENDINGS if e not in ("haus", "bauer", "mutter", "tochter"))
 TYPE_NOUN_ENDINGS = GENERIC_COMPANY_ENDINGS + ("bank", "gesellschaft", "fonds", "manager", "börse", "gruppe", "institut",
                                                "versicherung", "house", "chef")
 # Nouns for an institution, never a person: a name right after one is a company whatever the NER
@@ -781,7 +784,9 @@ class CompanyRuler:
         organisation stays (unlisted-or-not-a-company is decided later); any other
         is judged by :meth:`spurious_reason`. A ``PER``, ``LOC`` or ``MISC`` span
         right after a noun for an institution is a company (reason ``company``),
-        and so are the article's other mentions with its text:
+        a one-word ``LOC`` or ``MISC`` span that is a kind of company names nothing
+        (``Bewertungen von Chipkonzernen``, reason ``description``; not ``Oberhausen``),
+        and the article's other mentions of a company with its text are companies too:
         ``Das Münchner Rüstungs-Start-up Helsing``, ``der saudischen
         Leasinggesellschaft AviLease`` (persons follow role nouns such as
         ``Analyst``, never ``Start-up`` or ``Gesellschaft``).
@@ -814,6 +819,11 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "company"))
                 elif ent.label_ == "PER" and gaz.org_kinds is not None and gaz.org_kinds.is_known_name(ent.text):
                     out.append((ent.start_char, ent.end_char, "company"))  # "Wifo", "Verdi" as a person: an organisation
+                elif (ent.label_ != "PER" and len(ent) == 1 and is_type_noun(ent.text, PLACE_SAFE_COMPANY_ENDINGS)
+                      and not gaz.aliases.get(name_key(ent.text)) and name_key(ent.text) not in gaz.place_keys):
+                    # "Bewertungen von Chipkonzernen" as a place: a kind of company names nothing
+                    # (persons keep such words: "Bauer", "Riese" are surnames)
+                    out.append((ent.start_char, ent.end_char, "description"))
                 continue
             if ent.label_ != "ORG":
                 continue
