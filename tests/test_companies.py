@@ -536,6 +536,11 @@ def test_org_kind_on_entity_spans(nlp):
         # a place adjective before a noun is no place (GermEval: deriv)
         ("Das sagte ein Händler der Genfer Privatbank.", [("Genfer", "LOC")], []),
         ("Die Messe in Hannover Anfang April.", [("Hannover", "LOC")], [("Hannover", "LOC")]),
+        # ... nor before a noun for a kind of company, even through a second adjective
+        ("Nemetschek kauft Münchner Softwarehaus.", [("Münchner", "LOC")], []),
+        ("Die beiden Münchner und Stuttgarter Oberklassehersteller legten Zahlen vor.",
+         [("Münchner", "LOC"), ("Stuttgarter", "LOC")], []),
+        ("In Wolfsburger Werken wird gestreikt.", [("Wolfsburger", "LOC")], [("Wolfsburger", "LOC")]),
         # compound common nouns of market news are no names
         ("Der Milliardenauftrag kam überraschend.", [("Milliardenauftrag", "PER")], []),
         ("Der Leitzins bleibt bei 2 Prozent.", [("Leitzins", "PER")], []),

@@ -319,6 +319,18 @@ def _place_adjective(doc: Doc, i: int) -> bool:
             and doc[i + 1].is_alpha and doc[i + 1].text[:1].isupper())
 
 
+def _place_adjective_before_kind(doc: Doc, i: int) -> bool:
+    """``Münchner`` in ``kauft Münchner Softwarehaus`` or ``Die beiden Münchner und Stuttgarter
+    Oberklassehersteller``: a capitalised ``-er`` adjective before a noun for a kind of company
+    (directly or through a coordinated second adjective) describes, it names nothing."""
+    if not _adjective_shaped(doc[i].text):
+        return False
+    j = i + 1
+    if j + 1 < len(doc) and doc[j].lower_ in ("und", "oder", ",") and _adjective_shaped(doc[j + 1].text):
+        j += 2
+    return j < len(doc) and doc[j].is_alpha and doc[j].text[:1].isupper() and is_type_noun(doc[j].text)
+
+
 def _bare_kind_noun(word: str) -> bool:
     """Whether a word is a kind noun itself, not a compound ending in one: ``Bank``, ``Konzerns``, ``Gruppe``
     (not ``Privatbank``, ``Unternehmensberater``)."""
@@ -728,7 +740,9 @@ class CompanyRuler:
         * a role noun alone names nobody and goes (``Analystin``); before a person's
           name it is cut off (``Marktanalyst Jonas Wendler`` -> ``Jonas Wendler``);
         * a place adjective between an article and a noun is no place (``der Genfer
-          Privatbank``; GermEval tags it ``LOCderiv``, i.e. no entity);
+          Privatbank``; GermEval tags it ``LOCderiv``, i.e. no entity), nor one before a noun
+          for a kind of company (``kauft Münchner Softwarehaus``, ``die Münchner und
+          Stuttgarter Oberklassehersteller``);
         * a one-word person, place or MISC that is a compound common noun of market
           news is none (``Milliardenauftrag``, ``Leitzins``, ``Börsenwert``);
         * ORG: a leading description that ends in a noun for a kind of company goes
@@ -751,6 +765,8 @@ class CompanyRuler:
                     start += 1  # "Marktanalyst Jonas Wendler" -> "Jonas Wendler"
             if (ent.label_ == "LOC" and end - start == 1 and _place_adjective(doc, start)):
                 continue  # "der Genfer Privatbank": an adjective (GermEval: deriv)
+            if ent.label_ in ("LOC", "ORG") and end - start == 1 and _place_adjective_before_kind(doc, start):
+                continue  # "kauft Münchner Softwarehaus": an adjective before a kind of company
             if ent.label_ in ("PER", "LOC", "MISC") and end - start == 1 and _business_noun(doc[start]):
                 continue  # "Milliardenauftrag", "Leitzins", "Börsenwert": common nouns of market news
             if ent.label_ == "ORG":
