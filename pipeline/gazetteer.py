@@ -258,6 +258,7 @@ class Gazetteer:
         # What kind of organisation a name in no list is (overlay section ``organisation_kinds``).
         self.org_kinds = OrgKindLexicon()
         self.place_keys: set[str] = set()  # market places an NER takes for organisations (Wall Street)
+        self.currency_keys: set[str] = set()  # currencies an NER takes for MISC names (Euro)
         self.build_seconds = 0.0
         self._max_chars: Optional[int] = None
 
@@ -747,6 +748,7 @@ def build_gazetteer(overlay_path: Path, reference_csvs: Iterable[Path] = ()) -> 
     gaz = Gazetteer(overlay.get("legal_forms", []), _context_rules(overlay), overlay.get("never_aliases", []))
     gaz.org_kinds = OrgKindLexicon.from_overlay(overlay.get("organisation_kinds"))
     gaz.place_keys = {k for place in overlay.get("places", []) for k in name_keys(str(place))}
+    gaz.currency_keys = {name_key(str(c)) or str(c) for c in overlay.get("currencies", [])}  # "€" has no name key
     gaz.sources.append({"name": "overlay", "path": str(overlay_path), "sha256": file_sha256(overlay_path)})
     # Index aliases first, so that no company takes "Nasdaq" or "Dow".
     _add_overlay_entries(gaz, {"indices": overlay.get("indices", [])})

@@ -490,6 +490,14 @@ def test_a_kind_of_company_the_ner_takes_for_a_place_names_nothing(nlp):
     assert ents(doc) == [("Oberhausen", "LOC"), ("Bauer", "PER")]
 
 
+def test_currencies_the_ner_takes_for_names_are_no_entities(nlp):
+    text = "Das Kursziel steigt von 48 Euro auf 80 Euro, die Runde bringt 40 Mrd. US-Dollar, laut Euro am Sonntag."
+    ner = [_span(text, "Euro", "MISC"), _span(text, "Euro", "MISC", nth=1), _span(text, "US", "MISC"),
+           _span(text, "Euro am Sonntag", "MISC")]
+    doc = _run_after_ner(nlp, text, ner)
+    assert ents(doc) == [("Euro am Sonntag", "MISC")]  # a newspaper named after the currency stays
+
+
 def test_a_name_after_an_institution_noun_is_a_company_in_every_mention(nlp):
     text = "Das Münchner Rüstungs-Start-up Helsing sammelt Geld ein. Helsing wird hoch bewertet."
     doc = _run_after_ner(nlp, text, [_span(text, "Helsing", "PER"), _span(text, "Helsing", "LOC", nth=1)])

@@ -835,6 +835,8 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "company"))
                 elif ent.label_ == "PER" and gaz.org_kinds is not None and gaz.org_kinds.is_known_name(ent.text):
                     out.append((ent.start_char, ent.end_char, "company"))  # "Wifo", "Verdi" as a person: an organisation
+                elif ent.label_ == "MISC" and self._currency(doc, ent):
+                    out.append((ent.start_char, ent.end_char, "currency"))  # "48 Euro", "40 Mrd. US-Dollar"
                 elif (ent.label_ != "PER" and len(ent) == 1 and is_type_noun(ent.text, PLACE_SAFE_COMPANY_ENDINGS)
                       and not gaz.aliases.get(name_key(ent.text)) and name_key(ent.text) not in gaz.place_keys):
                     # "Bewertungen von Chipkonzernen" as a place: a kind of company names nothing
@@ -862,6 +864,14 @@ class CompanyRuler:
         for start, end, reason in out:
             log.debug("NER correction %r: %s", doc.text[start:end], reason)  # finnews -vv run ...
         return sorted(out)
+
+    def _currency(self, doc: Doc, ent: Span) -> bool:
+        """A currency (``48 Euro``, ``2,1 Mrd. Franken``) or the country part of one (``US-Dollar``)."""
+        keys = self.gazetteer.currency_keys
+        if (name_key(ent.text) or ent.text) in keys:
+            return True
+        return (ent.end + 1 < len(doc) and doc[ent.end].text in {"-", "‑"} and not doc[ent.end - 1].whitespace_
+                and (name_key(doc[ent.end + 1].text) or doc[ent.end + 1].text) in keys)
 
     def spurious_reason(self, ent: Span) -> str:
         """Why an NER ``ORG`` span is no organisation name, or ``""`` when it may be one.
