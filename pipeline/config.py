@@ -85,6 +85,9 @@ class NerTrainingConfig(Section):
     distill_teacher: Optional[Path] = Field(
         None, description="a pipeline (models/ner/accurate) that tags the raw text as extra silver training data for the CNN"
     )
+    distill_gold_copies: int = Field(
+        1, description="with distill_teacher: copies of the gold training data beside the silver (weighs gold more)"
+    )
     accurate_sources: list[str] = Field(
         ["germeval", "smartdata"], description="training corpora of the accurate profile's fine-tuned e5 tagger"
     )

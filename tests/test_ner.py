@@ -263,6 +263,23 @@ def test_training_and_export_on_tiny_data(tmp_path, nlp):
     assert [t.text for t in loaded("Infineon-Papiere 3 Mrd. Euro")] == ["Infineon", "-", "Papiere", "3", "Mrd.", "Euro"]
 
 
+def test_gold_copies_weigh_gold_against_silver(tmp_path, nlp):
+    from spacy.tokens import DocBin
+
+    from pipeline.ner.train import copy_gold
+
+    gold = tmp_path / "gold.spacy"
+    DocBin(docs=[example_to_doc(nlp, NerExample("Die Allianz wächst.", [(4, 11, "ORG")]))]).to_disk(gold)
+    out = tmp_path / "data_silver"
+    assert [p.name for p in copy_gold(gold, out, 3)] == ["train.spacy", "train_2.spacy", "train_3.spacy"]
+    # a later run with fewer copies leaves no stale copy for spaCy to read
+    copy_gold(gold, out, 1)
+    assert sorted(p.name for p in out.glob("*.spacy")) == ["train.spacy"]
+    assert len(list(DocBin().from_disk(out / "train.spacy").get_docs(nlp.vocab))) == 1
+    with pytest.raises(ValueError, match="at least 1"):
+        copy_gold(gold, out, 0)
+
+
 # ----------------------------------------------------------------- the real corpora
 
 

@@ -133,7 +133,8 @@ def train_ner(cfg: Config, max_steps: Optional[int] = None, output: Optional[Pat
     stats = json.loads(data["stats"].read_text(encoding="utf-8"))
     train_path = data["train"]
     if settings.distill_teacher:
-        train_path = add_silver(cfg.resolve(settings.distill_teacher), text_file, data, work_dir / "data_silver", stats)
+        train_path = add_silver(cfg.resolve(settings.distill_teacher), text_file, data, work_dir / "data_silver", stats,
+                                settings.distill_gold_copies)
     checkpoint = train_pipeline(spacy_config, train_path, data["dev"], work_dir / "run", overrides)
     target = output or cfg.resolve(settings.output)
     export_pipeline(checkpoint, target, meta={"sources": _source_meta(settings.sources), "finnews_training": {
@@ -149,24 +150,39 @@ def train_ner(cfg: Config, max_steps: Optional[int] = None, output: Optional[Pat
     return summary
 
 
-def add_silver(teacher: Path, text_file: Path, data: dict[str, Path], out_dir: Path, stats: dict) -> Path:
+def add_silver(teacher: Path, text_file: Path, data: dict[str, Path], out_dir: Path, stats: dict,
+               gold_copies: int = 1) -> Path:
     """Tag the raw sentences of ``text_file`` with ``teacher`` and put them beside the gold training data.
 
     Returns:
-        ``out_dir``, holding ``train.spacy`` (gold) and ``silver.spacy``; spaCy
-        reads every ``.spacy`` file of a directory given as ``paths.train``.
+        ``out_dir``, holding the gold data (``gold_copies`` times, see :func:`copy_gold`) and
+        ``silver.spacy``; spaCy reads every ``.spacy`` file of a directory given as ``paths.train``.
         ``stats`` gets the silver counts.
     """
-    import shutil
-
     from pipeline.ner.distill import write_silver
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(data["train"], out_dir / "train.spacy")
+    copy_gold(data["train"], out_dir, gold_copies)
+    stats["distill_gold_copies"] = gold_copies
     lines = text_file.read_text(encoding="utf-8").splitlines()
     stats.update(write_silver(lines, teacher, [data["train"], data["dev"]], out_dir / "silver.spacy"))
     stats["distill_teacher"] = str(teacher)
     return out_dir
+
+
+def copy_gold(train: Path, out_dir: Path, copies: int) -> list[Path]:
+    """Put the gold training DocBin ``copies`` times into ``out_dir`` (``train.spacy``,
+    ``train_2.spacy``, …), so that it weighs more against the silver data; stale copies go."""
+    import shutil
+
+    if copies < 1:
+        raise ValueError(f"distill_gold_copies must be at least 1, got {copies}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("train_*.spacy"):
+        old.unlink()
+    paths = [out_dir / ("train.spacy" if k == 0 else f"train_{k + 1}.spacy") for k in range(copies)]
+    for path in paths:
+        shutil.copyfile(train, path)
+    return paths
 
 
 def train_accurate_profile(
