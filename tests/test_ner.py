@@ -304,3 +304,9 @@ def test_finance_tokenizer_keeps_report_abbreviations(nlp):
     for abbreviation in ("Vj.", "Hj.", "Mill.", "Dt.", "Ffm."):
         assert abbreviation in words
     assert words[-4:] == ["VW", "-", "Aktie", "."]
+
+
+def test_finance_tokenizer_ends_a_sentence_after_a_legal_form(nlp):
+    words = [t.text for t in nlp("Er verkaufte an die Muster GmbH. Die Muster KGaA. schwieg, die Acme Inc. auch.")]
+    assert words[4:7] == ["Muster", "GmbH", "."] and words[8:11] == ["Muster", "KGaA", "."]
+    assert "Inc." in words  # "Inc." is an abbreviation and keeps its period

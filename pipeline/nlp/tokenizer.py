@@ -10,7 +10,8 @@ line up with tokens:
   (spaCy's German keeps such compounds whole, which would hide the company.)
 * Abbreviations of finance text keep their period: ``3,2 Bill. Dollar``,
   ``5 Mill. US-Dollar``, ``Tsd.``, ``Mrd.``, ``Abs.``, ``Dr.``, ``Nr.``, so the
-  period does not end a sentence.
+  period does not end a sentence; a legal form such as ``GmbH`` never takes one
+  (``die Muster GmbH.`` -> ``GmbH`` ``.``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,10 @@ FINANCE_ABBREVIATIONS: dict[str, str] = {
     "Dez.": "Dezember",
 }
 
+# Legal forms that end in a capital after small letters never take a period of their own, but
+# spaCy's suffix rules keep one on them like on "U.S.": "die Muster GmbH." ends a sentence.
+LEGAL_FORMS_BEFORE_PERIOD = ["GmbH", "KGaA", "mbH", "gGmbH", "UG"]
+
 # A hyphen between letters, or between a letter and a digit, splits the token.
 COMPOUND_HYPHEN_INFIXES = [
     rf"(?<=[{ALPHA}0-9])-(?=[{ALPHA}])",
@@ -85,6 +90,8 @@ def customize_tokenizer(tokenizer: Tokenizer) -> Tokenizer:
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     for abbreviation, norm in FINANCE_ABBREVIATIONS.items():
         tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation, NORM: norm}])
+    for form in LEGAL_FORMS_BEFORE_PERIOD:
+        tokenizer.add_special_case(f"{form}.", [{ORTH: form}, {ORTH: "."}])
     return tokenizer
 
 
