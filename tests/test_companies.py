@@ -213,6 +213,22 @@ def test_org_pattern_finds_unlisted_organisation_without_ner(nlp):
                      ("Quantis", [])]
 
 
+def test_org_pattern_takes_long_names_and_elided_compounds(nlp):
+    doc = nlp("Er saß im Vorstand der Meinl European Real Estate Ltd. und sprach für die Österreichische "
+              "Bundes- und Industriebeteiligungen GmbH.")
+    assert [e.text for e in doc.ents] == ["Meinl European Real Estate Ltd.",
+                                          "Österreichische Bundes- und Industriebeteiligungen GmbH"]
+
+
+def test_org_pattern_completes_a_name_the_ner_cut_but_not_over_a_description(nlp):
+    text = "Die Holding Ipic (International Petroleum Investment Company) hält 24,9 Prozent."
+    doc = _run_after_ner(nlp, text, [_span(text, "Investment Company", "ORG")])
+    assert [e.text for e in doc.ents] == ["International Petroleum Investment Company"]
+    text = "Das meldete der Sprecher des Finanzdienstleisters Nordwind Securities am Montag."
+    doc = _run_after_ner(nlp, text, [_span(text, "Nordwind Securities", "ORG")])
+    assert [e.text for e in doc.ents] == ["Nordwind Securities"]
+
+
 def test_index_before_sentence_final_period(nlp):
     text = "Nvidia ist das größte Schwergewicht im Nasdaq 100. Danach folgt Microsoft."
     doc = nlp(text)

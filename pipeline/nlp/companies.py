@@ -74,7 +74,7 @@ MAX_ALIAS_TOKENS = 10
 JOINERS = {"-", "&", ".", "'", "’", "+", "/"}
 DEFAULT_ORG_SUFFIXES = ["GmbH", "AG", "SE", "KGaA", "Inc.", "Corp.", "Ltd.", "plc", "LLC", "Capital", "Research",
                         "Partners", "Securities", "Ventures", "Asset Management", "Financial Services",
-                        "Global Investors", "Investors", "Mobility", "Foundation", "Stiftung"]
+                        "Global Investors", "Investors", "Mobility", "Foundation", "Stiftung", "Company", "Corporation"]
 DEFAULT_ORG_STOP_WORDS = ["Venture", "Private", "Equity", "Human", "Social", "Risiko", "Wagnis", "Eigen", "Fremd",
                           "Sozial", "Natur", "Kunden", "Mitarbeiter", "Laut", "So", "Wie", "Bei", "Von", "Nach",
                           "Trotz", "Seit", "Auch", "Dass", "Denn", "Doch"]
@@ -549,7 +549,9 @@ class CompanyRuler:
         return best
 
     def _org_patterns(self, doc: Doc) -> list[CompanyMatch]:
-        """``Aletheia Capital``, ``Muster GmbH``: 1-3 capitalised name words before an organisation suffix."""
+        """``Aletheia Capital``, ``Muster GmbH``, ``Meinl European Real Estate Ltd.``: 1-4 capitalised
+        name words before an organisation suffix; an elliptic compound joined by ``und`` is one
+        word (``Österreichische Bundes- und Industriebeteiligungen GmbH``)."""
         suffix_keys = {name_key(s): len(s.split()) for s in self.org_suffixes}
         stop = {w.casefold() for w in self.org_stop_words}
         known = self.gazetteer.aliases  # "Commerzbank" ends like a descriptor but is a name
@@ -559,15 +561,20 @@ class CompanyRuler:
                 end = tok.i + width
                 if end > len(doc) or name_key(doc[tok.i:end].text) != key:
                     continue
-                start = tok.i
-                while start > 0 and tok.i - start < 3:
+                start, words = tok.i, 0
+                while start > 0 and words < 4:
                     prev = doc[start - 1]
                     word = prev.text
+                    if word in ("und", "&") and start >= 2 and len(doc[start - 2].text) > 2 \
+                            and doc[start - 2].text.endswith("-") and doc[start - 2].text[:1].isupper():
+                        start -= 2  # "Bundes- und Industriebeteiligungen": the elided compound joins in
+                        continue
                     if (not word[:1].isupper() or prev.is_punct or "\n" in prev.whitespace_
                             or word.casefold() in STOP_WORDS or word.casefold() in stop
                             or (word.casefold().endswith(DESCRIPTOR_ENDINGS) and name_key(word) not in known)):
                         break
                     start -= 1
+                    words += 1
                 if start < tok.i:
                     out.append(CompanyMatch(start, end, "ORG", [], False, 1.0, True, "pattern-suffix"))
         out += self._descriptor_patterns(doc, stop)
@@ -650,13 +657,29 @@ class CompanyRuler:
         for m in matches:
             if not m.accepted:
                 continue
-            if m.source.startswith("pattern") and existing & set(range(m.start, m.end)):
+            if m.source.startswith("pattern") and existing & set(range(m.start, m.end)) and not self._completes_ner_name(doc, m):
                 continue  # an NER entity knows better than a suffix pattern
             # kb_id names the finder ("gazetteer" or "pattern"): EntityMention.source in the records.
             span = Span(doc, m.start, m.end, label=m.label, kb_id="pattern" if m.source.startswith("pattern") else "gazetteer")
             span._.link_candidates = list(m.candidates)
             spans.append(span)
         doc.ents = self.ents_filter(doc.ents, spans)
+
+    @staticmethod
+    def _completes_ner_name(doc: Doc, m: CompanyMatch) -> bool:
+        """Whether a suffix pattern completes the NER's organisations at its end to the left:
+        NER ``Investment Company`` in ``Ipic (International Petroleum Investment Company)``.
+        Not where the pattern starts a sentence (a capitalised first word may be anything)."""
+        if m.source != "pattern-suffix" or doc[m.start].is_sent_start:
+            return False
+        inside = [e for e in doc.ents if e.start < m.end and m.start < e.end]
+        if not inside or not all(e.label_ == "ORG" and m.start < e.start and e.end <= m.end for e in inside) \
+                or max(e.end for e in inside) != m.end:
+            return False
+        # not over a description: "des Finanzdienstleisters ETF Securities", "Tochter Zielpunkt"
+        before = doc[m.start:min(e.start for e in inside)]
+        return not descriptive_prefix(before) and not any(
+            is_type_noun(t.text.rstrip("s")) or _is_role_noun(t) for t in before)
 
     @staticmethod
     def _split_final_periods(doc: Doc, matches: list[CompanyMatch]) -> None:
