@@ -229,6 +229,18 @@ def test_org_pattern_completes_a_name_the_ner_cut_but_not_over_a_description(nlp
     assert [e.text for e in doc.ents] == ["Nordwind Securities"]
 
 
+def test_institutions_parties_and_unions_are_organisations_without_listing(nlp):
+    doc = nlp("Die Nato und die OECD tagen. Laut Greenpeace und der IG Metall ist das falsch. Grüne Anleihen boomen.")
+    assert [(e.text, e._.org_kind) for e in doc.ents] == [
+        ("Nato", "public_body"), ("OECD", "public_body"), ("Greenpeace", "other"), ("IG Metall", "other")]
+
+
+def test_an_article_the_ner_took_into_a_name_is_no_name_word(nlp):
+    text = "Die Deutsche Bank stieg."
+    doc = _run_after_ner(nlp, text, [_span(text, "Die Deutsche Bank", "ORG")])
+    assert [e.text for e in doc.ents] == ["Deutsche Bank"]
+
+
 def test_index_before_sentence_final_period(nlp):
     text = "Nvidia ist das größte Schwergewicht im Nasdaq 100. Danach folgt Microsoft."
     doc = nlp(text)

@@ -250,6 +250,8 @@ def _name_words(tokens: list[Token]) -> bool:
     words = [t for t in tokens if not t.is_punct]
     if not words or any(t.text in {"-", "–"} for t in tokens):
         return False
+    if words[0].lower_ in {"der", "die", "das", "den", "dem", "des"}:
+        return False  # a sentence-initial article the NER took in: "Die Grünen" -> "Grünen"
     if any(t.text.casefold().endswith(DESCRIPTOR_ENDINGS) for t in words):
         return False
     return all(t.text[:1].isupper() or t.text.casefold() in {"von", "van", "de", "der", "of", "and", "&"} for t in words)
