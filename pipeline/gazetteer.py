@@ -259,6 +259,8 @@ class Gazetteer:
         self.org_kinds = OrgKindLexicon()
         self.place_keys: set[str] = set()  # market places an NER takes for organisations (Wall Street)
         self.currency_keys: set[str] = set()  # currencies an NER takes for MISC names (Euro)
+        self.benchmark_keys: set[str] = set()  # commodity benchmarks, MISC and never companies (Brent)
+        self.commodity_keys: set[str] = set()  # commodities, no entity (Gold)
         self.build_seconds = 0.0
         self._max_chars: Optional[int] = None
 
@@ -749,6 +751,8 @@ def build_gazetteer(overlay_path: Path, reference_csvs: Iterable[Path] = ()) -> 
     gaz.org_kinds = OrgKindLexicon.from_overlay(overlay.get("organisation_kinds"))
     gaz.place_keys = {k for place in overlay.get("places", []) for k in name_keys(str(place))}
     gaz.currency_keys = {name_key(str(c)) or str(c) for c in overlay.get("currencies", [])}  # "€" has no name key
+    gaz.benchmark_keys = {name_key(str(c)) for c in overlay.get("commodity_benchmarks", [])} - {""}
+    gaz.commodity_keys = {name_key(str(c)) for c in overlay.get("commodities", [])} - {""}
     gaz.sources.append({"name": "overlay", "path": str(overlay_path), "sha256": file_sha256(overlay_path)})
     # Index aliases first, so that no company takes "Nasdaq" or "Dow".
     _add_overlay_entries(gaz, {"indices": overlay.get("indices", [])})

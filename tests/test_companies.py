@@ -526,6 +526,12 @@ def test_currencies_the_ner_takes_for_names_are_no_entities(nlp):
     assert ents(doc) == [("Euro am Sonntag", "MISC")]  # a newspaper named after the currency stays
 
 
+def test_commodities_are_no_companies(nlp):
+    text = "Ein Fass der Nordseesorte Brent kostete 68,40 Dollar. Gold verteuerte sich um 1 %."
+    doc = _run_after_ner(nlp, text, [_span(text, "Brent", "ORG"), _span(text, "Gold", "PER")])
+    assert ents(doc) == [("Brent", "MISC")]
+
+
 def test_a_name_after_an_institution_noun_is_a_company_in_every_mention(nlp):
     text = "Das Münchner Rüstungs-Start-up Helsing sammelt Geld ein. Helsing wird hoch bewertet."
     doc = _run_after_ner(nlp, text, [_span(text, "Helsing", "PER"), _span(text, "Helsing", "LOC", nth=1)])

@@ -649,7 +649,7 @@ class CompanyRuler:
         if drop:
             # A market place is a place (LOC), a name after an institution noun a company (ORG);
             # anything else that names no organisation goes.
-            relabel = {"place": "LOC", "company": "ORG", "person": "PER"}
+            relabel = {"place": "LOC", "company": "ORG", "person": "PER", "benchmark": "MISC"}
             doc.ents = [Span(doc, e.start, e.end, label=relabel[drop[key]]) if drop.get(key) in relabel else e
                         for e in doc.ents
                         for key in [(e.start_char, e.end_char)] if drop.get(key) in (None, *relabel)]
@@ -852,6 +852,12 @@ class CompanyRuler:
         out = []
         for ent in doc.ents:
             if ent.kb_id_ or taken.intersection(range(ent.start, ent.end)):
+                continue
+            key = name_key(ent.text)
+            if key in gaz.benchmark_keys or key in gaz.commodity_keys:
+                # "der Nordseesorte Brent" is MISC, "Gold verteuerte sich" no entity
+                if not (key in gaz.benchmark_keys and ent.label_ == "MISC"):
+                    out.append((ent.start_char, ent.end_char, "benchmark" if key in gaz.benchmark_keys else "commodity"))
                 continue
             if ent.label_ in ("PER", "LOC", "MISC"):
                 noun = _compound_before(doc, ent.start)
