@@ -526,6 +526,13 @@ def test_currencies_the_ner_takes_for_names_are_no_entities(nlp):
     assert ents(doc) == [("Euro am Sonntag", "MISC")]  # a newspaper named after the currency stays
 
 
+def test_an_institution_after_a_place_adjective_completes_the_name(nlp):
+    text = "An der Wiener Börse stiegen die Kurse, die Pariser Bank Oddo BHF blieb skeptisch."
+    doc = _run_after_ner(nlp, text, [_span(text, "Wiener", "ORG"), _span(text, "Pariser", "ORG")])
+    assert [e.text for e in doc.ents if e.label_ == "ORG"][:1] == ["Wiener Börse"]
+    assert "Pariser" not in [e.text for e in doc.ents]
+
+
 def test_commodities_are_no_companies(nlp):
     text = "Ein Fass der Nordseesorte Brent kostete 68,40 Dollar. Gold verteuerte sich um 1 %."
     doc = _run_after_ner(nlp, text, [_span(text, "Brent", "ORG"), _span(text, "Gold", "PER")])

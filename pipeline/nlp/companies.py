@@ -333,6 +333,17 @@ def _place_adjective_before_kind(doc: Doc, i: int) -> bool:
     return j < len(doc) and doc[j].is_alpha and doc[j].text[:1].isupper() and is_type_noun(doc[j].text)
 
 
+PLACE_INSTITUTIONS = ("Börse", "Sparkasse", "Stadtwerke", "Verkehrsbetriebe", "Flughafen", "Volksbank")
+
+
+def _place_institution(doc: Doc, i: int) -> bool:
+    """``Wiener`` of ``an der Wiener Börse``: a place adjective whose institution noun follows and ends
+    the name (not ``die Pariser Bank Oddo BHF``, where a name follows)."""
+    j = i + 1
+    return (_adjective_shaped(doc[i].text) and j < len(doc) and doc[j].text in PLACE_INSTITUTIONS
+            and not (j + 1 < len(doc) and doc[j + 1].text[:1].isupper() and doc[j + 1].is_alpha))
+
+
 def _bare_kind_noun(word: str) -> bool:
     """Whether a word is a kind noun itself, not a compound ending in one: ``Bank``, ``Konzerns``, ``Gruppe``
     (not ``Privatbank``, ``Unternehmensberater``)."""
@@ -790,7 +801,9 @@ class CompanyRuler:
                     start += 1  # "Marktanalyst Jonas Wendler" -> "Jonas Wendler"
             if (ent.label_ == "LOC" and end - start == 1 and _place_adjective(doc, start)):
                 continue  # "der Genfer Privatbank": an adjective (GermEval: deriv)
-            if ent.label_ in ("LOC", "ORG") and end - start == 1 and _place_adjective_before_kind(doc, start):
+            if ent.label_ == "ORG" and end - start == 1 and _place_institution(doc, start):
+                end += 1  # "an der Wiener Börse", "die Hamburger Sparkasse": the NER stopped at the adjective
+            elif ent.label_ in ("LOC", "ORG") and end - start == 1 and _place_adjective_before_kind(doc, start):
                 continue  # "kauft Münchner Softwarehaus": an adjective before a kind of company
             if ent.label_ in ("PER", "LOC", "MISC") and end - start == 1 and _business_noun(doc[start]):
                 continue  # "Milliardenauftrag", "Leitzins", "Börsenwert": common nouns of market news
