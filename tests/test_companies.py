@@ -533,6 +533,12 @@ def test_an_institution_after_a_place_adjective_completes_the_name(nlp):
     assert "Pariser" not in [e.text for e in doc.ents]
 
 
+def test_a_name_after_a_product_noun_is_the_product(nlp):
+    text = "Das Cloud-Geschäft Azure wuchs, die Entwickler des Browsers „Firefox“ sorgen sich, der Konzern Siemens nicht."
+    doc = _run_after_ner(nlp, text, [_span(text, "Azure", "ORG"), _span(text, "Firefox", "ORG")])
+    assert [(e.text, e.label_) for e in doc.ents if e.text != "Siemens"] == [("Azure", "MISC"), ("Firefox", "MISC")]
+
+
 def test_commodities_are_no_companies(nlp):
     text = "Ein Fass der Nordseesorte Brent kostete 68,40 Dollar. Gold verteuerte sich um 1 %."
     doc = _run_after_ner(nlp, text, [_span(text, "Brent", "ORG"), _span(text, "Gold", "PER")])

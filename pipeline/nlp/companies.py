@@ -333,6 +333,25 @@ def _place_adjective_before_kind(doc: Doc, i: int) -> bool:
     return j < len(doc) and doc[j].is_alpha and doc[j].text[:1].isupper() and is_type_noun(doc[j].text)
 
 
+# Nouns for a product or business line: a name right after one is the product (MISC), not a company
+# ("das Cloud-Geschäft Azure", "des Browsers „Firefox“", "der Chatbot ChatGPT").
+PRODUCT_ENDINGS = ("geschäft", "geschäfts", "browser", "browsers", "betriebssystem", "betriebssystems", "software",
+                   "modell", "modells", "app", "chip", "chips", "marke", "produkt", "produkts", "medikament",
+                   "medikaments", "präparat", "präparats", "konsole", "smartphone", "chatbot", "chatbots", "programm",
+                   "programms", "suchmaschine")
+
+
+def _product_before(doc: Doc, i: int) -> bool:
+    """Whether a product noun ends right before token ``i``, an opening quotation mark allowed between
+    (``das Cloud-Geschäft Azure``, ``des Browsers „Firefox“``)."""
+    k = i - 1 if i > 0 and doc[i - 1].text in OPENING_MARKS else i
+    noun = _compound_before(doc, k)
+    return bool(noun) and noun[:1].isupper() and noun.casefold().endswith(PRODUCT_ENDINGS)
+
+
+OPENING_MARKS = {"„", "\"", "»", "«", "‚", "'", "“"}
+
+
 PLACE_INSTITUTIONS = ("Börse", "Sparkasse", "Stadtwerke", "Verkehrsbetriebe", "Flughafen", "Volksbank")
 
 
@@ -660,7 +679,7 @@ class CompanyRuler:
         if drop:
             # A market place is a place (LOC), a name after an institution noun a company (ORG);
             # anything else that names no organisation goes.
-            relabel = {"place": "LOC", "company": "ORG", "person": "PER", "benchmark": "MISC"}
+            relabel = {"place": "LOC", "company": "ORG", "person": "PER", "benchmark": "MISC", "product": "MISC"}
             doc.ents = [Span(doc, e.start, e.end, label=relabel[drop[key]]) if drop.get(key) in relabel else e
                         for e in doc.ents
                         for key in [(e.start_char, e.end_char)] if drop.get(key) in (None, *relabel)]
@@ -888,6 +907,9 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "description"))
                 continue
             if ent.label_ != "ORG":
+                continue
+            if len(ent) == 1 and _product_before(doc, ent.start):
+                out.append((ent.start_char, ent.end_char, "product"))  # "das Cloud-Geschäft Azure"
                 continue
             word = ent[0].text
             if (len(ent) == 1 and (word in surnames or (word.endswith("s") and word[:-1] in surnames))
