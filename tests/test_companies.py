@@ -539,6 +539,12 @@ def test_a_name_after_a_product_noun_is_the_product(nlp):
     assert [(e.text, e.label_) for e in doc.ents if e.text != "Siemens"] == [("Azure", "MISC"), ("Firefox", "MISC")]
 
 
+def test_a_town_after_a_regional_adjective_is_a_place(nlp):
+    text = "Das teilte das Unternehmen aus dem kalifornischen Santa Clara mit, die Aktie der niederländischen Nordbank stieg."
+    doc = _run_after_ner(nlp, text, [_span(text, "Santa Clara", "ORG"), _span(text, "Nordbank", "ORG")])
+    assert ents(doc) == [("Santa Clara", "LOC"), ("Nordbank", "ORG")]
+
+
 def test_commodities_are_no_companies(nlp):
     text = "Ein Fass der Nordseesorte Brent kostete 68,40 Dollar. Gold verteuerte sich um 1 %."
     doc = _run_after_ner(nlp, text, [_span(text, "Brent", "ORG"), _span(text, "Gold", "PER")])

@@ -349,6 +349,19 @@ def _product_before(doc: Doc, i: int) -> bool:
     return bool(noun) and noun[:1].isupper() and noun.casefold().endswith(PRODUCT_ENDINGS)
 
 
+def _home_town(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` follows ``aus dem kalifornischen``, ``im schwäbischen``: a town after a
+    regional adjective after a preposition of place (``Das Unternehmen aus dem kalifornischen Santa
+    Clara``; not ``bei der niederländischen ING``)."""
+    if i < 2:
+        return False
+    adjective = doc[i - 1]
+    if not (adjective.is_lower and adjective.is_alpha and adjective.lower_.endswith(("ischen", "ischem"))):
+        return False
+    before = doc[i - 2].lower_
+    return before in ("im", "ins") or (i >= 3 and doc[i - 3].lower_ in ("aus", "in", "nach") and before in ("dem", "der", "die"))
+
+
 OPENING_MARKS = {"„", "\"", "»", "«", "‚", "'", "“"}
 
 
@@ -910,6 +923,9 @@ class CompanyRuler:
                 continue
             if len(ent) == 1 and _product_before(doc, ent.start):
                 out.append((ent.start_char, ent.end_char, "product"))  # "das Cloud-Geschäft Azure"
+                continue
+            if _home_town(doc, ent.start):
+                out.append((ent.start_char, ent.end_char, "place"))  # "aus dem kalifornischen Santa Clara"
                 continue
             word = ent[0].text
             if (len(ent) == 1 and (word in surnames or (word.endswith("s") and word[:-1] in surnames))
