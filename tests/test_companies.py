@@ -543,6 +543,9 @@ def test_a_town_after_a_regional_adjective_is_a_place(nlp):
     text = "Das teilte das Unternehmen aus dem kalifornischen Santa Clara mit, die Aktie der niederländischen Nordbank stieg."
     doc = _run_after_ner(nlp, text, [_span(text, "Santa Clara", "ORG"), _span(text, "Nordbank", "ORG")])
     assert ents(doc) == [("Santa Clara", "LOC"), ("Nordbank", "ORG")]
+    text = "Die Anhörung fand im parlamentarischen Hypo-U-Ausschuss statt."
+    doc = _run_after_ner(nlp, text, [_span(text, "Hypo-U-Ausschuss", "ORG")])
+    assert ents(doc) == [("Hypo-U-Ausschuss", "ORG")]  # an organisation by its name stays
 
 
 def test_commodities_are_no_companies(nlp):

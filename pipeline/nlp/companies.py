@@ -924,15 +924,17 @@ class CompanyRuler:
             if len(ent) == 1 and _product_before(doc, ent.start):
                 out.append((ent.start_char, ent.end_char, "product"))  # "das Cloud-Geschäft Azure"
                 continue
-            if _home_town(doc, ent.start):
-                out.append((ent.start_char, ent.end_char, "place"))  # "aus dem kalifornischen Santa Clara"
-                continue
             word = ent[0].text
             if (len(ent) == 1 and (word in surnames or (word.endswith("s") and word[:-1] in surnames))
                     and not gaz.aliases.get(name_key(word))):
                 out.append((ent.start_char, ent.end_char, "person"))  # "Alexis Tsipras … Tsipras": the person
                 continue
             if gaz.organisation_kind(doc.text, ent.start_char, ent.end_char) != "company":
+                continue
+            if _home_town(doc, ent.start):
+                # "aus dem kalifornischen Santa Clara"; an organisation by its name stays ("im
+                # parlamentarischen Hypo-U-Ausschuss")
+                out.append((ent.start_char, ent.end_char, "place"))
                 continue
             reason = self.spurious_reason(ent)
             if reason:
