@@ -546,6 +546,8 @@ def test_a_town_after_a_regional_adjective_is_a_place(nlp):
     text = "Die Anhörung fand im parlamentarischen Hypo-U-Ausschuss statt."
     doc = _run_after_ner(nlp, text, [_span(text, "Hypo-U-Ausschuss", "ORG")])
     assert ents(doc) == [("Hypo-U-Ausschuss", "ORG")]  # an organisation by its name stays
+    doc = _run_after_ner(nlp, text, [_span(text, "Hypo", "ORG")])
+    assert ents(doc) == [("Hypo", "ORG")]  # nor is the first part of a compound a town
 
 
 def test_commodities_are_no_companies(nlp):

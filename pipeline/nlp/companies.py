@@ -931,7 +931,7 @@ class CompanyRuler:
                 continue
             if gaz.organisation_kind(doc.text, ent.start_char, ent.end_char) != "company":
                 continue
-            if _home_town(doc, ent.start):
+            if _home_town(doc, ent.start) and not (ent.end < len(doc) and doc[ent.end].text in {"-", "‑"}):
                 # "aus dem kalifornischen Santa Clara"; an organisation by its name stays ("im
                 # parlamentarischen Hypo-U-Ausschuss")
                 out.append((ent.start_char, ent.end_char, "place"))
