@@ -550,6 +550,12 @@ def test_a_town_after_a_regional_adjective_is_a_place(nlp):
     assert ents(doc) == [("Hypo", "ORG")]  # nor is the first part of a compound a town
 
 
+def test_more_organisations_the_accurate_ner_invents(nlp):
+    text = "Der Antrag beim Euro-Hilfsfonds kam, der Austritt aus der Eurozone nicht, auch die Sofioter Justiz schwieg."
+    ner = [_span(text, "Euro", "ORG"), _span(text, "Eurozone", "ORG"), _span(text, "Sofioter", "ORG")]
+    assert ents(_run_after_ner(nlp, text, ner)) == [("Eurozone", "LOC")]
+
+
 def test_commodities_are_no_companies(nlp):
     text = "Ein Fass der Nordseesorte Brent kostete 68,40 Dollar. Gold verteuerte sich um 1 %."
     doc = _run_after_ner(nlp, text, [_span(text, "Brent", "ORG"), _span(text, "Gold", "PER")])

@@ -831,10 +831,10 @@ class CompanyRuler:
                     continue  # "Analystin" alone names nobody
                 if ent.label_ == "PER" and doc[start + 1].text[:1].isupper() and doc[start + 1].is_alpha:
                     start += 1  # "Marktanalyst Jonas Wendler" -> "Jonas Wendler"
-            if (ent.label_ == "LOC" and end - start == 1 and _place_adjective(doc, start)):
-                continue  # "der Genfer Privatbank": an adjective (GermEval: deriv)
             if ent.label_ == "ORG" and end - start == 1 and _place_institution(doc, start):
                 end += 1  # "an der Wiener Börse", "die Hamburger Sparkasse": the NER stopped at the adjective
+            elif ent.label_ in ("LOC", "ORG") and end - start == 1 and _place_adjective(doc, start):
+                continue  # "der Genfer Privatbank", "der Sofioter Justiz": an adjective (GermEval: deriv)
             elif ent.label_ in ("LOC", "ORG") and end - start == 1 and _place_adjective_before_kind(doc, start):
                 continue  # "kauft Münchner Softwarehaus": an adjective before a kind of company
             if ent.label_ in ("PER", "LOC", "MISC") and end - start == 1 and _business_noun(doc[start]):
@@ -911,7 +911,7 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "company"))
                 elif ent.label_ == "PER" and gaz.org_kinds is not None and gaz.org_kinds.is_known_name(ent.text):
                     out.append((ent.start_char, ent.end_char, "company"))  # "Wifo", "Verdi" as a person: an organisation
-                elif ent.label_ == "MISC" and self._currency(doc, ent):
+                elif ent.label_ == "MISC" and self._currency(doc, ent):  # not the region "Franken" (LOC)
                     out.append((ent.start_char, ent.end_char, "currency"))  # "48 Euro", "40 Mrd. US-Dollar"
                 elif (ent.label_ != "PER" and len(ent) == 1 and is_type_noun(ent.text, PLACE_SAFE_COMPANY_ENDINGS)
                       and not gaz.aliases.get(name_key(ent.text)) and name_key(ent.text) not in gaz.place_keys):
@@ -920,6 +920,9 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "description"))
                 continue
             if ent.label_ != "ORG":
+                continue
+            if self._currency(doc, ent):
+                out.append((ent.start_char, ent.end_char, "currency"))  # "beim Euro-Hilfsfonds": "Euro"
                 continue
             if len(ent) == 1 and _product_before(doc, ent.start):
                 out.append((ent.start_char, ent.end_char, "product"))  # "das Cloud-Geschäft Azure"
