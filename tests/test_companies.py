@@ -554,6 +554,9 @@ def test_more_organisations_the_accurate_ner_invents(nlp):
     text = "Der Antrag beim Euro-Hilfsfonds kam, der Austritt aus der Eurozone nicht, auch die Sofioter Justiz schwieg."
     ner = [_span(text, "Euro", "ORG"), _span(text, "Eurozone", "ORG"), _span(text, "Sofioter", "ORG")]
     assert ents(_run_after_ner(nlp, text, ner)) == [("Eurozone", "LOC")]
+    text = "Zwei Ex-Mitarbeiter der Wirtschaftsprüfungs- und Steuerberatungsgesellschaft sagten DER STANDARD ab."
+    ner = [_span(text, "Wirtschaftsprüfungs-", "ORG"), _span(text, "DER", "ORG")]
+    assert ents(_run_after_ner(nlp, text, ner)) == []
 
 
 def test_commodities_are_no_companies(nlp):

@@ -981,6 +981,9 @@ class CompanyRuler:
           or that abbreviation alone (``des KI-Booms``, ``bei E-Autos``, ``KI``);
         * ``compound part``: it starts inside a hyphenated word, so it is the head
           of a compound (``App-Store-Rankings`` -> ``Store-Rankings``);
+        * ``elided compound``: it ends in a hyphen (``Wirtschaftsprüfungs-`` of ``Wirtschaftsprüfungs-
+          und Steuerberatungsgesellschaft``); ``function word``: one word such as ``DER`` of ``DER
+          STANDARD``;
         * ``plural compound``: a hyphenated compound in a plural or dative form
           (``-en``, ``-ern``) right after a preposition without article (``mit
           Retro-Turnschuhen``): company names do not inflect.
@@ -1004,6 +1007,10 @@ class CompanyRuler:
         words = _words(ent)
         if not words:
             return ""
+        if ent.text.endswith(("-", "‑")) and not ent.text[:-1].isupper():
+            return "elided compound"  # "der Wirtschaftsprüfungs- und ..."; an acronym stays ("im ZDF- „Morgenmagazin“")
+        if len(ent) == 1 and ent.text.casefold() in {"der", "die", "das", "den", "dem", "des"}:
+            return "function word"  # "DER" of "DER STANDARD" cut off by the NER (not "MAN", a stop word too)
         if (len(words) > 1 and words[0].isalpha() and words[0].islower()
                 and any(w[:1].isupper() for w in words[1:])):
             return "description"  # "operative Marge": a lower-case adjective starts no name ("flattr" may)
