@@ -431,38 +431,37 @@ def test_a_group_around_a_person_from_the_ner_keeps_the_organisation_as_role():
     assert (q._.speaker_name, q._.speaker_role) == ("Tom Weller", "Analysehaus Nordlicht Research")
 
 
-def test_a_later_short_name_takes_the_full_name_of_its_entity():
-    nlp = make_nlp()
-    text = ("„Die Sorgen sind übertrieben“, sagte Tom Weller. Die Kosten seien nicht vergleichbar, sagte Weller. "
-            "Das sei falsch, sagte Weber.")
+def _doc_with_named_ents(nlp, text, ents):
+    """Sentences, then entities ``(surface, label, entity name, nth occurrence)`` set by hand with the
+    names the companies component would give their clusters."""
     doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
     spans = []
-    for words, name in (("Tom Weller", "Tom Weller"), ("sagte Weller", "Tom Weller"), ("Weber", "Weber")):
-        start = text.index(words) + (len("sagte ") if words.startswith("sagte") else 0)
-        end = text.index(words) + len(words)
-        spans.append((doc.char_span(start, end, label="PER"), name))
+    for surface, label, name, nth in ents:
+        start = [i for i in range(len(text)) if text.startswith(surface, i)][nth]
+        spans.append((doc.char_span(start, start + len(surface), label=label), name))
     doc.ents = [span for span, _ in spans]
-    for span, name in spans:  # as the companies component clusters them
+    for span, name in spans:
         span._.entity_name = name
-    found = nlp.get_pipe("finnews_quotes")(doc).spans["quotes"]
+    return nlp.get_pipe("finnews_quotes")(doc)
+
+
+def test_a_later_short_name_takes_the_full_name_of_its_entity():
+    text = ("„Die Sorgen sind übertrieben“, sagte Tom Weller. Die Kosten seien nicht vergleichbar, sagte Weller. "
+            "Das sei falsch, sagte Weber.")
+    doc = _doc_with_named_ents(make_nlp(), text, [("Tom Weller", "PER", "Tom Weller", 0),
+                                                  ("Weller", "PER", "Tom Weller", 1), ("Weber", "PER", "Weber", 0)])
+    found = doc.spans["quotes"]
     assert [q._.speaker_name for q in found] == ["Tom Weller", "Tom Weller", "Weber"]
     assert found[1]._.speaker.text == "Weller"  # the mention stays what the text says
 
 
 def test_a_headline_surname_after_a_company_role_takes_the_full_name_from_the_article():
-    nlp = make_nlp()
     text = ("Kontron-Chef Schuster: ‚Wir wachsen schneller als der Markt‘\n\n"
             "Vorstandschef Hannes Schuster sagte, Kontron wachse schneller als der Markt.")
-    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
-    spans = []
-    for words, label, at in (("Kontron", "ORG", 0), ("Hannes Schuster", "PER", 0), ("Kontron", "ORG", 1)):
-        start = [i for i in range(len(text)) if text.startswith(words, i)][at]
-        spans.append(doc.char_span(start, start + len(words), label=label))
-    doc.ents = spans
-    for span in spans:
-        span._.entity_name = span.text
-    found = nlp.get_pipe("finnews_quotes")(doc).spans["quotes"]
-    headline = found[0]
+    doc = _doc_with_named_ents(make_nlp(), text, [("Kontron", "ORG", "Kontron", 0),
+                                                  ("Hannes Schuster", "PER", "Hannes Schuster", 0),
+                                                  ("Kontron", "ORG", "Kontron", 1)])
+    headline = doc.spans["quotes"][0]
     assert headline.text == "Wir wachsen schneller als der Markt"
     assert (headline._.speaker.text, headline._.speaker_name) == ("Schuster", "Hannes Schuster")
     assert headline._.speaker_role == "Kontron-Chef"
