@@ -749,7 +749,8 @@ def build_gazetteer(overlay_path: Path, reference_csvs: Iterable[Path] = ()) -> 
     overlay = yaml.safe_load(overlay_path.read_text(encoding="utf-8")) or {}
     gaz = Gazetteer(overlay.get("legal_forms", []), _context_rules(overlay), overlay.get("never_aliases", []))
     gaz.org_kinds = OrgKindLexicon.from_overlay(overlay.get("organisation_kinds"))
-    gaz.place_keys = {k for place in overlay.get("places", []) for k in name_keys(str(place))}
+    places = list(overlay.get("places", [])) + list(overlay.get("countries", []))
+    gaz.place_keys = {k for place in places for k in name_keys(str(place))}
     gaz.currency_keys = {name_key(str(c)) or str(c) for c in overlay.get("currencies", [])}  # "€" has no name key
     gaz.benchmark_keys = {name_key(str(c)) for c in overlay.get("commodity_benchmarks", [])} - {""}
     gaz.commodity_keys = {name_key(str(c)) for c in overlay.get("commodities", [])} - {""}

@@ -506,6 +506,9 @@ def test_market_places_become_places(nlp):
     text = "An der Wall Street fielen die Kurse, auf Xetra auch."
     doc = _run_after_ner(nlp, text, [_span(text, "Wall Street", "ORG"), _span(text, "Xetra", "ORG")])
     assert ents(doc) == [("Wall Street", "LOC"), ("Xetra", "LOC")]
+    text = "Spekulationen über eine Kursänderung Saudi-Arabiens beim Treffen, die USA schweigen."
+    doc = _run_after_ner(nlp, text, [_span(text, "Saudi-Arabiens", "ORG"), _span(text, "USA", "ORG")])
+    assert ents(doc) == [("Saudi-Arabiens", "LOC"), ("USA", "LOC")]  # countries act, but are places
 
 
 def test_a_kind_of_company_the_ner_takes_for_a_place_names_nothing(nlp):

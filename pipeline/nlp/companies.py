@@ -996,7 +996,8 @@ class CompanyRuler:
         """
         doc = ent.doc
         first = ent[0]
-        if name_key(ent.text) in self.gazetteer.place_keys:
+        key = name_key(ent.text)
+        if key in self.gazetteer.place_keys or (key.endswith("s") and key[:-1] in self.gazetteer.place_keys):
             return "place"
         if (first.like_num or first.text[:1].isdigit()) and any(t.lower_ in FIGURE_UNITS for t in ent):
             return "number"  # "140 Mio. €"; "1. FC Kaiserslautern" is a name
