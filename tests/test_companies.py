@@ -509,6 +509,9 @@ def test_market_places_become_places(nlp):
     text = "Spekulationen über eine Kursänderung Saudi-Arabiens beim Treffen, die USA schweigen."
     doc = _run_after_ner(nlp, text, [_span(text, "Saudi-Arabiens", "ORG"), _span(text, "USA", "ORG")])
     assert ents(doc) == [("Saudi-Arabiens", "LOC"), ("USA", "LOC")]  # countries act, but are places
+    text = "Wien Energie, größter Landesenergieversorger Österreichs, verlor Kunden."
+    doc = _run_after_ner(nlp, text, [_span(text, "Wien Energie", "ORG"), _span(text, "Österreichs", "LOC")])
+    assert ents(doc) == [("Wien Energie", "ORG"), ("Österreichs", "LOC")]  # no company after "versorger"
 
 
 def test_a_kind_of_company_the_ner_takes_for_a_place_names_nothing(nlp):

@@ -907,7 +907,8 @@ class CompanyRuler:
             if ent.label_ in ("PER", "LOC", "MISC"):
                 noun = _compound_before(doc, ent.start)
                 # Singular or genitive only: "gerettete Banken" ends a headline, it names nothing after it.
-                if noun[:1].isupper() and noun.casefold().rstrip("s").endswith(INSTITUTION_ENDINGS):
+                if noun[:1].isupper() and noun.casefold().rstrip("s").endswith(INSTITUTION_ENDINGS) \
+                        and not self._known_place(ent):  # "größter Landesenergieversorger Österreichs"
                     out.append((ent.start_char, ent.end_char, "company"))
                 elif ent.label_ == "PER" and gaz.org_kinds is not None and gaz.org_kinds.is_known_name(ent.text):
                     out.append((ent.start_char, ent.end_char, "company"))  # "Wifo", "Verdi" as a person: an organisation
@@ -951,6 +952,12 @@ class CompanyRuler:
         for start, end, reason in out:
             log.debug("NER correction %r: %s", doc.text[start:end], reason)  # finnews -vv run ...
         return sorted(out)
+
+    def _known_place(self, ent: Span) -> bool:
+        """A market place or country of the overlay, also in the genitive (``Österreichs``)."""
+        key = name_key(ent.text)
+        places = self.gazetteer.place_keys
+        return key in places or (key.endswith("s") and key[:-1] in places)
 
     def _currency(self, doc: Doc, ent: Span) -> bool:
         """A currency (``48 Euro``, ``2,1 Mrd. Franken``) or the country part of one (``US-Dollar``)."""
@@ -996,8 +1003,7 @@ class CompanyRuler:
         """
         doc = ent.doc
         first = ent[0]
-        key = name_key(ent.text)
-        if key in self.gazetteer.place_keys or (key.endswith("s") and key[:-1] in self.gazetteer.place_keys):
+        if self._known_place(ent):
             return "place"
         if (first.like_num or first.text[:1].isdigit()) and any(t.lower_ in FIGURE_UNITS for t in ent):
             return "number"  # "140 Mio. €"; "1. FC Kaiserslautern" is a name
