@@ -310,3 +310,25 @@ def test_finance_tokenizer_ends_a_sentence_after_a_legal_form(nlp):
     words = [t.text for t in nlp("Er verkaufte an die Muster GmbH. Die Muster KGaA. schwieg, die Acme Inc. auch.")]
     assert words[4:7] == ["Muster", "GmbH", "."] and words[8:11] == ["Muster", "KGaA", "."]
     assert "Inc." in words  # "Inc." is an abbreviation and keeps its period
+
+
+def test_ner_evaluate_stage_takes_the_config_pipeline_not_a_model(tmp_path):
+    from pipeline.ner.evaluate import main
+
+    (tmp_path / "ner").mkdir()
+    assert main(["--stage", "--model", "models/ner", "--data-dir", str(tmp_path)]) == 2
+
+
+@pytest.mark.shared
+@pytest.mark.slow  # tags the 228 SmartData v3 dev documents twice: ~15 s
+@pytest.mark.skipif(not HAS_SHARED, reason="needs ../shared/corpora/ner (set FINNEWS_DATA_DIR)")
+def test_ner_evaluate_stage_finds_companies_the_model_alone_misses(tmp_path):
+    from pipeline.ner.evaluate import main
+
+    def companies_f1(*extra: str) -> float:
+        out = tmp_path / f"eval{len(extra)}.json"
+        assert main(["--set", "smartdata-v3-dev", "--json", str(out), *extra]) == 0
+        return json.loads(out.read_text())["scores"]["smartdata-v3-dev named companies"]["ALL"]["f1"]
+
+    # the gazetteer ruler adds listed companies the CNN does not tag
+    assert companies_f1("--stage") > companies_f1() + 0.03

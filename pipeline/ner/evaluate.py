@@ -17,6 +17,9 @@ to print per-label precision, recall and F1 for:
   other organisations; the company ruler does). ``all`` scores ORG/PER/LOC
   (SmartData has no MISC class, so MISC predictions are not scored).
 
+``--stage`` scores the whole finnews spaCy stage instead (the NER plus the gazetteer ruler and
+its corrections, as ``finnews run`` has it): what a user of the product gets.
+
 Words per second of the pipeline (wall clock, and per CPU second of all its
 threads, which depends less on other work on shared cores) are measured over
 all held-out texts, scoring included.
@@ -184,6 +187,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--set", dest="sets", action="append", choices=["germeval-news", "smartdata-v3-dev"])
     parser.add_argument("--threads", type=int, default=2, help="torch/BLAS threads (this machine: 2)")
     parser.add_argument("--json", type=Path, help="also write the scores as JSON here")
+    parser.add_argument("--stage", action="store_true",
+                        help="score the whole finnews spaCy stage of the config (NER, gazetteer ruler and its "
+                             "corrections) instead of the NER model alone")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -199,7 +205,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     if not (Path(data_dir) / "ner").exists():
         log.error("no NER corpora under %s (set FINNEWS_DATA_DIR or --data-dir)", data_dir)
         return 2
-    nlp = load_pipeline(args.model, args.config, args.profile)
+    if args.stage:
+        from pipeline.nlp import build_nlp
+
+        if args.model:
+            log.error("--stage scores the config's pipeline; name its NER with nlp.model in the config, not --model")
+            return 2
+        nlp = build_nlp(cfg.with_profile(args.profile))
+    else:
+        nlp = load_pipeline(args.model, args.config, args.profile)
     report = evaluate(nlp, Path(data_dir), tuple(args.sets or ("germeval-news", "smartdata-v3-dev")))
     print(report.text())
     if args.json:
