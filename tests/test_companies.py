@@ -6,6 +6,7 @@ import random
 
 import pytest
 import spacy
+from spacy.tokens import Span
 from spacy.training import Example
 
 from pipeline.config import load_config
@@ -563,6 +564,15 @@ def test_more_organisations_the_accurate_ner_invents(nlp):
     text = "Zwei Ex-Mitarbeiter der Wirtschaftsprüfungs- und Steuerberatungsgesellschaft sagten DER STANDARD ab."
     ner = [_span(text, "Wirtschaftsprüfungs-", "ORG"), _span(text, "DER", "ORG")]
     assert ents(_run_after_ner(nlp, text, ner)) == []
+
+
+def test_a_line_break_the_ner_took_in_is_no_part_of_a_name(nlp):
+    text = "Stau bei der BVG\nNeue Meldung"
+    doc = nlp.make_doc(text)
+    doc.ents = [Span(doc, 3, 5, label="ORG")]  # "BVG" and the line break after it
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    assert ents(doc) == [("BVG", "ORG")]
 
 
 def test_commodities_are_no_companies(nlp):

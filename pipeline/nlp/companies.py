@@ -816,6 +816,7 @@ class CompanyRuler:
         * ORG: a leading description that ends in a noun for a kind of company goes
           (``der New Yorker Unternehmensberater Alix Partners`` -> ``Alix Partners``;
           not ``Dresdner Bank``, where the rest would be a kind noun itself);
+        * line breaks at either end go (``BVG\n`` at the end of a news feed's line);
         * trailing function words go (``die MTB Privatstiftung von Theresia Babler``
           -> ``MTB Privatstiftung``), and so does the last part of a compound that makes it an
           event or a person (``KTB-Affäre``, ``Öbib-Pressesprecher`` -> ``KTB``, ``Öbib``).
@@ -825,6 +826,13 @@ class CompanyRuler:
             start, end = ent.start, ent.end
             if ent.kb_id_:
                 out.append(ent)
+                continue
+            # a line break the NER took in ("BVG\n" at the end of a line of a news feed) is no part of a name
+            while start < end and doc[start].is_space:
+                start += 1
+            while end > start and doc[end - 1].is_space:
+                end -= 1
+            if start == end:
                 continue
             if _is_role_noun(doc[start]):
                 if end - start == 1:
