@@ -575,6 +575,12 @@ def test_a_line_break_the_ner_took_in_is_no_part_of_a_name(nlp):
     assert ents(doc) == [("BVG", "ORG")]
 
 
+def test_a_product_before_a_maker_noun_and_its_name_is_no_company(nlp):
+    text = "Nvidia verliert Platz eins an den iPhone-Konzern Apple, die VW-Tochter Audi legte zu."
+    ner = [_span(text, "iPhone", "ORG"), _span(text, "Apple", "ORG"), _span(text, "VW", "ORG"), _span(text, "Audi", "ORG")]
+    assert [e.text for e in _run_after_ner(nlp, text, ner).ents if e.text != "Nvidia"] == ["Apple", "VW", "Audi"]
+
+
 def test_commodities_are_no_companies(nlp):
     text = "Ein Fass der Nordseesorte Brent kostete 68,40 Dollar. Gold verteuerte sich um 1 %."
     doc = _run_after_ner(nlp, text, [_span(text, "Brent", "ORG"), _span(text, "Gold", "PER")])

@@ -936,6 +936,9 @@ class CompanyRuler:
             if len(ent) == 1 and _product_before(doc, ent.start):
                 out.append((ent.start_char, ent.end_char, "product"))  # "das Cloud-Geschäft Azure"
                 continue
+            if self._product_of_maker(doc, ent):
+                out.append((ent.start_char, ent.end_char, "description"))  # "den iPhone-Konzern Apple"
+                continue
             word = ent[0].text
             if (len(ent) == 1 and (word in surnames or (word.endswith("s") and word[:-1] in surnames))
                     and not gaz.aliases.get(name_key(word))):
@@ -960,6 +963,18 @@ class CompanyRuler:
         for start, end, reason in out:
             log.debug("NER correction %r: %s", doc.text[start:end], reason)  # finnews -vv run ...
         return sorted(out)
+
+    @staticmethod
+    def _product_of_maker(doc: Doc, ent: Span) -> bool:
+        """``iPhone`` in ``an den iPhone-Konzern Apple``: the first part of a maker noun that another
+        organisation's name follows describes that one (not ``die VW-Tochter Audi``: a parent is a name)."""
+        k = ent.end
+        if k + 2 >= len(doc) or doc[k].text not in {"-", "‑"} or doc[k].whitespace_:
+            return False
+        head = doc[k + 1].lower_
+        if not head.endswith(("konzern", "hersteller", "anbieter", "riese", "riesen", "entwickler", "spezialist")):
+            return False
+        return any(e.start == k + 2 and e.label_ == "ORG" for e in doc.ents)
 
     def _known_place(self, ent: Span) -> bool:
         """A market place or country of the overlay, also in the genitive (``Österreichs``)."""
