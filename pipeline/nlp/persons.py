@@ -1,0 +1,218 @@
+"""Complete person names with a list of given names (component ``finnews_person_names``).
+
+The NER finds many persons only in part, or not at all, where a name is
+foreign or rare. With a list of given names (``configs/first_names.txt``, built
+by :mod:`pipeline.ner.first_names`) three rules complete them:
+
+1. Given names before a person join it: ``Lena`` + PER ``Brückner`` gives
+   ``Lena Brückner``; also across a hyphen (``Jens-`` + PER ``Peter Kirchhoff``)
+   and where the NER took the given name for something else (``Karl``/LOC
+   ``-Heinz Brandl``).
+2. A person made only of given names takes the surname after it: PER
+   ``Alexander`` + ``Virgo`` gives ``Alexander Virgo``. A short hyphenated pair
+   counts as a given name too (``Vey-Sern Ling``, ``Eun-Sun``).
+3. Given names and a surname outside any entity are a person: ``erläutert Deborah
+   Kessler``, ``Anna Katharina Elisabeth Ostermann``.
+4. A person that starts with a given name takes the second half of a double
+   surname: ``Kristina Hauff`` + ``-Lenz`` (not ``Donald Trump-Regierung``).
+
+A surname is a capitalised word on the same line and in the same sentence. It is
+not a function word, a month or weekday, or a word ending like a street, a building
+or an institution (``Friedrich Ebert Straße``). It is not part of a hyphenated
+compound (``Robert Koch-Institut``, ``Max-Planck-Gesellschaft``). The company
+ruler runs first, so a company named after a person (``Hugo Boss``, ``Carl
+Zeiss``) is already an entity and is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Iterable, Optional
+
+import srsly
+from spacy.lang.de.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from pipeline.config import PROJECT_ROOT
+
+log = logging.getLogger(__name__)
+
+MONTHS_AND_DAYS = {"januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august", "september",
+                   "oktober", "november", "dezember", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
+                   "samstag", "sonnabend", "sonntag"}
+# Word endings of places, buildings and institutions named after people ("Friedrich Ebert Straße").
+PLACE_ENDINGS = ("straße", "strasse", "platz", "allee", "gasse", "weg", "ring", "damm", "ufer", "brücke", "bahnhof",
+                 "haus", "stiftung", "preis", "schule", "gymnasium", "universität", "institut", "kirche", "museum",
+                 "halle", "stadion", "arena", "klinik", "krankenhaus", "zentrum", "center", "gesellschaft")
+# Endings of nouns that head a compound with a person's name ("Trump-Regierung", "Merkel-Kritiker"),
+# unlike the second half of a double surname ("Hauff-Lenz").
+COMPOUND_NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "ismus", "ität", "ära", "kabinett", "lager", "partei",
+                         "team", "plan", "effekt", "kurs", "kritiker", "anhänger", "fans", "gegner", "rede", "besuch",
+                         "vertraute", "vertrauter", "sprecher", "sprecherin")
+# Two short capitalised syllables joined by a hyphen: a romanised East Asian given name ("Vey-Sern", "Jae-Yong").
+_SYLLABLE_PAIR = re.compile(r"^[A-Z][a-z]{1,4}-[A-Z][a-z]{1,4}$")
+
+
+def load_first_names(path: Path) -> frozenset[str]:
+    """Read a first-name list: one name per line, ``#`` lines are comments."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _hyphen_between(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is a hyphen glued to the words on both sides (``Jens-Holger``)."""
+    return (0 < i < len(doc) - 1 and doc[i].text in ("-", "‑") and not doc[i - 1].whitespace_
+            and not doc[i].whitespace_)
+
+
+def _in_compound(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is glued by a hyphen to a word before or after it (``Koch-Institut``)."""
+    return _hyphen_between(doc, i - 1) or _hyphen_between(doc, i + 1)
+
+
+def _spaced(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is followed by one plain space (the next word is on the same line)."""
+    return doc[i].whitespace_ == " " and i + 1 < len(doc) and not doc[i + 1].is_sent_start
+
+
+class PersonNames:
+    """The ``finnews_person_names`` component: see the module docstring."""
+
+    def __init__(self, nlp: Language, name: str, first_names: str):
+        self.name = name
+        self.first_names_path = first_names
+        self._names: Optional[frozenset[str]] = None
+
+    @property
+    def names(self) -> frozenset[str]:
+        if self._names is None:
+            path = Path(self.first_names_path).expanduser()
+            self._names = load_first_names(path if path.is_absolute() else PROJECT_ROOT / path)
+        return self._names
+
+    def initialize(self, get_examples=None, *, nlp: Optional[Language] = None) -> None:
+        self._names = None
+        _ = self.names
+
+    def is_given_name(self, token: Token) -> bool:
+        return token.text in self.names
+
+    @staticmethod
+    def is_surname(doc: Doc, i: int) -> bool:
+        """A capitalised word that may be a surname here (see the module docstring)."""
+        token = doc[i]
+        text = token.text
+        low = text.casefold()
+        return (len(text) > 1 and text[:1].isupper() and token.is_alpha and not text.isupper()
+                and not token.is_sent_start and low not in STOP_WORDS and low not in MONTHS_AND_DAYS
+                and not low.endswith(PLACE_ENDINGS) and not _in_compound(doc, i))
+
+    @staticmethod
+    def _names_a_place(doc: Doc, end: int) -> bool:
+        """Whether the word after a name at ``end`` makes it a place or building (``Friedrich Ebert Straße``)."""
+        return end < len(doc) and doc[end].text.casefold().endswith(PLACE_ENDINGS)
+
+    def _given_run(self, doc: Doc, start: int, taken: set[int]) -> int:
+        """End of the run of free given names from ``start`` (``start`` itself when there is none)."""
+        end = start
+        while (end < len(doc) and end not in taken and self.is_given_name(doc[end]) and not _in_compound(doc, end)
+               and (end == start or _spaced(doc, end - 1))):
+            end += 1
+        return end
+
+    def _extend_left(self, doc: Doc, ent: Span, owner: dict[int, Span]) -> tuple[int, list[Span]]:
+        """Rule 1: the new start of person ``ent`` and the entities it swallows."""
+        start, swallowed = ent.start, []
+        while start > 0:
+            k = start - 1
+            if _hyphen_between(doc, k):
+                k -= 1  # "Jens-" + "Peter Kirchhoff"
+            elif not _spaced(doc, k):
+                break
+            if not self.is_given_name(doc[k]) or _hyphen_between(doc, k - 1):
+                break
+            other = owner.get(k)
+            if other is not None:
+                # an entity of given names ending here: "Karl"/LOC, "Sven"/PER, "Jens-"/PER
+                if other.end not in (k + 1, start) or not all(self.is_given_name(t) or t.text in ("-", "‑")
+                                                              for t in other):
+                    break
+                swallowed.append(other)
+                k = other.start
+            start = k
+        return start, swallowed
+
+    def _extend_right(self, doc: Doc, ent: Span, owner: dict[int, Span]) -> int:
+        """Rules 2 and 4: the new end of person ``ent``."""
+        k = ent.end
+        if all(self.is_given_name(t) for t in ent) or _SYLLABLE_PAIR.match(ent.text):
+            if (k < len(doc) and k not in owner and _spaced(doc, k - 1) and self.is_surname(doc, k)
+                    and not self._names_a_place(doc, k + 1)):
+                return k + 1
+        elif (len(ent) > 1 and self.is_given_name(ent[0]) and ent[0].whitespace_ == " " and _hyphen_between(doc, k)
+              and k + 1 not in owner and doc[k + 1].is_alpha and doc[k + 1].text[:1].isupper()
+              and not doc[k + 1].text.casefold().endswith(COMPOUND_NOUN_ENDINGS + PLACE_ENDINGS)
+              and not _hyphen_between(doc, k + 2)):
+            return k + 2  # a double surname: "Kristina Hauff-Lenz", not "Donald Trump-Regierung"
+        return ent.end
+
+    def _new_persons(self, doc: Doc, owner: dict[int, Span]) -> list[Span]:
+        """Rule 3: given names + surname outside any entity."""
+        found, i = [], 0
+        taken = set(owner)
+        while i < len(doc):
+            token = doc[i]
+            if i in taken or not self.is_given_name(token) or _in_compound(doc, i) or (
+                    i > 0 and doc[i - 1].text in ("St.", "Sankt", "Bad")):
+                i += 1
+                continue
+            end = self._given_run(doc, i, taken)
+            if (not _spaced(doc, end - 1) or end in taken or end >= len(doc) or not self.is_surname(doc, end)
+                    or self._names_a_place(doc, end + 1)):
+                i = end
+                continue
+            found.append(Span(doc, i, end + 1, label="PER"))
+            i = end + 1
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        owner = {t: ent for ent in doc.ents for t in range(ent.start, ent.end)}
+        replaced: dict[Span, Span] = {}
+        dropped: set[Span] = set()
+        for ent in doc.ents:
+            if ent.label_ != "PER" or ent in dropped:
+                continue
+            start, swallowed = self._extend_left(doc, ent, owner)
+            end = self._extend_right(doc, ent, owner)
+            if (start, end) != (ent.start, ent.end):
+                replaced[ent] = Span(doc, start, end, label="PER", kb_id=ent.kb_id_)
+                dropped.update(swallowed)
+        ents = [replaced.get(e, e) for e in doc.ents if e not in dropped]
+        owner = {t: ent for ent in ents for t in range(ent.start, ent.end)}
+        doc.ents = filter_spans(ents + self._new_persons(doc, owner))
+        return doc
+
+    def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cfg.json", {"first_names": self.first_names_path})
+
+    def from_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> "PersonNames":
+        self.first_names_path = srsly.read_json(Path(path) / "cfg.json")["first_names"]
+        self._names = None
+        return self
+
+
+@Language.factory("finnews_person_names", default_config={"first_names": "configs/first_names.txt"},
+                  assigns=["doc.ents"], requires=["doc.ents"])
+def make_person_names(nlp: Language, name: str, first_names: str) -> PersonNames:
+    """Build the person-name completer.
+
+    Args:
+        first_names: the given-name list, one per line (relative to the project root).
+    """
+    return PersonNames(nlp, name, first_names)

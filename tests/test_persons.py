@@ -1,0 +1,124 @@
+"""Person-name completion (finnews_person_names) and the first-name list builder."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from pipeline.config import PROJECT_ROOT, load_config
+from pipeline.ner.first_names import NAME_SHAPE, TITLES, faker_first_names
+from pipeline.nlp import build_nlp
+from pipeline.nlp import persons, segmentation  # noqa: F401  (registers the components)
+from pipeline.nlp.persons import load_first_names
+from pipeline.nlp.tokenizer import customize_tokenizer
+from tests.conftest import DEEPSEEK_ARTICLE, SHARED_CORPORA, requires_deepseek, requires_shared
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """A real German tokenizer, sentence rules and the person component; the test sets the NER's entities."""
+    blank = spacy.blank("de")
+    customize_tokenizer(blank.tokenizer)
+    blank.add_pipe("finnews_sentences")
+    blank.add_pipe("finnews_person_names")
+    return blank
+
+
+def tag(nlp, text, entities=()):
+    """Run ``nlp`` on ``text`` with ``entities`` ((surface, label), first occurrence) set as the NER's output."""
+    doc = nlp.make_doc(text)
+    doc = nlp.get_pipe("finnews_sentences")(doc)
+    spans = []
+    for surface, label in entities:
+        start = text.index(surface)
+        spans.append(doc.char_span(start, start + len(surface), label=label))
+    doc.ents = spans
+    doc = nlp.get_pipe("finnews_person_names")(doc)
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+@pytest.mark.parametrize(
+    "text, entities, expected",
+    [
+        # rule 1: given names before a person
+        ("Auch Lena Brückner bekommt eine Rolle.", [("Brückner", "PER")], [("Lena Brückner", "PER")]),
+        ("sagte Vorstand Jens-Peter Kirchhoff .", [("Peter Kirchhoff", "PER")], [("Jens-Peter Kirchhoff", "PER")]),
+        ("sagte Vorstand Jens-Peter Kirchhoff .", [("Jens-", "PER"), ("Peter Kirchhoff", "PER")],
+         [("Jens-Peter Kirchhoff", "PER")]),
+        ("Der Chef Karl-Heinz Brandl lauert.", [("Karl", "LOC"), ("Heinz Brandl", "PER")],
+         [("Karl-Heinz Brandl", "PER")]),
+        # rule 2: a given name takes the surname after it; a hyphenated syllable pair is a given name
+        ("Dass Alexander Virgo von der Bank das sagte.", [("Alexander", "PER")], [("Alexander Virgo", "PER")]),
+        ("„Das ist gut“, sagt Vey-Sern Ling, Direktor.", [("Vey-Sern", "PER")], [("Vey-Sern Ling", "PER")]),
+        # rule 3: given names and a surname outside any entity
+        ("Die Erwartungen seien übertroffen, erläutert Deborah Kessler dazu.", [], [("Deborah Kessler", "PER")]),
+        ("Es spielt Anna Katharina Elisabeth Ostermann .", [], [("Anna Katharina Elisabeth Ostermann", "PER")]),
+        # rule 4: a double surname after a given name
+        ("Es gratuliert Kristina Hauff-Lenz dem Autor.", [("Kristina Hauff", "PER")],
+         [("Kristina Hauff-Lenz", "PER")]),
+    ],
+)
+def test_completes_person_names(nlp, text, entities, expected):
+    assert tag(nlp, text, entities) == expected
+
+
+@pytest.mark.parametrize(
+    "text, entities, expected",
+    [
+        # a surname must not be a month, a function word, a street or part of a compound
+        ("Seit Jürgen Januar keine Zahlen meldet.", [], []),
+        ("Die Behörde am Robert Koch-Institut meldet Zahlen.", [], []),
+        ("Er wohnt an der Friedrich Ebert Straße in Bonn.", [], []),
+        ("Sie ging mit Anna und Paul nach Hause.", [], []),
+        # a compound after a person is no double surname; a name inside another entity is left alone
+        ("Die Angela Merkel-Regierung plant das.", [("Angela Merkel", "PER")], [("Angela Merkel", "PER")]),
+        ("Die Aktie von Hugo Boss fiel.", [("Hugo Boss", "ORG")], [("Hugo Boss", "ORG")]),
+        # the surname must be in the same sentence
+        ("Es sprach Thomas. Meier schwieg.", [("Thomas", "PER")], [("Thomas", "PER")]),
+    ],
+)
+def test_leaves_non_names_alone(nlp, text, entities, expected):
+    assert tag(nlp, text, entities) == expected
+
+
+def test_shipped_first_name_list_is_clean():
+    names = load_first_names(PROJECT_ROOT / "configs" / "first_names.txt")
+    assert len(names) > 3000
+    assert {"Alexander", "Jürgen", "Deborah", "Jens", "Kristina"} <= names
+    # titles, months and nouns that the training text uses as plain words are left out
+    assert not names & TITLES
+    assert not names & {"August", "Mark", "Januar", "Brent"}
+    assert all(NAME_SHAPE.match(n) for n in names)
+
+
+def test_faker_names_have_name_shape():
+    pytest.importorskip("faker")
+    names = faker_first_names(("de_DE", "en_US"))
+    assert {"Jürgen", "Alec"} <= names
+    assert all(NAME_SHAPE.match(n) for n in names)
+
+
+def test_default_pipeline_runs_the_component_after_the_company_ruler():
+    nlp = build_nlp(load_config())
+    names = nlp.pipe_names
+    assert names.index("finnews_companies") < names.index("finnews_person_names") < names.index("finnews_quotes")
+
+
+@requires_deepseek
+def test_deepseek_article_speakers_are_named_in_full():
+    nlp = build_nlp(load_config())
+    doc = nlp(DEEPSEEK_ARTICLE.read_text(encoding="utf-8"))
+    persons = {e.text for e in doc.ents if e.label_ == "PER"}
+    assert {"Vey-Sern Ling", "Alexander Virgo"} <= persons
+    assert not {"Vey-Sern", "Alexander"} & persons
+
+
+@requires_shared
+def test_shipped_list_is_what_the_build_command_makes(tmp_path):
+    pytest.importorskip("faker")
+    from pipeline.ner.first_names import main
+
+    assert main(["--data-dir", str(SHARED_CORPORA), "--out", str(tmp_path / "names.txt")]) == 0
+    assert (tmp_path / "names.txt").read_text(encoding="utf-8") == \
+        (PROJECT_ROOT / "configs" / "first_names.txt").read_text(encoding="utf-8")
