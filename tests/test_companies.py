@@ -76,6 +76,18 @@ def isin_of(span):
         ("Hiroshi Kato, Analyst bei Mizuho, bleibt skeptisch.", [("Mizuho", "ORG", "JP3885780001")]),
         ("Die Verbund-Aktie stieg, die OMV gab nach.", [("Verbund", "ORG", "AT0000746409"), ("OMV", "ORG", "AT0000743059")]),
         ("In den App-Store-Rankings von Apple ist das Modell vorn.", [("Apple", "ORG", "US0378331005")]),
+        # Companies outside the indices, unlisted subsidiaries and news titles (gazetteer overlay).
+        ("Ryanair und Hapag-Lloyd gewannen, der Ferienflieger Condor nicht.",
+         [("Ryanair", "ORG", "IE00BYTBXV33"), ("Hapag-Lloyd", "ORG", "DE000HLAG475"), ("Condor", "ORG", "ORG:Condor")]),
+        ("Laut Handelsblatt will Audi das Werk schließen.",
+         [("Handelsblatt", "ORG", "ORG:Handelsblatt"), ("Audi", "ORG", "ORG:Audi")]),
+        # Social-media handles of known organisations; a person's handle is nothing.
+        ("RT @faznet: Danke @Telekom_hilft, sagt @Watchman78 über @Ryanair",
+         [("@faznet", "ORG", "ORG:Frankfurter Allgemeine Zeitung"), ("@Telekom_hilft", "ORG", "DE0005557508"),
+          ("@Ryanair", "ORG", "IE00BYTBXV33")]),
+        # A founder's surname that names the company needs a company cue.
+        ("Das sei nicht so, sagte Rossmann der Zeitung.", []),
+        ("Die Drogeriekette Rossmann steigerte den Umsatz.", [("Rossmann", "ORG", "ORG:Rossmann")]),
         # A company name plus an organisation word is another, unlisted organisation.
         ("Die Commerzbank Research und die Windkrafttochter Siemens Gamesa sind skeptisch.",
          [("Commerzbank Research", "ORG", None), ("Siemens Gamesa", "ORG", "ORG:Siemens Gamesa")]),

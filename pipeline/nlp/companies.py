@@ -89,6 +89,9 @@ DEFAULT_COMMON_ABBREVIATIONS = ["KI", "AI", "E", "US", "USA", "EU", "UK", "IT", 
                                 "Open", "Big", "Cloud", "Social", "All", "Compliance",
                                 # laws, treaties and studies an NER takes for organisations ("ASVG-Novelle", "Ceta")
                                 "ASVG", "DSGVO", "CETA", "Ceta", "TTIP", "PISA", "Pisa", "TIMSS", "EVU"]
+# Endings of social-media account names after the organisation's name ("@faznet", "@Telekom_hilft").
+HANDLE_SUFFIXES = ("net", "news", "online", "info", "hilft", "presse", "aktuell", "official", "deutschland", "germany",
+                   "de", "at", "ch")
 # Tokens that make a span starting with a number a figure, not a name ("140 Mio. €").
 FIGURE_UNITS = {"%", "€", "$", "euro", "dollar", "prozent", "mio.", "mrd.", "bill.", "millionen", "milliarden",
                 "million", "milliarde", "us-dollar", "franken", "yen", "pfund"}
@@ -487,6 +490,9 @@ class CompanyRuler:
                 continue
             matches.append(found)
             i = found.end
+        taken = {t for m in matches for t in range(m.start, m.end)}
+        matches += [m for m in self._handle_matches(doc, gaz) if m.start not in taken]
+        matches.sort(key=lambda m: m.start)
         if self.org_patterns:
             for pattern in self._org_patterns(doc):
                 overlapping = [m for m in matches if m.start < pattern.end and pattern.start < m.end]
@@ -549,6 +555,32 @@ class CompanyRuler:
         accepted = (not needs_context) or context >= self.min_context
         return CompanyMatch(i, end, top.entry.label, [(c.entry.key, round(c.score, 3)) for c in candidates],
                             needs_context, round(context, 3), accepted)
+
+    @staticmethod
+    def _handle_matches(doc: Doc, gaz: Gazetteer) -> list[CompanyMatch]:
+        """Social-media handles of known organisations: ``@Ryanair``, ``@faznet``, ``@Telekom_hilft``.
+
+        A handle names its organisation when the handle, its part before ``_``, or the
+        handle without a usual account suffix (``net``, ``news``, ``hilft``, ``de`` …) is an
+        alias that needs no context. Handles of persons (``@Watchman78``) match nothing.
+        """
+        out = []
+        for tok in doc:
+            if not tok.text.startswith("@") or len(tok.text) < 3:
+                continue
+            handle = tok.text[1:]
+            key = name_key(handle)
+            keys = [key, name_key(handle.split("_")[0])]
+            keys += [key[:-len(suffix)] for suffix in HANDLE_SUFFIXES if key.endswith(suffix) and len(key) > len(suffix) + 2]
+            for candidate_key in dict.fromkeys(keys):
+                aliases = [a for a in gaz.aliases.get(candidate_key, []) if not a.needs_context]
+                candidates = gaz.lookup(aliases[0].text) if aliases else []
+                if candidates:
+                    top = candidates[0]
+                    out.append(CompanyMatch(tok.i, tok.i + 1, top.entry.label,
+                                            [(c.entry.key, round(c.score, 3)) for c in candidates], False, 1.0, True))
+                    break
+        return out
 
     @staticmethod
     def _case_ok(span: Span, key: str, gaz: Gazetteer, genitive: bool) -> bool:
@@ -1195,10 +1227,12 @@ class EntityClusterer:
 
         Example: ``Nvidias`` -> ``Nvidia`` (when ``Nvidia`` is an alias or another
         mention); ``NVIDIA Corp.`` -> ``NVIDIA``; ``Siemens-Energy`` in
-        ``Siemens-Energy-Aktie`` -> ``Siemens Energy``.
+        ``Siemens-Energy-Aktie`` -> ``Siemens Energy``; the handle ``@Ryanair`` -> ``Ryanair Holdings plc``.
         """
         text = span.text.rstrip("'’")
         gaz = self.gazetteer
+        if text.startswith("@") and gaz is not None and span._.link_candidates:
+            return gaz.entries[span._.link_candidates[0][0]].name  # a handle: "@faznet" -> the paper's name
         if len(text) > 3 and text.endswith("s") and not text[-2:].isupper():
             stem_key = name_key(text[:-1])
             if stem_key in siblings or (gaz and stem_key in gaz.aliases and name_key(text) not in gaz.aliases):
