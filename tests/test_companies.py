@@ -617,11 +617,20 @@ def test_a_name_after_an_institution_noun_is_a_company_in_every_mention(nlp):
     "text, name",
     [("Auch der Auftragsfertiger Foxconn kam unter Druck.", "Foxconn"),
      ("Der dänische Branchenriese Maersk hatte gewarnt.", "Maersk"),
-     ("Der Billigflieger Wizzair senkte die Preise.", "Wizzair")],
+     ("Der Billigflieger Wizzair senkte die Preise.", "Wizzair"),
+     ("Aus der Digitalagentur Conrad Caine wird Possible.", "Conrad Caine"),
+     ("Der Verlag Weiss muss Insolvenz beantragen.", "Weiss"),
+     ("Die Hotelkette Rieger Hotels baut aus.", "Rieger Hotels")],
 )
 def test_a_person_after_a_company_kind_noun_is_a_company(nlp, text, name):
     doc = _run_after_ner(nlp, text, [_span(text, name, "PER")])
     assert (name, "ORG") in ents(doc)
+
+
+def test_a_place_after_a_supply_chain_stays_a_place(nlp):
+    text = "Probleme in der Lieferkette China belasten."
+    doc = _run_after_ner(nlp, text, [_span(text, "China", "LOC")])
+    assert ents(doc) == [("China", "LOC")]
 
 
 def test_org_kind_on_entity_spans(nlp):

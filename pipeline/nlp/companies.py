@@ -156,7 +156,12 @@ INSTITUTION_ENDINGS = ("konzern", "unternehmen", "start-up", "startup", "firma",
                        "betreiber", "produzent",
                        # "der dänische Branchenriese Maersk", "der Auftragsfertiger Foxconn", "der Billigflieger"
                        "riese", "fertiger", "reederei", "airline", "fluglinie", "billigflieger", "ausrüster",
-                       "dienstleister", "versorger")
+                       "dienstleister", "versorger",
+                       # "die Digitalagentur Conrad Caine", "der Verlag Weiss", "die Hotelkette Motel One", "der Sender
+                       # RTL" (not a bare "-kette": "in der Lieferkette China")
+                       "agentur", "verlag", "ferienflieger", "hotelkette", "handelskette", "supermarktkette",
+                       "drogeriekette", "modekette", "baumarktkette", "restaurantkette", "kaffeehauskette", "sender",
+                       "portal")
 
 
 @dataclass
