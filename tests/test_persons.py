@@ -73,6 +73,8 @@ def test_completes_person_names(nlp, text, entities, expected):
         ("Sie ging mit Anna und Paul nach Hause.", [], []),
         # a compound after a person is no double surname; a name inside another entity is left alone
         ("Die Angela Merkel-Regierung plant das.", [("Angela Merkel", "PER")], [("Angela Merkel", "PER")]),
+        ("Verkauft wurden Wilhelm Brandl Convenience-Fertiggerichte .", [("Wilhelm Brandl Convenience", "PER")],
+         [("Wilhelm Brandl Convenience", "PER")]),
         ("Die Aktie von Hugo Boss fiel.", [("Hugo Boss", "ORG")], [("Hugo Boss", "ORG")]),
         # the surname must be in the same sentence
         ("Es sprach Thomas. Meier schwieg.", [("Thomas", "PER")], [("Thomas", "PER")]),

@@ -13,7 +13,7 @@ by :mod:`pipeline.ner.first_names`) three rules complete them:
    counts as a given name too (``Vey-Sern Ling``, ``Eun-Sun``).
 3. Given names and a surname outside any entity are a person: ``erläutert Deborah
    Kessler``, ``Anna Katharina Elisabeth Ostermann``.
-4. A person that starts with a given name takes the second half of a double
+4. A person of given names and one surname takes the second half of a double
    surname: ``Kristina Hauff`` + ``-Lenz`` (not ``Donald Trump-Regierung``).
 
 A surname is a capitalised word on the same line and in the same sentence. It is
@@ -153,7 +153,8 @@ class PersonNames:
             if (k < len(doc) and k not in owner and _spaced(doc, k - 1) and self.is_surname(doc, k)
                     and not self._names_a_place(doc, k + 1)):
                 return k + 1
-        elif (len(ent) > 1 and self.is_given_name(ent[0]) and ent[0].whitespace_ == " " and _hyphen_between(doc, k)
+        elif (len(ent) > 1 and all(self.is_given_name(t) for t in ent[:-1]) and ent[-2].whitespace_ == " "
+              and _hyphen_between(doc, k)
               and k + 1 not in owner and doc[k + 1].is_alpha and doc[k + 1].text[:1].isupper()
               and not doc[k + 1].text.casefold().endswith(COMPOUND_NOUN_ENDINGS + PLACE_ENDINGS)
               and not _hyphen_between(doc, k + 2)):
