@@ -667,3 +667,9 @@ def test_org_kind_on_entity_spans(nlp):
 def test_ner_persons_and_places_cut_to_names(nlp, text, ner, expected):
     doc = _run_after_ner(nlp, text, [_span(text, part, label) for part, label in ner])
     assert [(e.text, e.label_) for e in doc.ents if e.label_ in ("PER", "LOC")] == expected
+
+
+def test_a_common_abbreviation_starting_a_compound_is_no_entity_of_any_label(nlp):
+    text = "Anleger fürchten um die Bewertungen von Tech-Werten und die KI-Blase der US-Konzerne."
+    doc = _run_after_ner(nlp, text, [_span(text, "Tech", "LOC"), _span(text, "KI", "MISC"), _span(text, "US", "LOC")])
+    assert ents(doc) == [("US", "LOC")]

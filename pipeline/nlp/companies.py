@@ -92,6 +92,8 @@ DEFAULT_COMMON_ABBREVIATIONS = ["KI", "AI", "E", "US", "USA", "EU", "UK", "IT", 
 # Endings of social-media account names after the organisation's name ("@faznet", "@Telekom_hilft").
 HANDLE_SUFFIXES = ("net", "news", "online", "info", "hilft", "presse", "aktuell", "official", "deutschland", "germany",
                    "de", "at", "ch")
+# Common abbreviations that are places: "US-Dominanz" keeps "US" as a place.
+PLACE_ABBREVIATIONS = {"US", "USA", "EU", "UK"}
 # Tokens that make a span starting with a number a figure, not a name ("140 Mio. €").
 FIGURE_UNITS = {"%", "€", "$", "euro", "dollar", "prozent", "mio.", "mrd.", "bill.", "millionen", "milliarden",
                 "million", "milliarde", "us-dollar", "franken", "yen", "pfund"}
@@ -306,6 +308,12 @@ def _compound_before(doc: Doc, i: int) -> str:
     while k >= 2 and doc[k - 1].text in {"-", "‑"} and _glued(doc[k - 2], doc[k - 1]) and _glued(doc[k - 1], doc[k]):
         word, k = f"{doc[k - 2].text}-{word}", k - 2
     return word
+
+
+def _starts_compound(doc: Doc, end: int) -> bool:
+    """Whether a glued hyphen and a word follow position ``end`` (``Tech`` in ``Tech-Werten``)."""
+    return (end + 1 < len(doc) and doc[end].text in {"-", "‑"} and not doc[end - 1].whitespace_
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha)
 
 
 def _is_role_noun(token: Token) -> bool:
@@ -959,6 +967,10 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "company"))  # "Wifo", "Verdi" as a person: an organisation
                 elif ent.label_ == "MISC" and self._currency(doc, ent):  # not the region "Franken" (LOC)
                     out.append((ent.start_char, ent.end_char, "currency"))  # "48 Euro", "40 Mrd. US-Dollar"
+                elif (len(ent) == 1 and ent.text in self.common_abbreviations and ent.text not in PLACE_ABBREVIATIONS
+                      and _starts_compound(doc, ent.end)):
+                    # "von Tech-Werten", "des KI-Booms" as a place or a name: the start of a common noun
+                    out.append((ent.start_char, ent.end_char, "common-noun compound"))
                 elif (ent.label_ != "PER" and len(ent) == 1 and is_type_noun(ent.text, PLACE_SAFE_COMPANY_ENDINGS)
                       and not gaz.aliases.get(name_key(ent.text)) and name_key(ent.text) not in gaz.place_keys):
                     # "Bewertungen von Chipkonzernen" as a place: a kind of company names nothing
