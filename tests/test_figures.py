@@ -659,3 +659,19 @@ def test_a_strategists_bank_is_a_source_and_market_gains_are_the_index(nlp):
             "zu 10 % möglich, sagt der Stratege.")
     doc = annotate_kinds(nlp, text, [("Dax", INDEX), ("Christian Albers", PER), ("DZ Bank", ORG)], {})
     assert [r[4] for r in rows(doc)] == [["Dax"], ["Dax"]]
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["Analysten hatten im Schnitt mit 1,9 Mrd. Dollar gerechnet.",
+     "Der Konsens lag bei 1,9 Mrd. Dollar."],
+)
+def test_the_analysts_expectation_is_about_the_figure_before_it(nlp, second):
+    doc = annotate(nlp, f"Der Gewinn der UBS stieg auf 2,1 Mrd. Dollar. {second}", [("UBS", ORG)])
+    assert [r[4] for r in rows(doc)] == [["UBS"], ["UBS"]]
+
+
+def test_an_expectation_without_a_figure_before_it_is_about_nothing(nlp):
+    doc = annotate(nlp, "Die UBS legt am Dienstag Zahlen vor.\n\nAnalysten hatten mit 1,9 Mrd. Dollar gerechnet.",
+                   [("UBS", ORG)])
+    assert [r[4] for r in rows(doc)] == [[]]

@@ -24,6 +24,9 @@ configured labels, minus sources and analyst houses):
    ``die Aktie`` takes the company of the sentence before, in the same
    paragraph: ``Einer der größten Leidtragenden war Siemens Energy, die ...
    abstürzten. Seit Ende 2023 hatten sie sich gut verfünffacht.``
+   A sentence without names or nouns to refer by that states the analysts'
+   expectation takes what the previous sentence's figures were about: ``Der Gewinn der UBS stieg auf 2,1
+   Mrd. Dollar. Analysten hatten im Schnitt mit 1,9 Mrd. Dollar gerechnet.``
 8. Otherwise the figure is about nothing (``Die Inflation lag bei 2 %``).
 
 Sources and analyst houses are never what a figure is about: ``laut
@@ -318,6 +321,16 @@ def _anaphor_class(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: se
     if before:
         return before[-1][1]
     return min(found, key=lambda f: abs(f[0] - figure.start))[1]
+
+
+def _is_consensus(ctx: _Context, layout: SentenceLayout) -> bool:
+    """Whether a sentence states the market's expectation: an analyst word with a verb of expecting
+    (``Analysten hatten im Schnitt mit 1,9 Mrd. Dollar gerechnet``), or a consensus noun (``Der
+    Konsens lag bei 810 Mio. Euro``)."""
+    words = [t.lower_ for t in ctx.doc[layout.start:layout.end]]
+    if any(w in ctx.lex.consensus_nouns for w in words):
+        return True
+    return any(is_analyst_word(w, ctx.lex) for w in words) and any(w in ctx.lex.consensus_verbs for w in words)
 
 
 def _per_share_of(ctx: _Context, figure) -> Optional[Span]:
@@ -655,8 +668,10 @@ def attribute_figures(
             about = about_figure(ctx, figure, layout, owners)
             if about is None:
                 about = []
-                if carry_over:
-                    kind = _anaphor_class(ctx, figure, layout, ctx.ent_tokens)
+                kind = _anaphor_class(ctx, figure, layout, ctx.ent_tokens) if carry_over else ""
+                if carry_over and not kind and topics.previous_figures and _is_consensus(ctx, layout):
+                    about = list(topics.previous_figures)  # the expectation of the figure just reported
+                elif carry_over:
                     if kind in {"company", "metric", "market"} or (kind == "pronoun" and figure.is_target):
                         about = topics.company(figure.start, nouns, "metric" if kind == "pronoun" else kind,
                                                banks if figure.is_target else frozenset())

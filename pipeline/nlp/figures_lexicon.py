@@ -121,6 +121,8 @@ class FiguresLexicon:
     cause_heads: tuple[str, ...] = field(init=False)
     market_session_words: frozenset[str] = field(init=False)
     market_session_verbs: frozenset[str] = field(init=False)
+    consensus_verbs: frozenset[str] = field(init=False)
+    consensus_nouns: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         d = self.data
@@ -194,6 +196,8 @@ class FiguresLexicon:
         self.cause_heads = tuple(str(w).lower() for w in d.get("cause_heads", []))
         self.market_session_words = _lower_set(d.get("market_session_words", []))
         self.market_session_verbs = _lower_set(d.get("market_session_verbs", []))
+        self.consensus_verbs = _lower_set(d.get("consensus_verbs", []))
+        self.consensus_nouns = _lower_set(d.get("consensus_nouns", []))
         self.money_direction_verbs = {
             str(verb).lower(): direction for direction, verbs in d.get("money_direction_verbs", {}).items() for verb in verbs
         }
