@@ -54,6 +54,11 @@ def tag(nlp, text, entities=()):
         # rule 3: given names and a surname outside any entity
         ("Die Erwartungen seien übertroffen, erläutert Deborah Kessler dazu.", [], [("Deborah Kessler", "PER")]),
         ("Es spielt Anna Katharina Elisabeth Ostermann .", [], [("Anna Katharina Elisabeth Ostermann", "PER")]),
+        # rule 5: a role noun, given names and a surname that the NER took for an organisation
+        ("Das sagte US-Ökonom James Galbraith am Montag.", [("US-Ökonom James Galbraith", "ORG")],
+         [("James Galbraith", "PER")]),
+        ("Laut Staatsanwalt Herbert Harammer war das so.", [("Staatsanwalt Herbert Harammer", "ORG")],
+         [("Herbert Harammer", "PER")]),
         # rule 4: a double surname after a given name
         ("Es gratuliert Kristina Hauff-Lenz dem Autor.", [("Kristina Hauff", "PER")],
          [("Kristina Hauff-Lenz", "PER")]),
@@ -76,6 +81,8 @@ def test_completes_person_names(nlp, text, entities, expected):
         ("Verkauft wurden Wilhelm Brandl Convenience-Fertiggerichte .", [("Wilhelm Brandl Convenience", "PER")],
          [("Wilhelm Brandl Convenience", "PER")]),
         ("Die Aktie von Hugo Boss fiel.", [("Hugo Boss", "ORG")], [("Hugo Boss", "ORG")]),
+        # an organisation without a role noun before the name stays one ("Tom Tailor" is a brand)
+        ("Die Modemarke Tom Tailor wächst.", [("Tom Tailor", "ORG")], [("Tom Tailor", "ORG")]),
         # the surname must be in the same sentence
         ("Es sprach Thomas. Meier schwieg.", [("Thomas", "PER")], [("Thomas", "PER")]),
     ],

@@ -2,7 +2,7 @@
 
 The NER finds many persons only in part, or not at all, where a name is
 foreign or rare. With a list of given names (``configs/first_names.txt``, built
-by :mod:`pipeline.ner.first_names`) three rules complete them:
+by :mod:`pipeline.ner.first_names`) these rules complete them:
 
 1. Given names before a person join it: ``Lena`` + PER ``Brückner`` gives
    ``Lena Brückner``; also across a hyphen (``Jens-`` + PER ``Peter Kirchhoff``)
@@ -15,6 +15,9 @@ by :mod:`pipeline.ner.first_names`) three rules complete them:
    Kessler``, ``Anna Katharina Elisabeth Ostermann``.
 4. A person of given names and one surname takes the second half of a double
    surname: ``Kristina Hauff`` + ``-Lenz`` (not ``Donald Trump-Regierung``).
+5. An organisation the NER made of a role noun, given names and a surname is the
+   person: ``US-Ökonom James Galbraith`` tagged ORG gives PER ``James Galbraith``.
+   Only NER spans: a name the gazetteer or a legal-form pattern found stays a company.
 
 A surname is a capitalised word on the same line and in the same sentence. It is
 not a function word, a month or weekday, or a word ending like a street, a building
@@ -38,6 +41,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline.config import PROJECT_ROOT
+from pipeline.nlp.companies import PERSON_ROLE_ENDINGS
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,13 @@ PLACE_ENDINGS = ("straße", "strasse", "platz", "allee", "gasse", "weg", "ring",
 COMPOUND_NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "ismus", "ität", "ära", "kabinett", "lager", "partei",
                          "team", "plan", "effekt", "kurs", "kritiker", "anhänger", "fans", "gegner", "rede", "besuch",
                          "vertraute", "vertrauter", "sprecher", "sprecherin")
+# Endings of role nouns before a person's name, besides those of the company ruler
+# (pipeline.nlp.companies.PERSON_ROLE_ENDINGS: "analyst", "chef", "ökonom", ...).
+ROLE_ENDINGS = PERSON_ROLE_ENDINGS + ("anwalt", "anwältin", "richter", "richterin", "professor", "professorin",
+                                      "forscher", "forscherin", "politiker", "politikerin", "kanzler", "kanzlerin",
+                                      "meister", "meisterin", "gründer", "gründerin", "investor", "investorin",
+                                      "unternehmer", "unternehmerin", "berater", "beraterin", "vorsitzende",
+                                      "vorsitzender", "abgeordnete", "abgeordneter")
 # Two short capitalised syllables joined by a hyphen: a romanised East Asian given name ("Vey-Sern", "Jae-Yong").
 _SYLLABLE_PAIR = re.compile(r"^[A-Z][a-z]{1,4}-[A-Z][a-z]{1,4}$")
 
@@ -161,6 +172,21 @@ class PersonNames:
             return k + 2  # a double surname: "Kristina Hauff-Lenz", not "Donald Trump-Regierung"
         return ent.end
 
+    def _person_in_organisation(self, ent: Span) -> Optional[Span]:
+        """Rule 5: the person inside an NER organisation ``role noun + given names + surname``."""
+        if ent.label_ != "ORG" or ent.kb_id_ or len(ent) < 3:
+            return None
+        doc = ent.doc
+        k = ent.end - 2  # the surname is the last token; given names run back from the one before it
+        while k > ent.start and self.is_given_name(doc[k - 1]) and doc[k - 1].whitespace_ == " ":
+            k -= 1
+        if not (k < ent.end - 1 and self.is_given_name(doc[k]) and self.is_surname(doc, ent.end - 1)):
+            return None
+        role = doc[k - 1].text.casefold() if k > ent.start else ""
+        if not role.endswith(ROLE_ENDINGS) or doc[k - 1].whitespace_ != " ":
+            return None
+        return Span(doc, k, ent.end, label="PER")
+
     def _new_persons(self, doc: Doc, owner: dict[int, Span]) -> list[Span]:
         """Rule 3: given names + surname outside any entity."""
         found, i = [], 0
@@ -192,6 +218,10 @@ class PersonNames:
             if (start, end) != (ent.start, ent.end):
                 replaced[ent] = Span(doc, start, end, label="PER", kb_id=ent.kb_id_)
                 dropped.update(swallowed)
+        for ent in doc.ents:
+            person = self._person_in_organisation(ent)
+            if person is not None:
+                replaced[ent] = person
         ents = [replaced.get(e, e) for e in doc.ents if e not in dropped]
         owner = {t: ent for ent in ents for t in range(ent.start, ent.end)}
         doc.ents = filter_spans(ents + self._new_persons(doc, owner))
