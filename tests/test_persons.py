@@ -54,6 +54,7 @@ def tag(nlp, text, entities=()):
         # rule 3: given names and a surname outside any entity
         ("Die Erwartungen seien übertroffen, erläutert Deborah Kessler dazu.", [], [("Deborah Kessler", "PER")]),
         ("Es spielt Anna Katharina Elisabeth Ostermann .", [], [("Anna Katharina Elisabeth Ostermann", "PER")]),
+        ("Er kauft die Digitalagentur Conrad Caine.", [], [("Conrad Caine", "ORG")]),
         # rule 5: a role noun, given names and a surname that the NER took for an organisation
         ("Das sagte US-Ökonom James Galbraith am Montag.", [("US-Ökonom James Galbraith", "ORG")],
          [("James Galbraith", "PER")]),

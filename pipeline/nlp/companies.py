@@ -298,7 +298,7 @@ def is_type_noun(word: str, endings: tuple[str, ...] = TYPE_NOUN_ENDINGS) -> boo
     return any(form and form.endswith(endings) for form in (head, head[:-1], head[:-2]))
 
 
-def _compound_before(doc: Doc, i: int) -> str:
+def compound_before(doc: Doc, i: int) -> str:
     """The word (hyphenated compound joined) that ends right before token ``i``, separated from it by
     whitespace: ``Rüstungs-Start-up`` before ``Helsing``; ``""`` at the start or after punctuation."""
     k = i - 1
@@ -361,7 +361,7 @@ def _product_before(doc: Doc, i: int) -> bool:
     """Whether a product noun ends right before token ``i``, an opening quotation mark allowed between
     (``das Cloud-Geschäft Azure``, ``des Browsers „Firefox“``)."""
     k = i - 1 if i > 0 and doc[i - 1].text in OPENING_MARKS else i
-    noun = _compound_before(doc, k)
+    noun = compound_before(doc, k)
     return bool(noun) and noun[:1].isupper() and noun.casefold().endswith(PRODUCT_ENDINGS)
 
 
@@ -958,7 +958,7 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "benchmark" if key in gaz.benchmark_keys else "commodity"))
                 continue
             if ent.label_ in ("PER", "LOC", "MISC"):
-                noun = _compound_before(doc, ent.start)
+                noun = compound_before(doc, ent.start)
                 # Singular or genitive only: "gerettete Banken" ends a headline, it names nothing after it.
                 if noun[:1].isupper() and noun.casefold().rstrip("s").endswith(INSTITUTION_ENDINGS) \
                         and not self._known_place(ent):  # "größter Landesenergieversorger Österreichs"

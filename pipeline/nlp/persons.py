@@ -12,7 +12,8 @@ by :mod:`pipeline.ner.first_names`) these rules complete them:
    ``Alexander`` + ``Virgo`` gives ``Alexander Virgo``. A short hyphenated pair
    counts as a given name too (``Vey-Sern Ling``, ``Eun-Sun``).
 3. Given names and a surname outside any entity are a person: ``erläutert Deborah
-   Kessler``, ``Anna Katharina Elisabeth Ostermann``.
+   Kessler``, ``Anna Katharina Elisabeth Ostermann``. After a noun for a kind of company they
+   name the company (``die Digitalagentur Conrad Caine``).
 4. A person of given names and one surname takes the second half of a double
    surname: ``Kristina Hauff`` + ``-Lenz`` (not ``Donald Trump-Regierung``).
 5. An organisation the NER made of a role noun, given names and a surname is the
@@ -41,7 +42,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline.config import PROJECT_ROOT
-from pipeline.nlp.companies import PERSON_ROLE_ENDINGS
+from pipeline.nlp.companies import INSTITUTION_ENDINGS, PERSON_ROLE_ENDINGS, compound_before
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +203,10 @@ class PersonNames:
                     or self._names_a_place(doc, end + 1)):
                 i = end
                 continue
-            found.append(Span(doc, i, end + 1, label="PER"))
+            # After a noun for a kind of company the name is the company's: "die Digitalagentur Conrad Caine".
+            noun = compound_before(doc, i)
+            company = noun[:1].isupper() and noun.casefold().rstrip("s").endswith(INSTITUTION_ENDINGS)
+            found.append(Span(doc, i, end + 1, label="ORG" if company else "PER"))
             i = end + 1
         return found
 
