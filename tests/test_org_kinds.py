@@ -71,6 +71,11 @@ def kind_at(gaz, text, mention):
         ("Die SVP lehnt das Abkommen ab.", "SVP", "other"),
         ("Die OeNB erwartet mehr Inflation.", "OeNB", "public_body"),
         ("Die Bundeswettbewerbsbehörde BWB ermittelt.", "BWB", "public_body"),
+        # Parties of other countries; news titles and broadcasters.
+        ("Die linke Syriza verhandelt mit den Gläubigern.", "Syriza", "other"),
+        ("In London verlieren die Tories.", "Tories", "other"),
+        ("Laut Handelsblatt will Audi sparen.", "Handelsblatt", "other"),
+        ("Das ZDF berichtete.", "ZDF", "public_body"),
         # No evidence: a company.
         ("Das Start-up Helsing sammelt Geld ein.", "Helsing", "company"),
         ("Nemetschek übernimmt die Planwerk Digital GmbH.", "Planwerk Digital GmbH", "company"),
