@@ -155,6 +155,16 @@ def test_a_short_name_after_the_national_name_is_that_company(nlp):
     assert len({e._.entity_id for e in doc.ents}) == 2
 
 
+def test_a_company_and_the_country_after_it_are_the_national_company(nlp):
+    doc = nlp("Ein Rekordergebnis verzeichnete Ikea Deutschland im abgelaufenen Geschäftsjahr.")
+    assert ents(doc) == [("Ikea Deutschland", "ORG")]
+    assert doc.ents[0]._.entity_name == "Ikea Deutschland"
+    # a compound, a preposition or an article after the country: the country is no part of the name
+    assert ents(nlp("Der Ikea Österreich-Chef sagte, die Lage sei gut.")) == [("Ikea", "ORG")]
+    assert ents(nlp("Ikea expandiert in Deutschland.")) == [("Ikea", "ORG")]
+    assert ents(nlp("Nun kehrt Ikea Deutschland den Rücken.")) == [("Ikea", "ORG")]
+
+
 def test_a_company_named_in_full_goes_on_by_its_first_word(nlp):
     doc = nlp("Nemetschek übernimmt die Planwerk Digital GmbH für 310 Mio. Euro. Planwerk entwickelt Programme "
               "für Baustellen. Der Umsatz von Planwerk stieg zuletzt.")

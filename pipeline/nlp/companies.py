@@ -794,7 +794,43 @@ class CompanyRuler:
         matches = self.match(doc)
         self.set_annotations(doc, matches, self.ner_corrections(doc, matches) if self.ner_filter else ())
         doc.ents = self.ents_filter(doc.ents, self.short_name_mentions(doc))
+        doc.ents = self.national_subsidiaries(doc)
         return doc
+
+    @staticmethod
+    def national_subsidiaries(doc: Doc) -> list[Span]:
+        """``doc.ents`` with an organisation and the country name right after it joined (pure).
+
+        German business news names a national company by the group's name and the country:
+        ``Ein Rekordergebnis verzeichnete Fanuc Deutschland``, ``bei Ikea Österreich`` are one
+        company each, not an organisation and a place (and no listed parent: the national company
+        is not the group). Not in a compound (``Mazda Österreich-Chef``), and not before an
+        article, where the country is rather an object of its own (``warum Tesla Deutschland den
+        Rücken kehrt``).
+        """
+        ents = list(doc.ents)
+        out: list[Span] = []
+        i = 0
+        while i < len(ents):
+            ent = ents[i]
+            j = ent.end
+            after = doc[j + 1] if j + 1 < len(doc) else None
+            joined = (
+                ent.label_ == "ORG" and j < len(doc) and doc[ent.end - 1].whitespace_
+                and doc[j].lower_ in COUNTRY_QUALIFIERS and doc[j].text[:1].isupper()
+                and not (after is not None and not doc[j].whitespace_ and after.text in {"-", "‑"})
+                and not (after is not None and after.lower_ in COUNTRY_OBJECT_ARTICLES)
+            )
+            nxt = ents[i + 1] if i + 1 < len(ents) else None
+            if joined and nxt is not None and nxt.start == j and not (nxt.end == j + 1 and nxt.label_ == "LOC"):
+                joined = False  # the country starts another name ("Siemens Schweiz AG" is the NER's)
+            if not joined:
+                out.append(ent)
+                i += 1
+                continue
+            out.append(Span(doc, ent.start, j + 1, label="ORG"))
+            i += 2 if nxt is not None and nxt.start == j else 1
+        return out
 
     def short_name_mentions(self, doc: Doc) -> list[Span]:
         """Later mentions of an unlisted company by the first word of its name.
@@ -1192,6 +1228,8 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
 # not Deutsche Telekom or Deutsche Post.
 COUNTRY_QUALIFIERS = {"austria", "österreich", "schweiz", "suisse", "switzerland", "deutschland", "germany", "italia",
                       "italien", "france", "frankreich", "españa", "nederland", "polska", "ungarn", "hungary"}
+# After "Tesla Deutschland" an article shows the country is an object: "warum Tesla Deutschland den Rücken kehrt".
+COUNTRY_OBJECT_ARTICLES = {"den", "dem", "die", "das", "einen", "einem", "eine", "ein", "der"}
 COUNTRY_ADJECTIVES = {"österreichische", "österreichischen", "österreichischer", "schweizerische", "schweizerischen",
                       "schweizer", "deutsche", "deutschen", "italienische", "französische", "ungarische"}
 
