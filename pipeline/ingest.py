@@ -121,8 +121,8 @@ def split_plain_text(text: str) -> tuple[str, list[str]]:
 def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]:
     """Decode file bytes into text and return ``(text, encoding)``.
 
-    Order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8; UTF-16
-    without BOM when every other byte is NUL; an encoding ``declared`` by the
+    Order: a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without BOM when
+    every other byte is NUL; strict UTF-8; an encoding ``declared`` by the
     document (an HTML ``<meta charset>``); cp1252, the encoding of German
     Windows text (a superset of latin-1's printable range, so ``Börse`` and
     ``€`` come out right); latin-1 for the five bytes cp1252 leaves undefined.
@@ -147,11 +147,14 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
                 return _check_text(data.decode(encoding)), encoding
             except UnicodeDecodeError as exc:
                 raise IngestFailure(f"undecodable: has a {encoding} byte-order mark but {exc.reason}") from exc
-    candidates: list[str] = ["utf-8"]
+    candidates: list[str] = []
+    # UTF-16 goes before UTF-8: ASCII text in UTF-16 is also valid UTF-8 (full of NULs,
+    # so rejected as binary), while real UTF-8 text never has a NUL in every other byte.
     if len(data) >= 4 and data[1::2].count(0) > 0.4 * len(data) / 2:
         candidates.append("utf-16-le")
     elif len(data) >= 4 and data[0::2].count(0) > 0.4 * len(data) / 2:
         candidates.append("utf-16-be")
+    candidates.append("utf-8")
     if declared:
         candidates.append(declared)
     candidates += ["cp1252", "latin-1"]

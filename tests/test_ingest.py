@@ -204,3 +204,16 @@ def test_oversized_and_unreadable(tmp_path: Path) -> None:
 def test_decode_bytes_rejects_empty() -> None:
     with pytest.raises(IngestFailure, match="empty"):
         decode_bytes(b"  \n")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_ascii_only(tmp_path: Path, encoding: str) -> None:
+    # ASCII in UTF-16 is also valid UTF-8 (full of NULs): it must not be taken for binary data.
+    text = "Dax steigt\n\nDer Dax stieg um 2 Prozent."
+    path = tmp_path / "ascii16.txt"
+    path.write_bytes(text.encode(encoding))
+    report = _ingest_one(path)
+    assert not report.errors, report.errors
+    (article,) = report.articles
+    assert article.text == text and article.encoding == encoding
+
