@@ -328,6 +328,8 @@ def read_json(text: str, fields: Any) -> Iterator[Union[RawArticle, IngestFailur
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IngestFailure(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if data == []:  # otherwise the file would vanish: neither an article nor an error
+        raise IngestFailure("no records (an empty JSON list)")
     items = data if isinstance(data, list) else [data]
     for index, obj in enumerate(items):
         record = f"record {index}" if isinstance(data, list) else ""

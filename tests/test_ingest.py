@@ -217,3 +217,12 @@ def test_utf16_without_bom_ascii_only(tmp_path: Path, encoding: str) -> None:
     (article,) = report.articles
     assert article.text == text and article.encoding == encoding
 
+
+
+def test_empty_json_list_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "leer.json").write_text("[]", encoding="utf-8")
+    report = ingest([tmp_path], CFG)
+    assert report.files == 1 and not report.articles
+    (error,) = report.errors
+    assert Path(error.source_path).name == "leer.json" and "no records" in error.reason
+
