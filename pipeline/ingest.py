@@ -45,6 +45,9 @@ _DELETE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 # Characters that are spaces in print: no-break, figure, thin, narrow no-break, etc.
 _SPACES = dict.fromkeys(map(ord, "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 _MULTISPACE = re.compile(r" {2,}")
+# Lone UTF-16 surrogates: JSON escapes such as "\ud83d" (half an emoji, cut off) decode to them,
+# and no UTF-8 output can hold them, so they become U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Control characters other than \t \n \r \f: a sign of binary data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAGIC = {
@@ -74,6 +77,7 @@ def normalize_text(text: str) -> str:
 
     Example: ``"Bör\\u00adse\\u00a0AG"`` becomes ``"Börse AG"``.
     """
+    text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text).translate(_DELETE).translate(_SPACES)
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
 
@@ -286,7 +290,7 @@ def read_html(text: str) -> list[RawArticle]:
 
 
 def _opt_str(value: Any) -> Optional[str]:
-    return None if value is None or value == "" else str(value)
+    return None if value is None or value == "" else _SURROGATE.sub("\ufffd", str(value))
 
 
 def _fail(record: str, reason: str) -> IngestFailure:
@@ -315,7 +319,7 @@ def _record_to_raw(obj: Any, fields: Any, record: str) -> RawArticle:
         title=title,
         paragraphs=paragraphs,
         record=record,
-        record_id=None if record_id is None else str(record_id),
+        record_id=None if record_id is None else _SURROGATE.sub("\ufffd", str(record_id)),
         date=_opt_str(obj.get(fields.date)),
         source=_opt_str(obj.get(fields.source)),
         url=_opt_str(obj.get(fields.url)),

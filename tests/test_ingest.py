@@ -226,3 +226,20 @@ def test_empty_json_list_is_reported(tmp_path: Path) -> None:
     (error,) = report.errors
     assert Path(error.source_path).name == "leer.json" and "no records" in error.reason
 
+
+
+def test_json_lone_surrogate_escape_keeps_the_batch_and_the_article(tmp_path: Path) -> None:
+    # "\ud83d" is half an emoji, cut off by the exporter: valid JSON, not encodable as UTF-8.
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "s", "title": "SAP \\ud83d", "text": "SAP steigt \\ud83d deutlich."}\n'
+        '{"id": "ok", "title": "Bayer", "text": "Bayer f\\u00e4llt."}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    report = ingest([tmp_path], CFG)
+    assert not report.errors
+    by_id = {a.article_id: a for a in report.articles}
+    assert set(by_id) == {"a#s", "a#ok", "b"}
+    assert by_id["a#s"].text == "SAP \ufffd\n\nSAP steigt \ufffd deutlich."  # the rest of the article is kept
+    by_id["a#s"].text.encode("utf-8")
+
