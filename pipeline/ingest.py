@@ -26,6 +26,7 @@ import codecs
 import fnmatch
 import json
 import logging
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -399,9 +400,18 @@ def discover(inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[
     return found
 
 
+def _path_text(path: Union[Path, str]) -> str:
+    """The path as valid Unicode: bytes of a name that is not UTF-8 are written ``\\xNN``.
+
+    Python keeps such bytes as lone surrogates (``B\\udcf6rse.txt`` for a latin-1 ``Börse.txt``),
+    which no UTF-8 output file can hold.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def article_id_for(root: Path, path: Path, record_id: Optional[str] = None, record: str = "") -> str:
     """Stable id: the path relative to the input root without extension; ``file#id`` for JSON records."""
-    rel = path.relative_to(root).with_suffix("").as_posix()
+    rel = _path_text(path.relative_to(root).with_suffix("").as_posix())
     if record_id is not None:
         return f"{rel}#{record_id}"
     if record:
@@ -411,7 +421,7 @@ def article_id_for(root: Path, path: Path, record_id: Optional[str] = None, reco
 
 def read_file(root: Path, path: Path, cfg: IngestConfig) -> list[IngestResult]:
     """Read one file into articles and errors (never raises for bad input)."""
-    source_path = str(path)
+    source_path = _path_text(path)
     try:
         size = path.stat().st_size
         if size > cfg.max_bytes:

@@ -243,3 +243,21 @@ def test_json_lone_surrogate_escape_keeps_the_batch_and_the_article(tmp_path: Pa
     assert by_id["a#s"].text == "SAP \ufffd\n\nSAP steigt \ufffd deutlich."  # the rest of the article is kept
     by_id["a#s"].text.encode("utf-8")
 
+
+
+def test_file_name_not_in_utf8_gives_printable_ids(tmp_path: Path) -> None:
+    # A name in latin-1 bytes (unzipped from Windows) decodes to lone surrogates in Python,
+    # which cannot be written to the UTF-8 outputs.
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, b"B\xf6rse.txt"), "wb") as handle:
+        handle.write(ARTICLE.encode("utf-8"))
+    with open(os.path.join(folder, b"leer\xe4.txt"), "wb") as handle:
+        handle.write(b"")
+    report = ingest([tmp_path], CFG)
+    (article,) = report.articles
+    (error,) = report.errors
+    assert article.article_id == "B\\xf6rse"
+    assert article.source_path.endswith("B\\xf6rse.txt") and error.source_path.endswith("leer\\xe4.txt")
+    for value in (article.article_id, article.source_path, error.source_path):
+        value.encode("utf-8")
+
