@@ -419,6 +419,23 @@ def article_id_for(root: Path, path: Path, record_id: Optional[str] = None, reco
     return rel
 
 
+def _declared_charset(data: bytes) -> Optional[str]:
+    """The ``<meta charset>`` of an HTML page, read the way browsers read it (WHATWG)."""
+    match = _HTML_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    label = match.group(1).decode("ascii")
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if name in ("iso8859-1", "ascii"):
+        return "cp1252"  # pages labelled latin-1 hold „“ and € in 0x80-0x9f, as windows-1252
+    if name.startswith(("utf-16", "utf-32")):
+        return None  # a label readable as ASCII bytes is in an 8-bit page, whatever it says
+    return label
+
+
 def read_file(root: Path, path: Path, cfg: IngestConfig) -> list[IngestResult]:
     """Read one file into articles and errors (never raises for bad input)."""
     source_path = _path_text(path)
@@ -434,10 +451,7 @@ def read_file(root: Path, path: Path, cfg: IngestConfig) -> list[IngestResult]:
 
     suffix = path.suffix.lower()
     try:
-        declared = None
-        if suffix in (".html", ".htm"):
-            match = _HTML_CHARSET.search(data[:4096])
-            declared = match.group(1).decode("ascii") if match else None
+        declared = _declared_charset(data) if suffix in (".html", ".htm") else None
         text, encoding = decode_bytes(data, declared)
         if suffix == ".json":
             raws: Iterable[Union[RawArticle, IngestFailure]] = list(read_json(text, cfg.json_fields))

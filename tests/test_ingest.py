@@ -261,3 +261,35 @@ def test_file_name_not_in_utf8_gives_printable_ids(tmp_path: Path) -> None:
     for value in (article.article_id, article.source_path, error.source_path):
         value.encode("utf-8")
 
+
+
+@pytest.mark.parametrize("declared", ["iso-8859-1", "ISO-8859-1", "latin1", "us-ascii"])
+def test_html_declared_latin1_is_read_as_cp1252(tmp_path: Path, declared: str) -> None:
+    # Browsers read these labels as windows-1252 (WHATWG): German quotes and € live in 0x80-0x9f.
+    html = (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={declared}"><title>Bayer</title></head>'
+        "<body><article><p>„Das ist ein schwerer Schlag“, sagte der Vorstandschef der Bayer AG am Montag in Leverkusen.</p>"
+        "<p>Der Umsatz sank um 5 Prozent auf 10 Mrd. €, die Aktie fiel im frühen Handel um mehr als drei Prozent.</p>"
+        "</article></body></html>"
+    )
+    path = tmp_path / "alt.html"
+    path.write_bytes(html.encode("cp1252"))
+    (article,) = _ingest_one(path).articles
+    assert "„Das ist ein schwerer Schlag“" in article.text and "10 Mrd. €" in article.text
+    assert article.encoding == "cp1252"
+
+
+@pytest.mark.parametrize("pad", ["", " "])
+def test_html_declared_utf16_in_an_8bit_file_is_ignored(tmp_path: Path, pad: str) -> None:
+    # A <meta charset> that a byte search can read is in an ASCII-compatible encoding, never UTF-16.
+    html = (
+        "<html><head><meta charset='utf-16'><title>Börse</title></head><body><article>"
+        "<p>Die Börse in Frankfurt schloss mit einem Plus von drei Prozent, die Umsätze waren hoch und die Stimmung gut.</p>"
+        "<p>Besonders gefragt waren Aktien von SAP und Siemens, die jeweils mehr als drei Prozent zulegten.</p>"
+        f"</article></body></html>{pad}"
+    )
+    path = tmp_path / "u16.html"
+    path.write_bytes(html.encode("cp1252"))
+    (article,) = _ingest_one(path).articles
+    assert "Die Börse in Frankfurt" in article.text
+
