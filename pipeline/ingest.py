@@ -389,14 +389,19 @@ def discover(inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[
             )
         else:
             root, candidates = item.parent, [item]
+        matched = 0
         for path in candidates:
             rel = path.relative_to(root).as_posix()
             if globs and not any(fnmatch.fnmatch(path.name, g) or fnmatch.fnmatch(rel, g) for g in globs):
                 continue
+            matched += 1
             key = path.resolve()
             if key not in seen:
                 seen.add(key)
                 found.append((root, path))
+        if not matched:  # a typo in a folder or pattern should not pass for an empty success
+            log.warning("no input files in %s (extensions %s%s)", item, ", ".join(sorted(extensions)),
+                        f"; --glob {' '.join(globs)}" if globs else "")
     return found
 
 

@@ -293,3 +293,11 @@ def test_html_declared_utf16_in_an_8bit_file_is_ignored(tmp_path: Path, pad: str
     (article,) = _ingest_one(path).articles
     assert "Die Börse in Frankfurt" in article.text
 
+
+
+def test_folder_without_supported_files_is_warned_about(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "notes.csv").write_text("x,y", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    with caplog.at_level("WARNING", logger="pipeline.ingest"):
+        assert ingest([tmp_path], CFG, globs=["*.md"]).files == 0
+    assert "no input files" in caplog.text and str(tmp_path) in caplog.text
