@@ -364,16 +364,20 @@ def read_jsonl(text: str, fields: Any) -> Iterator[Union[RawArticle, IngestFailu
 # ------------------------------------------------------------------------ driving
 
 
-def discover(inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[str] = ()) -> list[tuple[Path, Path]]:
+def discover(
+    inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[str] = (), exclude: Iterable[Path] = ()
+) -> list[tuple[Path, Path]]:
     """List ``(root, file)`` pairs to read, sorted, without duplicates.
 
     A folder is searched recursively for files with a supported extension; hidden
     files and folders, and documentation files (``README.md``, ``LICENSE.txt``,
     ``CHANGELOG.md``) are skipped. A file given directly is always read, whatever
     its name or extension, with its parent folder as root. ``globs`` filter on the file name
-    or the path relative to the root (``'*.txt'``, ``'2025/*.md'``).
+    or the path relative to the root (``'*.txt'``, ``'2025/*.md'``). Files in ``exclude`` (the
+    outputs of ``finnews run``) are skipped in folders.
     """
     extensions = {e.lower() for e in extensions}
+    excluded = {Path(p).resolve() for p in exclude}
     globs = list(globs)
     seen: set[Path] = set()
     found: list[tuple[Path, Path]] = []
@@ -386,6 +390,7 @@ def discover(inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[
                 if (p.is_file() or p.is_symlink()) and p.suffix.lower() in extensions
                 and not any(part.startswith(".") for part in p.relative_to(item).parts)
                 and p.stem.upper() not in _DOC_FILES
+                and p.resolve() not in excluded
             )
         else:
             root, candidates = item.parent, [item]
@@ -514,7 +519,9 @@ class IngestReport:
     files: int = 0
 
 
-def ingest(inputs: Iterable[Path], cfg: IngestConfig, globs: Iterable[str] = ()) -> IngestReport:
+def ingest(
+    inputs: Iterable[Path], cfg: IngestConfig, globs: Iterable[str] = (), exclude: Iterable[Path] = ()
+) -> IngestReport:
     """Read every input into articles; bad inputs and exact duplicates are reported, never raised.
 
     Exact duplicates (the same normalised text, by SHA-256) are kept once; later
@@ -524,7 +531,7 @@ def ingest(inputs: Iterable[Path], cfg: IngestConfig, globs: Iterable[str] = ())
     report = IngestReport()
     by_hash: dict[str, str] = {}
     ids: set[str] = set()
-    for root, path in discover(inputs, cfg.extensions, globs):
+    for root, path in discover(inputs, cfg.extensions, globs, exclude):
         report.files += 1
         for result in read_file(root, path, cfg):
             if isinstance(result, IngestError):

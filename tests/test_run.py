@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.config import Config, NlpConfig, SentimentConfig
+from pipeline.export import OUTPUT_FILES
 from pipeline.records import CorpusEntity
 from pipeline.runner import PARTIAL_DIR, RunResult, Stages, print_summary, run_pipeline
 
@@ -187,3 +188,15 @@ def test_summary_table_lists_companies_only() -> None:
     table = stream.getvalue()
     assert "NVDA" in table and "DeepSeek" in table and "not listed" in table
     assert "Bundeswehr" not in table
+
+
+@pytest.mark.parametrize("inside", ["out", ""])
+def test_outputs_of_an_earlier_run_are_not_read_as_articles(corpus: Path, light_config: Config, stages: Stages,
+                                                            inside: str) -> None:
+    # --out inside (or equal to) the input folder: documents.jsonl and run.json are .jsonl/.json files.
+    out = corpus / inside if inside else corpus
+    first = run_pipeline([corpus], out, light_config, stages=stages)
+    assert {p.name for p in out.iterdir() if p.suffix not in (".txt", ".md")} == set(OUTPUT_FILES)
+    second = run_pipeline([corpus], out, light_config, stages=stages)
+    assert not second.failed and not second.duplicates, second.errors + second.duplicates
+    assert second.files == first.files == 4 and len(second.documents) == 4
