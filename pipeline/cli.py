@@ -91,6 +91,12 @@ def run(
     if missing:
         log.error("no such file or folder: %s", ", ".join(missing))
         raise typer.Exit(EXIT_USAGE)
+    try:  # before any work: a file in the way or a read-only place is a usage error, not a traceback
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "a file of that name exists" if out.is_file() else exc.strerror or exc
+        log.error("cannot create the output folder %s: %s", out, reason)
+        raise typer.Exit(EXIT_USAGE)
     result = run_pipeline(inputs, out, cfg, globs=glob or [], resume=resume)
     if summary:
         print_summary(result, sys.stdout)

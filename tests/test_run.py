@@ -200,3 +200,13 @@ def test_outputs_of_an_earlier_run_are_not_read_as_articles(corpus: Path, light_
     second = run_pipeline([corpus], out, light_config, stages=stages)
     assert not second.failed and not second.duplicates, second.errors + second.duplicates
     assert second.files == first.files == 4 and len(second.documents) == 4
+
+
+def test_cli_out_that_is_a_file_is_a_usage_error(corpus: Path, tmp_path: Path, light_config_file: Path) -> None:
+    out = tmp_path / "taken"
+    out.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--config", str(light_config_file)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.exception
+    assert out.read_text(encoding="utf-8") == "not a folder"
+    nested = runner.invoke(app, ["run", str(corpus), "--out", str(out / "sub"), "--config", str(light_config_file)])
+    assert nested.exit_code == 2 and isinstance(nested.exception, SystemExit), nested.exception
