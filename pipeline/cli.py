@@ -273,6 +273,13 @@ def sentiment_command(
     if inputs != "-" and not Path(inputs).is_file():
         log.error("no such file: %s", inputs)
         raise typer.Exit(EXIT_USAGE)
+    if out != "-":  # checked before the model loads; opening OUT for writing would empty an IN that is OUT
+        if inputs != "-" and Path(out).exists() and Path(out).samefile(inputs):
+            log.error("--out %s is the input file; write to another file", out)
+            raise typer.Exit(EXIT_USAGE)
+        if not Path(out).parent.is_dir():
+            log.error("no such folder for --out: %s", Path(out).parent)
+            raise typer.Exit(EXIT_USAGE)
     failed = score_jsonl(inputs, out, cfg, model_ref=model)
     raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
 

@@ -210,3 +210,17 @@ def test_cli_out_that_is_a_file_is_a_usage_error(corpus: Path, tmp_path: Path, l
     assert out.read_text(encoding="utf-8") == "not a folder"
     nested = runner.invoke(app, ["run", str(corpus), "--out", str(out / "sub"), "--config", str(light_config_file)])
     assert nested.exit_code == 2 and isinstance(nested.exception, SystemExit), nested.exception
+
+
+def test_cli_sentiment_never_overwrites_its_input_and_checks_the_out_folder(tmp_path: Path) -> None:
+    # Opening --out for writing first would empty the input before a line is read.
+    lines = json.dumps({"id": 1, "text": "SAP hebt die Prognose an.", "target": "SAP"}) + "\n"
+    path = tmp_path / "in.jsonl"
+    path.write_text(lines, encoding="utf-8")
+    same = runner.invoke(app, ["sentiment", str(path), "--out", str(path)])
+    assert same.exit_code == 2 and path.read_text(encoding="utf-8") == lines
+    (tmp_path / "link.jsonl").symlink_to(path)
+    linked = runner.invoke(app, ["sentiment", str(path), "--out", str(tmp_path / "link.jsonl")])
+    assert linked.exit_code == 2 and path.read_text(encoding="utf-8") == lines
+    no_folder = runner.invoke(app, ["sentiment", str(path), "--out", str(tmp_path / "nope" / "out.jsonl")])
+    assert no_folder.exit_code == 2 and isinstance(no_folder.exception, SystemExit), no_folder.exception
