@@ -123,7 +123,7 @@ def split_plain_text(text: str) -> tuple[str, list[str]]:
 # ----------------------------------------------------------------------- decoding
 
 
-def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]:
+def decode_bytes(data: bytes, declared: Optional[str] = None, binary_check: bool = True) -> tuple[str, str]:
     """Decode file bytes into text and return ``(text, encoding)``.
 
     Order: a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without BOM when
@@ -131,6 +131,7 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     document (an HTML ``<meta charset>``); cp1252, the encoding of German
     Windows text (a superset of latin-1's printable range, so ``Börse`` and
     ``€`` come out right); latin-1 for the five bytes cp1252 leaves undefined.
+    ``binary_check=False`` accepts control characters (JSONL is judged per line).
 
     Raises:
         IngestFailure: the bytes are empty, binary, or decode to control characters.
@@ -149,7 +150,7 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     ):
         if data.startswith(bom):
             try:
-                return _check_text(data.decode(encoding)), encoding
+                return _check_text(data.decode(encoding), binary_check), encoding
             except UnicodeDecodeError as exc:
                 raise IngestFailure(f"undecodable: has a {encoding} byte-order mark but {exc.reason}") from exc
     candidates: list[str] = []
@@ -168,12 +169,12 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        return _check_text(text), encoding
+        return _check_text(text, binary_check), encoding
     raise IngestFailure("undecodable: not valid in any supported encoding")  # unreachable: latin-1 decodes all
 
 
-def _check_text(text: str) -> str:
-    if "\x00" in text or len(_CONTROL.findall(text)) > max(2, len(text) // 200):
+def _check_text(text: str, binary_check: bool = True) -> str:
+    if binary_check and ("\x00" in text or len(_CONTROL.findall(text)) > max(2, len(text) // 200)):
         raise IngestFailure("binary file (control characters in the text)")
     if not text.strip():
         raise IngestFailure("empty file")
@@ -462,11 +463,15 @@ def read_file(root: Path, path: Path, cfg: IngestConfig) -> list[IngestResult]:
     suffix = path.suffix.lower()
     try:
         declared = _declared_charset(data) if suffix in (".html", ".htm") else None
-        text, encoding = decode_bytes(data, declared)
+        # JSONL is judged per line: a crash mid-write leaves a line of NUL padding, and the
+        # good lines must survive it; only a file without any readable line is binary data.
+        text, encoding = decode_bytes(data, declared, binary_check=suffix != ".jsonl")
         if suffix == ".json":
             raws: Iterable[Union[RawArticle, IngestFailure]] = list(read_json(text, cfg.json_fields))
         elif suffix == ".jsonl":
             raws = list(read_jsonl(text, cfg.json_fields))
+            if not any(isinstance(raw, RawArticle) for raw in raws):
+                _check_text(text)
         elif suffix in (".html", ".htm"):
             raws = read_html(text)
         elif suffix in (".md", ".markdown"):

@@ -301,3 +301,16 @@ def test_folder_without_supported_files_is_warned_about(tmp_path: Path, caplog: 
     with caplog.at_level("WARNING", logger="pipeline.ingest"):
         assert ingest([tmp_path], CFG, globs=["*.md"]).files == 0
     assert "no input files" in caplog.text and str(tmp_path) in caplog.text
+
+
+def test_jsonl_with_a_garbled_line_keeps_the_good_lines(tmp_path: Path) -> None:
+    # A crash mid-write leaves NUL padding: that line is reported, the records before it are kept.
+    good = [json.dumps({"id": i, "title": f"Titel {i}", "text": f"Text {i}."}) for i in range(3)]
+    (tmp_path / "cut.jsonl").write_bytes(("\n".join(good) + "\n").encode() + b"\x00" * 40 + b"\n" + good[0][:20].encode())
+    (tmp_path / "junk.jsonl").write_bytes(bytes(range(256)) * 4)  # binary data is still one error
+    report = ingest([tmp_path], CFG)
+    assert [a.article_id for a in report.articles] == ["cut#0", "cut#1", "cut#2"]
+    reasons = {(Path(e.source_path).name, e.record): e.reason for e in report.errors}
+    assert set(reasons) == {("cut.jsonl", "line 4"), ("cut.jsonl", "line 5"), ("junk.jsonl", "")}
+    assert reasons[("cut.jsonl", "line 4")].startswith("malformed JSON")
+    assert reasons[("junk.jsonl", "")].startswith("binary file")
