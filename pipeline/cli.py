@@ -91,6 +91,12 @@ def run(
     if missing:
         log.error("no such file or folder: %s", ", ".join(missing))
         raise typer.Exit(EXIT_USAGE)
+    try:  # before any work: a file in the way or a read-only place is a usage error, not a traceback
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "a file of that name exists" if out.is_file() else exc.strerror or exc
+        log.error("cannot create the output folder %s: %s", out, reason)
+        raise typer.Exit(EXIT_USAGE)
     result = run_pipeline(inputs, out, cfg, globs=glob or [], resume=resume)
     if summary:
         print_summary(result, sys.stdout)
@@ -267,6 +273,13 @@ def sentiment_command(
     if inputs != "-" and not Path(inputs).is_file():
         log.error("no such file: %s", inputs)
         raise typer.Exit(EXIT_USAGE)
+    if out != "-":  # checked before the model loads; opening OUT for writing would empty an IN that is OUT
+        if inputs != "-" and Path(out).exists() and Path(out).samefile(inputs):
+            log.error("--out %s is the input file; write to another file", out)
+            raise typer.Exit(EXIT_USAGE)
+        if not Path(out).parent.is_dir():
+            log.error("no such folder for --out: %s", Path(out).parent)
+            raise typer.Exit(EXIT_USAGE)
     failed = score_jsonl(inputs, out, cfg, model_ref=model)
     raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
 

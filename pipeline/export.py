@@ -60,6 +60,11 @@ CORPUS_COLUMNS = [
     "sentiment_label", "positive", "neutral", "negative", "key",
 ]
 ERRORS_COLUMNS = ["source_path", "record", "reason"]
+# The files write_outputs writes into the output folder (the run skips them as inputs).
+OUTPUT_FILES = (
+    "documents.jsonl", "entity_sentiment.csv", "claims.csv", "quotes.csv", "figures.csv", "corpus_entities.csv",
+    "errors.csv", "run.json",
+)
 
 # Columns that hold numbers or booleans: written plain, never neutralised.
 NUMERIC_COLUMNS = {

@@ -26,6 +26,7 @@ import codecs
 import fnmatch
 import json
 import logging
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ _DELETE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 # Characters that are spaces in print: no-break, figure, thin, narrow no-break, etc.
 _SPACES = dict.fromkeys(map(ord, "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 _MULTISPACE = re.compile(r" {2,}")
+# Lone UTF-16 surrogates: JSON escapes such as "\ud83d" (half an emoji, cut off) decode to them,
+# and no UTF-8 output can hold them, so they become U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Control characters other than \t \n \r \f: a sign of binary data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAGIC = {
@@ -74,6 +78,7 @@ def normalize_text(text: str) -> str:
 
     Example: ``"Bör\\u00adse\\u00a0AG"`` becomes ``"Börse AG"``.
     """
+    text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text).translate(_DELETE).translate(_SPACES)
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
 
@@ -118,14 +123,15 @@ def split_plain_text(text: str) -> tuple[str, list[str]]:
 # ----------------------------------------------------------------------- decoding
 
 
-def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]:
+def decode_bytes(data: bytes, declared: Optional[str] = None, binary_check: bool = True) -> tuple[str, str]:
     """Decode file bytes into text and return ``(text, encoding)``.
 
-    Order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8; UTF-16
-    without BOM when every other byte is NUL; an encoding ``declared`` by the
+    Order: a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without BOM when
+    every other byte is NUL; strict UTF-8; an encoding ``declared`` by the
     document (an HTML ``<meta charset>``); cp1252, the encoding of German
     Windows text (a superset of latin-1's printable range, so ``Börse`` and
     ``€`` come out right); latin-1 for the five bytes cp1252 leaves undefined.
+    ``binary_check=False`` accepts control characters (JSONL is judged per line).
 
     Raises:
         IngestFailure: the bytes are empty, binary, or decode to control characters.
@@ -144,14 +150,17 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     ):
         if data.startswith(bom):
             try:
-                return _check_text(data.decode(encoding)), encoding
+                return _check_text(data.decode(encoding), binary_check), encoding
             except UnicodeDecodeError as exc:
                 raise IngestFailure(f"undecodable: has a {encoding} byte-order mark but {exc.reason}") from exc
-    candidates: list[str] = ["utf-8"]
+    candidates: list[str] = []
+    # UTF-16 goes before UTF-8: ASCII text in UTF-16 is also valid UTF-8 (full of NULs,
+    # so rejected as binary), while real UTF-8 text never has a NUL in every other byte.
     if len(data) >= 4 and data[1::2].count(0) > 0.4 * len(data) / 2:
         candidates.append("utf-16-le")
     elif len(data) >= 4 and data[0::2].count(0) > 0.4 * len(data) / 2:
         candidates.append("utf-16-be")
+    candidates.append("utf-8")
     if declared:
         candidates.append(declared)
     candidates += ["cp1252", "latin-1"]
@@ -160,12 +169,12 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        return _check_text(text), encoding
+        return _check_text(text, binary_check), encoding
     raise IngestFailure("undecodable: not valid in any supported encoding")  # unreachable: latin-1 decodes all
 
 
-def _check_text(text: str) -> str:
-    if "\x00" in text or len(_CONTROL.findall(text)) > max(2, len(text) // 200):
+def _check_text(text: str, binary_check: bool = True) -> str:
+    if binary_check and ("\x00" in text or len(_CONTROL.findall(text)) > max(2, len(text) // 200)):
         raise IngestFailure("binary file (control characters in the text)")
     if not text.strip():
         raise IngestFailure("empty file")
@@ -283,7 +292,7 @@ def read_html(text: str) -> list[RawArticle]:
 
 
 def _opt_str(value: Any) -> Optional[str]:
-    return None if value is None or value == "" else str(value)
+    return None if value is None or value == "" else _SURROGATE.sub("\ufffd", str(value))
 
 
 def _fail(record: str, reason: str) -> IngestFailure:
@@ -312,7 +321,7 @@ def _record_to_raw(obj: Any, fields: Any, record: str) -> RawArticle:
         title=title,
         paragraphs=paragraphs,
         record=record,
-        record_id=None if record_id is None else str(record_id),
+        record_id=None if record_id is None else _SURROGATE.sub("\ufffd", str(record_id)),
         date=_opt_str(obj.get(fields.date)),
         source=_opt_str(obj.get(fields.source)),
         url=_opt_str(obj.get(fields.url)),
@@ -325,6 +334,8 @@ def read_json(text: str, fields: Any) -> Iterator[Union[RawArticle, IngestFailur
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IngestFailure(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if data == []:  # otherwise the file would vanish: neither an article nor an error
+        raise IngestFailure("no records (an empty JSON list)")
     items = data if isinstance(data, list) else [data]
     for index, obj in enumerate(items):
         record = f"record {index}" if isinstance(data, list) else ""
@@ -354,16 +365,20 @@ def read_jsonl(text: str, fields: Any) -> Iterator[Union[RawArticle, IngestFailu
 # ------------------------------------------------------------------------ driving
 
 
-def discover(inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[str] = ()) -> list[tuple[Path, Path]]:
+def discover(
+    inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[str] = (), exclude: Iterable[Path] = ()
+) -> list[tuple[Path, Path]]:
     """List ``(root, file)`` pairs to read, sorted, without duplicates.
 
     A folder is searched recursively for files with a supported extension; hidden
     files and folders, and documentation files (``README.md``, ``LICENSE.txt``,
     ``CHANGELOG.md``) are skipped. A file given directly is always read, whatever
     its name or extension, with its parent folder as root. ``globs`` filter on the file name
-    or the path relative to the root (``'*.txt'``, ``'2025/*.md'``).
+    or the path relative to the root (``'*.txt'``, ``'2025/*.md'``). Files in ``exclude`` (the
+    outputs of ``finnews run``) are skipped in folders.
     """
     extensions = {e.lower() for e in extensions}
+    excluded = {Path(p).resolve() for p in exclude}
     globs = list(globs)
     seen: set[Path] = set()
     found: list[tuple[Path, Path]] = []
@@ -376,23 +391,38 @@ def discover(inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[
                 if (p.is_file() or p.is_symlink()) and p.suffix.lower() in extensions
                 and not any(part.startswith(".") for part in p.relative_to(item).parts)
                 and p.stem.upper() not in _DOC_FILES
+                and p.resolve() not in excluded
             )
         else:
             root, candidates = item.parent, [item]
+        matched = 0
         for path in candidates:
             rel = path.relative_to(root).as_posix()
             if globs and not any(fnmatch.fnmatch(path.name, g) or fnmatch.fnmatch(rel, g) for g in globs):
                 continue
+            matched += 1
             key = path.resolve()
             if key not in seen:
                 seen.add(key)
                 found.append((root, path))
+        if not matched:  # a typo in a folder or pattern should not pass for an empty success
+            log.warning("no input files in %s (extensions %s%s)", item, ", ".join(sorted(extensions)),
+                        f"; --glob {' '.join(globs)}" if globs else "")
     return found
+
+
+def _path_text(path: Union[Path, str]) -> str:
+    """The path as valid Unicode: bytes of a name that is not UTF-8 are written ``\\xNN``.
+
+    Python keeps such bytes as lone surrogates (``B\\udcf6rse.txt`` for a latin-1 ``Börse.txt``),
+    which no UTF-8 output file can hold.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def article_id_for(root: Path, path: Path, record_id: Optional[str] = None, record: str = "") -> str:
     """Stable id: the path relative to the input root without extension; ``file#id`` for JSON records."""
-    rel = path.relative_to(root).with_suffix("").as_posix()
+    rel = _path_text(path.relative_to(root).with_suffix("").as_posix())
     if record_id is not None:
         return f"{rel}#{record_id}"
     if record:
@@ -400,9 +430,26 @@ def article_id_for(root: Path, path: Path, record_id: Optional[str] = None, reco
     return rel
 
 
+def _declared_charset(data: bytes) -> Optional[str]:
+    """The ``<meta charset>`` of an HTML page, read the way browsers read it (WHATWG)."""
+    match = _HTML_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    label = match.group(1).decode("ascii")
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if name in ("iso8859-1", "ascii"):
+        return "cp1252"  # pages labelled latin-1 hold „“ and € in 0x80-0x9f, as windows-1252
+    if name.startswith(("utf-16", "utf-32")):
+        return None  # a label readable as ASCII bytes is in an 8-bit page, whatever it says
+    return label
+
+
 def read_file(root: Path, path: Path, cfg: IngestConfig) -> list[IngestResult]:
     """Read one file into articles and errors (never raises for bad input)."""
-    source_path = str(path)
+    source_path = _path_text(path)
     try:
         size = path.stat().st_size
         if size > cfg.max_bytes:
@@ -415,15 +462,16 @@ def read_file(root: Path, path: Path, cfg: IngestConfig) -> list[IngestResult]:
 
     suffix = path.suffix.lower()
     try:
-        declared = None
-        if suffix in (".html", ".htm"):
-            match = _HTML_CHARSET.search(data[:4096])
-            declared = match.group(1).decode("ascii") if match else None
-        text, encoding = decode_bytes(data, declared)
+        declared = _declared_charset(data) if suffix in (".html", ".htm") else None
+        # JSONL is judged per line: a crash mid-write leaves a line of NUL padding, and the
+        # good lines must survive it; only a file without any readable line is binary data.
+        text, encoding = decode_bytes(data, declared, binary_check=suffix != ".jsonl")
         if suffix == ".json":
             raws: Iterable[Union[RawArticle, IngestFailure]] = list(read_json(text, cfg.json_fields))
         elif suffix == ".jsonl":
             raws = list(read_jsonl(text, cfg.json_fields))
+            if not any(isinstance(raw, RawArticle) for raw in raws):
+                _check_text(text)
         elif suffix in (".html", ".htm"):
             raws = read_html(text)
         elif suffix in (".md", ".markdown"):
@@ -476,7 +524,9 @@ class IngestReport:
     files: int = 0
 
 
-def ingest(inputs: Iterable[Path], cfg: IngestConfig, globs: Iterable[str] = ()) -> IngestReport:
+def ingest(
+    inputs: Iterable[Path], cfg: IngestConfig, globs: Iterable[str] = (), exclude: Iterable[Path] = ()
+) -> IngestReport:
     """Read every input into articles; bad inputs and exact duplicates are reported, never raised.
 
     Exact duplicates (the same normalised text, by SHA-256) are kept once; later
@@ -486,7 +536,7 @@ def ingest(inputs: Iterable[Path], cfg: IngestConfig, globs: Iterable[str] = ())
     report = IngestReport()
     by_hash: dict[str, str] = {}
     ids: set[str] = set()
-    for root, path in discover(inputs, cfg.extensions, globs):
+    for root, path in discover(inputs, cfg.extensions, globs, exclude):
         report.files += 1
         for result in read_file(root, path, cfg):
             if isinstance(result, IngestError):

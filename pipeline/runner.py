@@ -26,7 +26,7 @@ from tqdm import tqdm
 from pipeline import __version__
 from pipeline.aggregate import aggregate_corpus, aggregate_document
 from pipeline.config import Config
-from pipeline.export import document_from_json, document_to_json, format_table, write_outputs
+from pipeline.export import OUTPUT_FILES, document_from_json, document_to_json, format_table, write_outputs
 from pipeline.hashing import directory_sha256
 from pipeline.ingest import ingest
 from pipeline.link import LinkStage
@@ -175,7 +175,8 @@ def run_pipeline(
     timings: dict[str, float] = defaultdict(float)
     started = time.time()
     t = time.perf_counter()
-    report = ingest(inputs, cfg.ingest, globs)
+    # An earlier run's documents.jsonl and run.json in an input folder are no articles.
+    report = ingest(inputs, cfg.ingest, globs, exclude=[out / name for name in OUTPUT_FILES])
     timings["ingest"] = time.perf_counter() - t
     log.info("%d files: %d articles, %d errors, %d duplicates", report.files, len(report.articles),
              len(report.errors), len(report.duplicates))

@@ -204,3 +204,113 @@ def test_oversized_and_unreadable(tmp_path: Path) -> None:
 def test_decode_bytes_rejects_empty() -> None:
     with pytest.raises(IngestFailure, match="empty"):
         decode_bytes(b"  \n")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_ascii_only(tmp_path: Path, encoding: str) -> None:
+    # ASCII in UTF-16 is also valid UTF-8 (full of NULs): it must not be taken for binary data.
+    text = "Dax steigt\n\nDer Dax stieg um 2 Prozent."
+    path = tmp_path / "ascii16.txt"
+    path.write_bytes(text.encode(encoding))
+    report = _ingest_one(path)
+    assert not report.errors, report.errors
+    (article,) = report.articles
+    assert article.text == text and article.encoding == encoding
+
+
+
+def test_empty_json_list_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "leer.json").write_text("[]", encoding="utf-8")
+    report = ingest([tmp_path], CFG)
+    assert report.files == 1 and not report.articles
+    (error,) = report.errors
+    assert Path(error.source_path).name == "leer.json" and "no records" in error.reason
+
+
+
+def test_json_lone_surrogate_escape_keeps_the_batch_and_the_article(tmp_path: Path) -> None:
+    # "\ud83d" is half an emoji, cut off by the exporter: valid JSON, not encodable as UTF-8.
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "s", "title": "SAP \\ud83d", "text": "SAP steigt \\ud83d deutlich."}\n'
+        '{"id": "ok", "title": "Bayer", "text": "Bayer f\\u00e4llt."}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    report = ingest([tmp_path], CFG)
+    assert not report.errors
+    by_id = {a.article_id: a for a in report.articles}
+    assert set(by_id) == {"a#s", "a#ok", "b"}
+    assert by_id["a#s"].text == "SAP \ufffd\n\nSAP steigt \ufffd deutlich."  # the rest of the article is kept
+    by_id["a#s"].text.encode("utf-8")
+
+
+
+def test_file_name_not_in_utf8_gives_printable_ids(tmp_path: Path) -> None:
+    # A name in latin-1 bytes (unzipped from Windows) decodes to lone surrogates in Python,
+    # which cannot be written to the UTF-8 outputs.
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, b"B\xf6rse.txt"), "wb") as handle:
+        handle.write(ARTICLE.encode("utf-8"))
+    with open(os.path.join(folder, b"leer\xe4.txt"), "wb") as handle:
+        handle.write(b"")
+    report = ingest([tmp_path], CFG)
+    (article,) = report.articles
+    (error,) = report.errors
+    assert article.article_id == "B\\xf6rse"
+    assert article.source_path.endswith("B\\xf6rse.txt") and error.source_path.endswith("leer\\xe4.txt")
+    for value in (article.article_id, article.source_path, error.source_path):
+        value.encode("utf-8")
+
+
+
+@pytest.mark.parametrize("declared", ["iso-8859-1", "ISO-8859-1", "latin1", "us-ascii"])
+def test_html_declared_latin1_is_read_as_cp1252(tmp_path: Path, declared: str) -> None:
+    # Browsers read these labels as windows-1252 (WHATWG): German quotes and € live in 0x80-0x9f.
+    html = (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={declared}"><title>Bayer</title></head>'
+        "<body><article><p>„Das ist ein schwerer Schlag“, sagte der Vorstandschef der Bayer AG am Montag in Leverkusen.</p>"
+        "<p>Der Umsatz sank um 5 Prozent auf 10 Mrd. €, die Aktie fiel im frühen Handel um mehr als drei Prozent.</p>"
+        "</article></body></html>"
+    )
+    path = tmp_path / "alt.html"
+    path.write_bytes(html.encode("cp1252"))
+    (article,) = _ingest_one(path).articles
+    assert "„Das ist ein schwerer Schlag“" in article.text and "10 Mrd. €" in article.text
+    assert article.encoding == "cp1252"
+
+
+@pytest.mark.parametrize("pad", ["", " "])
+def test_html_declared_utf16_in_an_8bit_file_is_ignored(tmp_path: Path, pad: str) -> None:
+    # A <meta charset> that a byte search can read is in an ASCII-compatible encoding, never UTF-16.
+    html = (
+        "<html><head><meta charset='utf-16'><title>Börse</title></head><body><article>"
+        "<p>Die Börse in Frankfurt schloss mit einem Plus von drei Prozent, die Umsätze waren hoch und die Stimmung gut.</p>"
+        "<p>Besonders gefragt waren Aktien von SAP und Siemens, die jeweils mehr als drei Prozent zulegten.</p>"
+        f"</article></body></html>{pad}"
+    )
+    path = tmp_path / "u16.html"
+    path.write_bytes(html.encode("cp1252"))
+    (article,) = _ingest_one(path).articles
+    assert "Die Börse in Frankfurt" in article.text
+
+
+
+def test_folder_without_supported_files_is_warned_about(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "notes.csv").write_text("x,y", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    with caplog.at_level("WARNING", logger="pipeline.ingest"):
+        assert ingest([tmp_path], CFG, globs=["*.md"]).files == 0
+    assert "no input files" in caplog.text and str(tmp_path) in caplog.text
+
+
+def test_jsonl_with_a_garbled_line_keeps_the_good_lines(tmp_path: Path) -> None:
+    # A crash mid-write leaves NUL padding: that line is reported, the records before it are kept.
+    good = [json.dumps({"id": i, "title": f"Titel {i}", "text": f"Text {i}."}) for i in range(3)]
+    (tmp_path / "cut.jsonl").write_bytes(("\n".join(good) + "\n").encode() + b"\x00" * 40 + b"\n" + good[0][:20].encode())
+    (tmp_path / "junk.jsonl").write_bytes(bytes(range(256)) * 4)  # binary data is still one error
+    report = ingest([tmp_path], CFG)
+    assert [a.article_id for a in report.articles] == ["cut#0", "cut#1", "cut#2"]
+    reasons = {(Path(e.source_path).name, e.record): e.reason for e in report.errors}
+    assert set(reasons) == {("cut.jsonl", "line 4"), ("cut.jsonl", "line 5"), ("junk.jsonl", "")}
+    assert reasons[("cut.jsonl", "line 4")].startswith("malformed JSON")
+    assert reasons[("junk.jsonl", "")].startswith("binary file")

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.config import Config, NlpConfig, SentimentConfig
+from pipeline.export import OUTPUT_FILES
 from pipeline.records import CorpusEntity
 from pipeline.runner import PARTIAL_DIR, RunResult, Stages, print_summary, run_pipeline
 
@@ -187,3 +188,39 @@ def test_summary_table_lists_companies_only() -> None:
     table = stream.getvalue()
     assert "NVDA" in table and "DeepSeek" in table and "not listed" in table
     assert "Bundeswehr" not in table
+
+
+@pytest.mark.parametrize("inside", ["out", ""])
+def test_outputs_of_an_earlier_run_are_not_read_as_articles(corpus: Path, light_config: Config, stages: Stages,
+                                                            inside: str) -> None:
+    # --out inside (or equal to) the input folder: documents.jsonl and run.json are .jsonl/.json files.
+    out = corpus / inside if inside else corpus
+    first = run_pipeline([corpus], out, light_config, stages=stages)
+    assert {p.name for p in out.iterdir() if p.suffix not in (".txt", ".md")} == set(OUTPUT_FILES)
+    second = run_pipeline([corpus], out, light_config, stages=stages)
+    assert not second.failed and not second.duplicates, second.errors + second.duplicates
+    assert second.files == first.files == 4 and len(second.documents) == 4
+
+
+def test_cli_out_that_is_a_file_is_a_usage_error(corpus: Path, tmp_path: Path, light_config_file: Path) -> None:
+    out = tmp_path / "taken"
+    out.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--config", str(light_config_file)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.exception
+    assert out.read_text(encoding="utf-8") == "not a folder"
+    nested = runner.invoke(app, ["run", str(corpus), "--out", str(out / "sub"), "--config", str(light_config_file)])
+    assert nested.exit_code == 2 and isinstance(nested.exception, SystemExit), nested.exception
+
+
+def test_cli_sentiment_never_overwrites_its_input_and_checks_the_out_folder(tmp_path: Path) -> None:
+    # Opening --out for writing first would empty the input before a line is read.
+    lines = json.dumps({"id": 1, "text": "SAP hebt die Prognose an.", "target": "SAP"}) + "\n"
+    path = tmp_path / "in.jsonl"
+    path.write_text(lines, encoding="utf-8")
+    same = runner.invoke(app, ["sentiment", str(path), "--out", str(path)])
+    assert same.exit_code == 2 and path.read_text(encoding="utf-8") == lines
+    (tmp_path / "link.jsonl").symlink_to(path)
+    linked = runner.invoke(app, ["sentiment", str(path), "--out", str(tmp_path / "link.jsonl")])
+    assert linked.exit_code == 2 and path.read_text(encoding="utf-8") == lines
+    no_folder = runner.invoke(app, ["sentiment", str(path), "--out", str(tmp_path / "nope" / "out.jsonl")])
+    assert no_folder.exit_code == 2 and isinstance(no_folder.exception, SystemExit), no_folder.exception
