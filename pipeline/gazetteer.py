@@ -261,6 +261,7 @@ class Gazetteer:
         self.currency_keys: set[str] = set()  # currencies an NER takes for MISC names (Euro)
         self.benchmark_keys: set[str] = set()  # commodity benchmarks, MISC and never companies (Brent)
         self.commodity_keys: set[str] = set()  # commodities, no entity (Gold)
+        self.vehicle_brand_keys: set[str] = set()  # car makers whose name is also a car ("ein Audi")
         self.build_seconds = 0.0
         self._max_chars: Optional[int] = None
 
@@ -754,6 +755,7 @@ def build_gazetteer(overlay_path: Path, reference_csvs: Iterable[Path] = ()) -> 
     gaz.currency_keys = {name_key(str(c)) or str(c) for c in overlay.get("currencies", [])}  # "€" has no name key
     gaz.benchmark_keys = {name_key(str(c)) for c in overlay.get("commodity_benchmarks", [])} - {""}
     gaz.commodity_keys = {name_key(str(c)) for c in overlay.get("commodities", [])} - {""}
+    gaz.vehicle_brand_keys = {name_key(str(c)) for c in overlay.get("vehicle_brands", [])} - {""}
     gaz.sources.append({"name": "overlay", "path": str(overlay_path), "sha256": file_sha256(overlay_path)})
     # Index aliases first, so that no company takes "Nasdaq" or "Dow".
     _add_overlay_entries(gaz, {"indices": overlay.get("indices", [])})

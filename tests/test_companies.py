@@ -165,6 +165,17 @@ def test_a_company_and_the_country_after_it_are_the_national_company(nlp):
     assert ents(nlp("Nun kehrt Ikea Deutschland den Rücken.")) == [("Ikea", "ORG")]
 
 
+def test_a_car_makers_name_after_an_article_is_the_car(nlp):
+    assert ents(nlp("Ein Audi prallte am Sonntag gegen einen Baum.")) == [("Audi", "MISC")]
+    assert ents(nlp("Er kaufte einem Nachbarn einen gebrauchten BMW X1 ab.")) == [("BMW X1", "MISC")]
+    assert ents(nlp("Der neue Mazda 3 ist solide.")) == [("Mazda 3", "MISC")]
+    # the company: no article, a legal form, a compound or a company word after the name
+    assert ents(nlp("Audi meldet einen Gewinnsprung.")) == [("Audi", "ORG")]
+    assert ents(nlp("Bei der Audi AG sinkt der Absatz.")) == [("Audi AG", "ORG")]
+    assert [e.label_ for e in nlp("Der VW-Konzern streicht Stellen.").ents] == ["ORG"]
+    assert [e.label_ for e in nlp("Der Umsatz des Volkswagen Konzerns stieg.").ents] == ["ORG"]
+
+
 def test_a_company_named_in_full_goes_on_by_its_first_word(nlp):
     doc = nlp("Nemetschek übernimmt die Planwerk Digital GmbH für 310 Mio. Euro. Planwerk entwickelt Programme "
               "für Baustellen. Der Umsatz von Planwerk stieg zuletzt.")

@@ -795,7 +795,32 @@ class CompanyRuler:
         self.set_annotations(doc, matches, self.ner_corrections(doc, matches) if self.ner_filter else ())
         doc.ents = self.ents_filter(doc.ents, self.short_name_mentions(doc))
         doc.ents = self.national_subsidiaries(doc)
+        doc.ents = self.vehicles(doc)
         return doc
+
+    def vehicles(self, doc: Doc) -> list[Span]:
+        """``doc.ents`` with a car maker's name after an article or a possessive as the car (MISC; pure).
+
+        German names a car by its maker with a masculine article: ``Ein Audi prallte gegen einen
+        Baum``, ``mit seinem VW Polo``, ``Der Opel kam im Graben zum Stehen`` are vehicles, and a
+        police report about them is no news about the company. Companies go without an article or
+        with a company word: ``Audi meldet``, ``der VW-Konzern``, ``bei der Audi AG``,
+        ``des Volkswagen Konzerns`` stay organisations. One adjective may stand between
+        (``einem gebrauchten BMW``).
+        """
+        brands = self.gazetteer.vehicle_brand_keys
+        out: list[Span] = []
+        for ent in doc.ents:
+            if ent.label_ == "ORG" and name_key(doc[ent.start].text) in brands and _vehicle_context(doc, ent):
+                end = ent.end
+                model = doc[end] if end < len(doc) and doc[end - 1].whitespace_ else None
+                if model is not None and any(c.isdigit() for c in model.text) and model.text[:1].isalnum() \
+                        and not (model.text.isdigit() and len(model.text) == 4):
+                    end += 1  # the model: "ein BMW X1", "der neue Mazda 3" (not a year: "ein BMW 2019")
+                out.append(Span(doc, ent.start, end, label="MISC"))
+            else:
+                out.append(ent)
+        return out
 
     @staticmethod
     def national_subsidiaries(doc: Doc) -> list[Span]:
@@ -1228,6 +1253,34 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
 # not Deutsche Telekom or Deutsche Post.
 COUNTRY_QUALIFIERS = {"austria", "österreich", "schweiz", "suisse", "switzerland", "deutschland", "germany", "italia",
                       "italien", "france", "frankreich", "españa", "nederland", "polska", "ungarn", "hungary"}
+VEHICLE_DETERMINERS = {"ein", "einen", "einem", "eines", "der", "den", "dem", "des", "sein", "seinen", "seinem",
+                       "seines", "ihr", "ihren", "ihrem", "ihres", "mein", "meinen", "meinem", "dein", "deinen",
+                       "deinem", "unser", "unseren", "unserem", "dessen", "deren", "jeder", "jeden", "jedem", "dieser",
+                       "diesen", "diesem", "welcher", "welchen", "welchem"}
+# Words after a maker's name that show the company: "der VW Konzern", "bei der Audi AG", "dem BMW Werk".
+VEHICLE_COMPANY_WORDS = {"konzern", "konzerns", "group", "gruppe", "ag", "se", "holding", "werk", "werks", "werke",
+                         "chef", "chefin", "vorstand", "aktie", "aktien", "bank", "motor", "motors", "financial",
+                         "nutzfahrzeuge", "tochter", "zentrale", "händler", "sprecher", "sprecherin", "mitarbeiter",
+                         "betriebsrat", "management", "belegschaft", "aktionäre", "ceo", "inc", "inc.", "corp", "corp."}
+
+
+def _vehicle_context(doc: Doc, ent: Span) -> bool:
+    """Whether a car maker's name stands where German names a car: after an article or a possessive,
+    at most one adjective between, and no hyphen or company word after it (``Ein Audi prallte …``,
+    ``mit seinem gebrauchten VW Polo``; not ``der VW-Konzern``, ``bei der Audi AG``)."""
+    before = ent.start - 1
+    if before >= 0 and doc[before].is_lower and doc[before].is_alpha and doc[before].lower_ not in VEHICLE_DETERMINERS \
+            and doc[before].lower_.endswith(("e", "en", "er", "em", "es")) and before - 1 >= 0 \
+            and doc[before - 1].lower_ in VEHICLE_DETERMINERS:
+        before -= 1  # "einem gebrauchten BMW"
+    if before < 0 or doc[before].lower_ not in VEHICLE_DETERMINERS:
+        return False
+    if not doc[ent.end - 1].whitespace_ and ent.end < len(doc) and doc[ent.end].text in {"-", "‑"}:
+        return False  # "der VW-Konzern"
+    words = [t.lower_ for t in ent] + [t.lower_ for t in doc[ent.end:ent.end + 1]]
+    return not any(w in VEHICLE_COMPANY_WORDS or (w[:1].isalpha() and is_type_noun(w)) for w in words[1:])
+
+
 # After "Tesla Deutschland" an article shows the country is an object: "warum Tesla Deutschland den Rücken kehrt".
 COUNTRY_OBJECT_ARTICLES = {"den", "dem", "die", "das", "einen", "einem", "eine", "ein", "der"}
 COUNTRY_ADJECTIVES = {"österreichische", "österreichischen", "österreichischer", "schweizerische", "schweizerischen",
