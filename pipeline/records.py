@@ -41,15 +41,18 @@ class Article:
 
 @dataclass
 class IngestError:
-    """An input that could not become an :class:`Article`.
+    """An input that could not become an :class:`Article` (or an article that could not become a document).
 
     ``record`` names the part of the file that failed (a JSON line number or
-    record id), empty when the whole file failed.
+    record id), empty when the whole file failed. ``stage`` is empty for
+    ingestion; for an article on which a later stage raised, it names the stage
+    (``nlp``, ``sentiment``, ``link``) and ``record`` is the article id.
     """
 
     source_path: str
     record: str
     reason: str
+    stage: str = ""
 
 
 @dataclass

@@ -17,9 +17,10 @@ import shutil
 import sys
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional, TextIO
+from typing import Any, Iterable, Iterator, Optional, TextIO
 
 from tqdm import tqdm
 
@@ -94,6 +95,27 @@ class RunResult:
         return bool(self.errors)
 
 
+class StageError(Exception):
+    """A stage raised while processing articles; ``stage`` names it, the original is the ``__cause__``."""
+
+    def __init__(self, stage: str, exc: BaseException):
+        self.stage = stage
+        self.error = f"{type(exc).__name__}: {exc}"
+        super().__init__(f"{stage} stage failed: {self.error}")
+
+
+@contextmanager
+def _stage(name: str, timings: dict[str, float]) -> Iterator[None]:
+    """Time one stage and name it in any exception it raises (for errors.csv)."""
+    t = time.perf_counter()
+    try:
+        yield
+    except Exception as exc:
+        raise StageError(name, exc) from exc
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
+
+
 def process_articles(
     articles: Iterable[Article],
     cfg: Config,
@@ -107,22 +129,52 @@ def process_articles(
         cfg: the configuration.
         stages: prebuilt stages (built from ``cfg`` when ``None``).
         timings: if given, seconds spent per stage are added to it.
+
+    Raises:
+        StageError: a stage raised; it names the stage and chains the original exception.
     """
     stages = stages or Stages.from_config(cfg)
     timings = timings if timings is not None else defaultdict(float)
     articles = list(articles)
-    t = time.perf_counter()
-    documents = list(stages.nlp.process(articles))
-    timings["nlp"] = timings.get("nlp", 0.0) + time.perf_counter() - t
+    with _stage("nlp", timings):
+        documents = list(stages.nlp.process(articles))
     if stages.sentiment is not None:
-        t = time.perf_counter()
-        stages.sentiment.score_documents(documents)
-        timings["sentiment"] = timings.get("sentiment", 0.0) + time.perf_counter() - t
+        with _stage("sentiment", timings):
+            stages.sentiment.score_documents(documents)
     if stages.link is not None:
-        t = time.perf_counter()
-        for document in documents:
-            stages.link.link_document(document)
-        timings["link"] = timings.get("link", 0.0) + time.perf_counter() - t
+        with _stage("link", timings):
+            for document in documents:
+                stages.link.link_document(document)
+    return documents
+
+
+def _process_isolated(
+    chunk: list[Article], cfg: Config, stages: Stages, timings: dict[str, float], failures: list[IngestError]
+) -> list[Document]:
+    """Process a chunk; when it raises, retry its articles one by one so one bad article fails alone.
+
+    The happy path is one batched call; only a failing chunk pays for the retries.
+    Articles that fail on their own are added to ``failures`` (stage and message;
+    the traceback goes to the debug log).
+    """
+    try:
+        return process_articles(chunk, cfg, stages, timings)
+    except StageError as exc:
+        if len(chunk) == 1:
+            failed = [(chunk[0], exc)]
+            documents: list[Document] = []
+        else:
+            log.info("%s; retrying its %d articles one by one", exc, len(chunk))
+            failed, documents = [], []
+            for article in chunk:
+                try:
+                    documents += process_articles([article], cfg, stages, timings)
+                except StageError as one:
+                    failed.append((article, one))
+    for article, error in failed:
+        log.warning("article %s (%s) not processed: %s", article.article_id, article.source_path, error)
+        log.debug("traceback of the failure in %s", article.article_id, exc_info=error.__cause__)
+        failures.append(IngestError(article.source_path, article.article_id, str(error), stage=error.stage))
     return documents
 
 
@@ -191,6 +243,7 @@ def run_pipeline(
     (partial / "state.json").write_text(json.dumps({"fingerprint": run_fingerprint}), encoding="utf-8")
     partial_docs = partial / "documents.jsonl"
     done: dict[str, Document] = {}
+    failures: list[IngestError] = []  # articles a stage raised on
     resumed = 0
     with partial_docs.open("w", encoding="utf-8") as sink:
         todo = []
@@ -209,13 +262,14 @@ def run_pipeline(
         with tqdm(total=len(todo), desc="articles", unit="art", file=sys.stderr, disable=None) as bar:
             for i in range(0, len(todo), CHUNK_SIZE):
                 chunk = todo[i : i + CHUNK_SIZE]
-                for document in process_articles(chunk, cfg, stages, timings):
+                for document in _process_isolated(chunk, cfg, stages, timings, failures):
                     done[document.article.sha256] = document
                     sink.write(json.dumps(document_to_json(document), ensure_ascii=False) + "\n")
                 sink.flush()
                 bar.update(len(chunk))
 
-    documents = [done[a.sha256] for a in report.articles]
+    documents = [done[a.sha256] for a in report.articles if a.sha256 in done]
+    errors = report.errors + failures
     t = time.perf_counter()
     entity_rows = [row for d in documents for row in aggregate_document(d, cfg.aggregate)]
     corpus = aggregate_corpus(documents, cfg.aggregate)
@@ -224,7 +278,7 @@ def run_pipeline(
         documents=documents,
         entity_rows=entity_rows,
         corpus=corpus,
-        errors=report.errors,
+        errors=errors,
         duplicates=report.duplicates,
         files=report.files,
         resumed=resumed,
@@ -233,7 +287,7 @@ def run_pipeline(
     )
     t = time.perf_counter()
     run_info = run_summary(result, cfg, models, run_fingerprint, started)
-    write_outputs(out, documents, entity_rows, corpus, report.errors + report.duplicates, run_info,
+    write_outputs(out, documents, entity_rows, corpus, errors + report.duplicates, run_info,
                   cfg.export.csv_formula_prefix)
     timings["export"] = time.perf_counter() - t
     shutil.rmtree(partial, ignore_errors=True)
@@ -264,6 +318,10 @@ def run_summary(result: RunResult, cfg: Config, models: dict[str, Any], run_fing
             "percentages": sum(1 for d in docs for f in d.figures if f.kind == "percent"),
             "money": sum(1 for d in docs for f in d.figures if f.kind == "money"),
         },
+        "failed_articles": [
+            {"article_id": e.record, "source_path": e.source_path, "stage": e.stage, "error": e.reason.partition(": ")[2]}
+            for e in result.errors if e.stage
+        ],
         "timings_seconds": {k: round(v, 3) for k, v in result.timings.items()},
     }
 

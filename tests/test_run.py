@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from typing import Optional
 
 import pytest
 import yaml
+from spacy.language import Language
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -224,3 +226,46 @@ def test_cli_sentiment_never_overwrites_its_input_and_checks_the_out_folder(tmp_
     assert linked.exit_code == 2 and path.read_text(encoding="utf-8") == lines
     no_folder = runner.invoke(app, ["sentiment", str(path), "--out", str(tmp_path / "nope" / "out.jsonl")])
     assert no_folder.exit_code == 2 and isinstance(no_folder.exception, SystemExit), no_folder.exception
+
+
+# A real spaCy component that fails on one article, as a buggy component or a pathological text would.
+MARKER = "KAPUTT"
+
+
+@Language.factory("finnews_test_fail_on_marker")
+def _fail_on_marker(nlp: Language, name: str):
+    def component(doc):
+        if MARKER in doc.text:
+            raise ValueError(f"cannot handle {MARKER}")
+        return doc
+
+    return component
+
+
+FAILING_COMPONENTS = {"finnews_sentences": {}, "fail_on_marker": {"factory": "finnews_test_fail_on_marker"}}
+
+
+def test_an_article_that_makes_a_stage_raise_fails_alone(corpus: Path, tmp_path: Path,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    (corpus / "kaputt.txt").write_text(f"Ein Artikel\n\nDieser Text ist {MARKER}.", encoding="utf-8")
+    cfg = Config(nlp=NlpConfig(model="blank:de", components=FAILING_COMPONENTS), sentiment=SentimentConfig(enabled=False))
+    out = tmp_path / "out"
+    with caplog.at_level(logging.DEBUG, logger="pipeline.runner"):
+        result = run_pipeline([corpus], out, cfg)
+    assert result.failed
+    docs = [json.loads(line)["article_id"] for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert docs == ["bayer", "markt", "sap", "zins"]  # the chunk's other articles are kept
+    (error,) = list(csv.DictReader((out / "errors.csv").open(encoding="utf-8")))
+    assert Path(error["source_path"]).name == "kaputt.txt" and error["record"] == "kaputt"
+    assert error["reason"] == f"nlp stage failed: ValueError: cannot handle {MARKER}"  # no traceback in the CSV
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["counts"]["errors"] == 1 and run["counts"]["articles"] == 4
+    assert run["failed_articles"] == [{"article_id": "kaputt", "source_path": error["source_path"], "stage": "nlp",
+                                       "error": f"ValueError: cannot handle {MARKER}"}]
+    assert any(r.levelno == logging.DEBUG and r.exc_info for r in caplog.records)  # the traceback, for -vv
+    cli_cfg = tmp_path / "failing.yaml"
+    cli_cfg.write_text(yaml.safe_dump({"nlp": {"model": "blank:de", "components": FAILING_COMPONENTS},
+                                       "sentiment": {"enabled": False}}), encoding="utf-8")
+    cli = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "cli"), "--config", str(cli_cfg)])
+    assert cli.exit_code == 1 and isinstance(cli.exception, SystemExit), cli.exception
+    assert "4 articles from 5 files (1 failed" in cli.stdout
