@@ -123,11 +123,16 @@ def split_plain_text(text: str) -> tuple[str, list[str]]:
 # ----------------------------------------------------------------------- decoding
 
 
-def decode_bytes(data: bytes, declared: Optional[str] = None, binary_check: bool = True) -> tuple[str, str]:
+def decode_bytes(
+    data: bytes, declared: Optional[str] = None, binary_check: bool = True, source: str = ""
+) -> tuple[str, str]:
     """Decode file bytes into text and return ``(text, encoding)``.
 
     Order: a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without BOM when
-    every other byte is NUL; strict UTF-8; an encoding ``declared`` by the
+    every other byte is NUL; strict UTF-8; mostly valid UTF-8 with a few stray
+    cp1252 bytes (a paragraph pasted from a Windows program: ``B\xf6rse`` among
+    UTF-8 umlauts), each stray byte read as cp1252, encoding ``utf-8+cp1252``, with a
+    warning naming ``source``; an encoding ``declared`` by the
     document (an HTML ``<meta charset>``); cp1252, the encoding of German
     Windows text (a superset of latin-1's printable range, so ``Börse`` and
     ``€`` come out right); latin-1 for the five bytes cp1252 leaves undefined.
@@ -168,9 +173,40 @@ def decode_bytes(data: bytes, declared: Optional[str] = None, binary_check: bool
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
+            if encoding == "utf-8" and (repaired := _repair_utf8(data, source)) is not None:
+                return _check_text(repaired, binary_check), "utf-8+cp1252"
             continue
         return _check_text(text, binary_check), encoding
     raise IngestFailure("undecodable: not valid in any supported encoding")  # unreachable: latin-1 decodes all
+
+
+# Bytes that are no valid UTF-8, as the surrogateescape error handler keeps them.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _stray_byte(match: re.Match) -> str:
+    byte = bytes([ord(match.group()) - 0xDC00])
+    try:
+        return byte.decode("cp1252")
+    except UnicodeDecodeError:  # 0x81 0x8d 0x8f 0x90 0x9d: undefined in cp1252, C1 controls in latin-1
+        return byte.decode("latin-1")
+
+
+def _repair_utf8(data: bytes, source: str = "") -> Optional[str]:
+    """UTF-8 with each invalid byte read as cp1252, when the file is mostly valid UTF-8, else ``None``.
+
+    "Mostly": more of its non-ASCII bytes are in valid UTF-8 sequences than not. Real
+    cp1252 text has almost none (``ß`` and a no-break space happen to make one), while a
+    UTF-8 file with a pasted Windows paragraph has many, and decoding it all as cp1252
+    would turn every UTF-8 umlaut into mojibake (``BÃ¶rse``).
+    """
+    text = data.decode("utf-8", "surrogateescape")
+    stray = len(_ESCAPED_BYTE.findall(text))
+    valid = sum(1 for byte in data if byte > 0x7F) - stray
+    if not stray or valid <= stray:
+        return None
+    log.warning("%s: mostly UTF-8, %d invalid byte%s read as cp1252", source or "input", stray, "" if stray == 1 else "s")
+    return _ESCAPED_BYTE.sub(_stray_byte, text)
 
 
 def _check_text(text: str, binary_check: bool = True) -> str:
@@ -465,7 +501,7 @@ def read_file(root: Path, path: Path, cfg: IngestConfig) -> list[IngestResult]:
         declared = _declared_charset(data) if suffix in (".html", ".htm") else None
         # JSONL is judged per line: a crash mid-write leaves a line of NUL padding, and the
         # good lines must survive it; only a file without any readable line is binary data.
-        text, encoding = decode_bytes(data, declared, binary_check=suffix != ".jsonl")
+        text, encoding = decode_bytes(data, declared, binary_check=suffix != ".jsonl", source=source_path)
         if suffix == ".json":
             raws: Iterable[Union[RawArticle, IngestFailure]] = list(read_json(text, cfg.json_fields))
         elif suffix == ".jsonl":

@@ -314,3 +314,27 @@ def test_jsonl_with_a_garbled_line_keeps_the_good_lines(tmp_path: Path) -> None:
     assert set(reasons) == {("cut.jsonl", "line 4"), ("cut.jsonl", "line 5"), ("junk.jsonl", "")}
     assert reasons[("cut.jsonl", "line 4")].startswith("malformed JSON")
     assert reasons[("junk.jsonl", "")].startswith("binary file")
+
+
+def test_utf8_with_a_stray_cp1252_byte_keeps_its_umlauts(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # A UTF-8 file with one paragraph pasted from a Windows program: decoding it all as cp1252
+    # turned every UTF-8 umlaut into mojibake ("BÃ¶rse").
+    utf8 = "Börse schließt fester\n\nDie Märkte in Zürich und München legten zu.\n\n".encode("utf-8")
+    data = utf8 + "Die Börse in Wien auch.".encode("cp1252")
+    path = tmp_path / "gemischt.txt"
+    path.write_bytes(data)
+    with caplog.at_level("WARNING", logger="pipeline.ingest"):
+        report = _ingest_one(path)
+    (article,) = report.articles
+    assert article.text == "Börse schließt fester\n\nDie Märkte in Zürich und München legten zu.\n\nDie Börse in Wien auch."
+    assert article.encoding == "utf-8+cp1252"
+    assert any("gemischt.txt" in r.getMessage() and "1 invalid byte" in r.getMessage() for r in caplog.records), caplog.text
+
+
+def test_genuine_cp1252_is_not_taken_for_repaired_utf8(tmp_path: Path) -> None:
+    # "ß" + no-break space (DF A0) happens to be a valid UTF-8 sequence; the file is still cp1252.
+    text = "Fuß\u00a0ball-Aktien: Börse in Zürich\n\nDie Märkte in München fielen; Anleger verkauften Öl-Werte für 5 €."
+    path = tmp_path / "win.txt"
+    path.write_bytes(text.encode("cp1252"))
+    (article,) = _ingest_one(path).articles
+    assert article.encoding == "cp1252" and "Fuß ball-Aktien: Börse in Zürich" in article.text
