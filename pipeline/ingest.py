@@ -16,7 +16,9 @@ Formats
 
 Text normalisation (all output offsets refer to the normalised text): Unicode NFC,
 soft hyphens and zero-width characters removed, non-breaking, thin and other
-special spaces become U+0020, runs of spaces collapse, lines are stripped, and
+special spaces become U+0020, C1 controls the cp1252 characters they stand for
+(``\\x84`` -> ``„``), vertical tabs and form feeds line breaks, other control
+characters are dropped, runs of spaces collapse, lines are stripped, and
 paragraphs are joined with one blank line, headline first.
 """
 
@@ -46,6 +48,24 @@ _DELETE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 # Characters that are spaces in print: no-break, figure, thin, narrow no-break, etc.
 _SPACES = dict.fromkeys(map(ord, "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 _MULTISPACE = re.compile(r" {2,}")
+
+
+def _c1_as_cp1252(code: int) -> Optional[str]:
+    try:
+        return bytes([code]).decode("cp1252")
+    except UnicodeDecodeError:
+        return None  # 0x81 0x8d 0x8f 0x90 0x9d: nothing in cp1252 either
+
+
+# Stray control characters. C1 controls (U+0080-U+009F) come from cp1252 text read as latin-1
+# (an HTML page labelled iso-8859-1, a JSON export): „“€– are meant. A vertical tab is Word's
+# line break, a form feed a page break: both end a line. Other C0 controls are dropped.
+_CONTROLS: dict[int, Optional[str]] = {
+    **{code: None for code in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]},
+    **{code: _c1_as_cp1252(code) for code in range(0x80, 0xA0)},
+    0x0B: "\n",
+    0x0C: "\n",
+}
 # Lone UTF-16 surrogates: JSON escapes such as "\ud83d" (half an emoji, cut off) decode to them,
 # and no UTF-8 output can hold them, so they become U+FFFD.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -76,11 +96,13 @@ class IngestFailure(Exception):
 def normalize_text(text: str) -> str:
     """Normalise a text the way every offset in finnews expects.
 
-    Example: ``"Bör\\u00adse\\u00a0AG"`` becomes ``"Börse AG"``.
+    Example: ``"Bör\\u00adse\\u00a0AG"`` becomes ``"Börse AG"``; stray control characters
+    go: ``"5 \\x80\\x0bmehr\\x0c"`` becomes ``"5 €\\nmehr\\n"`` (C1 as cp1252, vertical tab and
+    form feed as line breaks).
     """
-    text = _SURROGATE.sub("\ufffd", text)
+    text = _SURROGATE.sub("\ufffd", text).translate(_CONTROLS)
     text = unicodedata.normalize("NFC", text).translate(_DELETE).translate(_SPACES)
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _clean_line(line: str) -> str:

@@ -338,3 +338,22 @@ def test_genuine_cp1252_is_not_taken_for_repaired_utf8(tmp_path: Path) -> None:
     path.write_bytes(text.encode("cp1252"))
     (article,) = _ingest_one(path).articles
     assert article.encoding == "cp1252" and "Fuß ball-Aktien: Börse in Zürich" in article.text
+
+
+def test_stray_control_characters_are_normalised(tmp_path: Path) -> None:
+    # Latin-1 text read as such keeps cp1252's „“€ as C1 controls; Word exports hold a vertical tab
+    # for a line break, PDFs a form feed for a page break (here: between paragraphs). None of them belongs in article text.
+    raw = ("Dax fällt\n\nDie Aktie fiel um 5 \x80\x0bauf 12 \x80. \x84Das ist viel\x93, sagte er.\x0c\n"
+           "Zweiter Absatz\x81 mit\x1b Rest.\n")
+    path = tmp_path / "steuer.json"
+    path.write_text(json.dumps({"id": "a", "text": raw}), encoding="utf-8")
+    (article,) = _ingest_one(path).articles
+    assert article.text == "Dax fällt\n\nDie Aktie fiel um 5 € auf 12 €. „Das ist viel“, sagte er.\n\nZweiter Absatz mit Rest."
+    assert normalize_text("Absatz\x0bZeile\x0cSeite\x85") == "Absatz\nZeile\nSeite…"
+    (txt,) = _ingest_one(_write(tmp_path / "zeilen.txt", "Titel\nEins\x0bZwei\nDrei")).articles
+    assert txt.text == "Titel\n\nEins\n\nZwei\n\nDrei"  # a line break, in a file of one paragraph per line
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
