@@ -424,7 +424,11 @@ def read_jsonl(text: str, fields: Any) -> Iterator[Union[RawArticle, IngestFailu
 
 
 def discover(
-    inputs: Iterable[Path], extensions: Iterable[str], globs: Iterable[str] = (), exclude: Iterable[Path] = ()
+    inputs: Iterable[Path],
+    extensions: Iterable[str],
+    globs: Iterable[str] = (),
+    exclude: Iterable[Path] = (),
+    same_files: Optional[list[tuple[Path, Path]]] = None,
 ) -> list[tuple[Path, Path]]:
     """List ``(root, file)`` pairs to read, sorted, without duplicates.
 
@@ -433,12 +437,14 @@ def discover(
     ``CHANGELOG.md``) are skipped. A file given directly is always read, whatever
     its name or extension, with its parent folder as root. ``globs`` filter on the file name
     or the path relative to the root (``'*.txt'``, ``'2025/*.md'``). Files in ``exclude`` (the
-    outputs of ``finnews run``) are skipped in folders.
+    outputs of ``finnews run``) are skipped in folders. A path that leads to a file already
+    listed under another name (a symlink and its target) is listed once; ``(path, listed path)``
+    of the others go to ``same_files`` when given, so they can be accounted for.
     """
     extensions = {e.lower() for e in extensions}
     excluded = {Path(p).resolve() for p in exclude}
     globs = list(globs)
-    seen: set[Path] = set()
+    seen: dict[Path, Path] = {}
     found: list[tuple[Path, Path]] = []
     for item in inputs:
         item = Path(item)
@@ -461,8 +467,10 @@ def discover(
             matched += 1
             key = path.resolve()
             if key not in seen:
-                seen.add(key)
+                seen[key] = path
                 found.append((root, path))
+            elif same_files is not None and path != seen[key]:
+                same_files.append((path, seen[key]))
         if not matched:  # a typo in a folder or pattern should not pass for an empty success
             log.warning("no input files in %s (extensions %s%s)", item, ", ".join(sorted(extensions)),
                         f"; --glob {' '.join(globs)}" if globs else "")
@@ -588,13 +596,15 @@ def ingest(
     """Read every input into articles; bad inputs and exact duplicates are reported, never raised.
 
     Exact duplicates (the same normalised text, by SHA-256) are kept once; later
-    copies are reported in ``duplicates`` with the id they duplicate. Two
+    copies are reported in ``duplicates`` with the id they duplicate, and a second name of
+    one file (a symlink and its target) as ``same file as PATH``. Two
     articles that would get the same ``article_id`` get ``~2``, ``~3`` suffixes.
     """
     report = IngestReport()
     by_hash: dict[str, str] = {}
     ids: set[str] = set()
-    for root, path in discover(inputs, cfg.extensions, globs, exclude):
+    same_files: list[tuple[Path, Path]] = []
+    for root, path in discover(inputs, cfg.extensions, globs, exclude, same_files):
         report.files += 1
         for result in read_file(root, path, cfg):
             if isinstance(result, IngestError):
@@ -612,4 +622,8 @@ def ingest(
             ids.add(result.article_id)
             by_hash[result.sha256] = result.article_id
             report.articles.append(result)
+    # A symlink and its target are read once; the other name must not vanish from the accounting.
+    for path, listed in same_files:
+        report.files += 1
+        report.duplicates.append(IngestError(_path_text(path), "", f"same file as {_path_text(listed)}"))
     return report

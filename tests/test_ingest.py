@@ -357,3 +357,17 @@ def test_stray_control_characters_are_normalised(tmp_path: Path) -> None:
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_symlink_and_its_target_are_read_once_and_both_accounted_for(tmp_path: Path) -> None:
+    (tmp_path / "dax.txt").write_text("Dax steigt\n\nDer Dax stieg um 1 %.", encoding="utf-8")
+    (tmp_path / "zz-link.txt").symlink_to(tmp_path / "dax.txt")
+    report = ingest([tmp_path], CFG)
+    assert [a.article_id for a in report.articles] == ["dax"] and not report.errors
+    (dup,) = report.duplicates  # it vanished from the accounting: neither an article nor an error
+    assert Path(dup.source_path).name == "zz-link.txt"
+    assert dup.reason == f"same file as {tmp_path / 'dax.txt'}"
+    assert report.files == 2
+    # The same path named twice is one input, not a duplicate.
+    again = ingest([tmp_path / "dax.txt", tmp_path / "dax.txt"], CFG)
+    assert len(again.articles) == 1 and not again.duplicates and again.files == 1
