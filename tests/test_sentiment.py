@@ -118,6 +118,37 @@ def test_cli_scores_jsonl_from_stdin(tmp_path):
     assert sum(rows[0][k] for k in ("p_positive", "p_neutral", "p_negative")) == pytest.approx(1, abs=1e-3)
 
 
+def test_cli_reads_bom_and_latin1_input_and_names_bad_lines(tmp_path, caplog, capsys):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.sentiment.jsonl import score_jsonl
+
+    good = {"id": 1, "text": "Die Börse feiert: SAP steigt um 9 %.", "target": "SAP"}
+    # A BOM (Windows editors write one) made the first line "invalid JSON".
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + (json.dumps(good, ensure_ascii=False) + "\n\n{kaputt\n").encode("utf-8"))
+    out = tmp_path / "bom-out.jsonl"
+    with caplog.at_level("WARNING"):
+        result = CliRunner().invoke(app, ["sentiment", str(bom), "--out", str(out)])
+    assert result.exit_code == 1, result.output  # the bad line, not the first one
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["label"] in ("positive", "neutral", "negative") and "error" in rows[1]
+    assert any("line 3" in r.getMessage() for r in caplog.records), caplog.text  # which line to fix
+    # latin-1 input (an export from a Windows tool) was a traceback.
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes((json.dumps(good, ensure_ascii=False) + "\n").encode("latin-1"))
+    out = tmp_path / "latin-out.jsonl"
+    result = CliRunner().invoke(app, ["sentiment", str(latin), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert row["text"] == good["text"] and "label" in row
+    # A progress bar on stderr, as the runner has (shown on a terminal; forced here).
+    capsys.readouterr()
+    assert score_jsonl(str(latin), str(tmp_path / "p.jsonl"), CFG, progress=True) == 0
+    assert "1/1" in capsys.readouterr().err
+
+
 def test_any_sequence_classification_model_can_be_configured(tmp_path):
     """A plain HF model directory (here: a tiny BERT saved locally) loads instead of the adapter."""
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
