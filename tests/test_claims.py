@@ -326,3 +326,19 @@ def moves(doc):
 )
 def test_share_moves_in_words(nlp, text, entities, expected):
     assert moves(annotate(nlp, text, entities)) == expected
+
+
+
+def test_a_market_report_repeated_200_times_gives_200_copies_of_its_claims(nlp):
+    unit = ("SAP steigt um 3 %. Siemens fällt um 2 %, sagte ein Händler. "
+            "Bernstein stuft Puma ab, Adidas legte um 1 % zu. ")
+    entities = [("SAP", ORG), ("Siemens", ORG), ("Bernstein", ORG), ("Puma", ORG), ("Adidas", ORG)]
+
+    def found(text):
+        doc = annotate(nlp, text, entities)
+        return [(target.text, span.text, [f.text for f in figures], role)
+                for span, target, figures, _quote, role, _move in iter_claims(doc)]
+
+    one = found(unit)
+    assert len(one) == 5 and ("Bernstein", "Bernstein stuft Puma ab, Adidas legte um 1 % zu.", [], "source") in one
+    assert found(unit * 200) == one * 200

@@ -675,3 +675,25 @@ def test_an_expectation_without_a_figure_before_it_is_about_nothing(nlp):
     doc = annotate(nlp, "Die UBS legt am Dienstag Zahlen vor.\n\nAnalysten hatten mit 1,9 Mrd. Dollar gerechnet.",
                    [("UBS", ORG)])
     assert [r[4] for r in rows(doc)] == [[]]
+
+
+# -- long documents: the results do not depend on the document's length ------------------------
+
+
+def test_a_sentence_repeated_200_times_gives_200_copies_of_its_figures(nlp):
+    sentence = "Nvidia fiel im Dax um 3 %, Apple stieg um 2 % auf 150 Dollar, während Siemens 1,2 Mrd. Euro verlor. "
+    entities = [("Nvidia", ORG), ("Apple", ORG), ("Siemens", ORG), ("Dax", INDEX)]
+    one = rows(annotate(nlp, sentence, entities))
+    assert len(one) == 4
+    assert rows(annotate(nlp, sentence * 200, entities)) == one * 200
+
+
+def test_a_long_flattened_table_reads_every_figure_as_a_short_one_does(nlp):
+    # One "sentence" of 600 figures: the first ones read as in a table of 10 rows.
+    table = "".join(f"{i},5 % und {i} Mrd. Euro " for i in range(300))
+    short = "".join(f"{i},5 % und {i} Mrd. Euro " for i in range(10))
+    doc = annotate(nlp, table)
+    found = rows(doc)
+    assert len(found) == 600
+    assert found[:20] == rows(annotate(nlp, short))
+    assert [f._.figure["direction"] for f in doc.spans["figures"]] == ["none"] * 600

@@ -1253,3 +1253,13 @@ def test_a_dateline_is_not_part_of_reported_speech(nlp):
 )
 def test_reported_speech_objects(nlp, text, expected):
     assert [(q.text, q._.cue.text) for q in quotes(nlp, text, "reported")] == expected
+
+
+# ---------------------------------------------------------------- long documents
+
+
+def test_a_quotation_repeated_200_times_keeps_its_speaker_every_time(nlp):
+    unit = "„Das Geschäft läuft gut“, sagte Anna Berger. Die Aktie stieg um 3 %. "
+    one = [(q.text, q.label_, speaker(q)) for q in quotes(nlp, unit)]
+    assert one == [("Das Geschäft läuft gut", "direct", "Anna Berger")]
+    assert [(q.text, q.label_, speaker(q)) for q in quotes(nlp, unit * 200)] == one * 200

@@ -83,3 +83,11 @@ def test_sentence_final_number_is_split_from_its_period(nlp, text: str, expected
 
 def test_a_four_digit_ordinal_after_an_article_stays_one(nlp) -> None:
     assert sents(nlp, "Er feierte zum 2000. Mal den Sieg.") == ["Er feierte zum 2000. Mal den Sieg."]
+
+
+def test_a_long_paragraph_splits_as_its_sentences_do(nlp) -> None:
+    # The sentence starts of a long document are those of its parts (and setting them stays linear).
+    unit = "SAP steigt um 3 %. Siemens fällt um 2 %, sagte ein Händler. Er kam auf Platz 3. „Gut.“ Er geht. "
+    one = sents(nlp, unit)
+    assert len(one) == 5
+    assert sents(nlp, unit * 300) == one * 300

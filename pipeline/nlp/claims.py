@@ -59,6 +59,7 @@ figures and quote; use it rather than ``span._`` when reading claims.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
@@ -251,9 +252,13 @@ class ClaimsComponent:
         quotes = list(doc.spans[self.quotes_key]) if self.quotes_key in doc.spans else []
         # Organisations known to be no company (EZB, a union: ``span._.org_kind``) get no claims.
         companies_all = [e for e in doc.ents if e.label_ in self.entity_labels and is_company_kind(e._.org_kind)]
+        facts = _DocFacts(doc, companies_all, quotes)
+        keys_of_figures = [{entity_key(e) for e in (f._.about or [])} for f in figures]
+        by_start = _StartIndex(figures)
+        quotes_by_start = _StartIndex(quotes)
         claims: list[ClaimMatch] = []
         for start, end in claim_units(doc, companies_all):
-            companies = [e for e in companies_all if start <= e.start < end]
+            companies = facts.companies_in(start, end)
             if not companies:
                 continue
             first: dict[str, Span] = {}
@@ -270,15 +275,19 @@ class ClaimsComponent:
                 span = trim(doc, *clause)
                 if len(span) == 0:
                     span = doc[clause[0]:clause[1]]
-                keys_of = lambda fig: {entity_key(e) for e in (fig._.about or [])}  # noqa: E731
+                # Figures and quotes near the claim by bisect, in their original order (scanning
+                # all of them for each claim was quadratic in long documents).
                 about_target = [
-                    (f.start, f.end) for f in figures
-                    if span.start <= f.start and f.end <= span.end and key in keys_of(f)
+                    (figures[k].start, figures[k].end) for k in by_start.starting_in(span.start, span.end + 1)
+                    if figures[k].end <= span.end and key in keys_of_figures[k]
                 ]
-                holding_quotes = [q for q in quotes if q.start <= target.start and target.end <= q.end]
+                holding_quotes = [
+                    quotes[k] for k in quotes_by_start.starting_in(target.start - quotes_by_start.longest, target.start + 1)
+                    if quotes[k].start <= target.start and target.end <= quotes[k].end
+                ]
                 quote = min(holding_quotes, key=len) if holding_quotes else None
                 mentions = [e for e in companies if entity_key(e) == key and span.start <= e.start < span.end]
-                sources = sourcing(doc, span.start, span.end, companies_all, quotes, idx, finder.lex)
+                sources = sourcing(doc, span.start, span.end, companies_all, quotes, idx, finder.lex, facts=facts)
                 others = [e for e in companies if entity_key(e) != key and span.start <= e.start < span.end]
                 role = "source" if mentions and all((e.start, e.end) in sources for e in mentions) else "subject"
                 if role == "subject" and mentions and all(
@@ -329,7 +338,7 @@ class ClaimsComponent:
 
 
 def sourcing(doc: Doc, start: int, end: int, companies: list[Span], quotes: list[Span], idx: DocIndex,
-             lex: FiguresLexicon) -> set[Pair]:
+             lex: FiguresLexicon, facts: Optional["_DocFacts"] = None) -> set[Pair]:
     """Company mentions in ``doc[start:end]`` that only name who speaks or judges (see "Roles" above).
 
     Examples: ``Analyst Tobias Reimer von Jefferies senkte sein Kursziel`` (Jefferies),
@@ -337,17 +346,20 @@ def sourcing(doc: Doc, start: int, end: int, companies: list[Span], quotes: list
     role names it), ``merkt das Analysehaus Bernstein an`` (the speaker),
     ``Bernstein stuft SAP ab`` (Bernstein rates SAP; SAP is the subject).
 
+    ``facts`` are the lookups of ``companies`` and ``quotes`` in ``doc`` (built here when not given;
+    :meth:`ClaimsComponent.match` builds them once per document).
+
     Returns:
         ``(start, end)`` token offsets of the source mentions.
     """
-    person_ends = {e.end for e in doc.ents if e.label_ == "PER"}
-    inside = [e for e in companies if start <= e.start < end]
+    facts = facts if facts is not None else _DocFacts(doc, companies, quotes)
+    inside = facts.companies_in(start, end)
     found: set[Pair] = set()
     for ent in inside:
-        if is_source(doc, ent, idx, lex, person_ends):
+        if is_source(doc, ent, idx, lex, facts.person_ends):
             found.add((ent.start, ent.end))
             continue
-        if _speaks_of_another(ent, quotes, companies, lex):
+        if _speaks_of_another(ent, quotes, companies, lex, facts):
             found.add((ent.start, ent.end))
             continue
         if _rates_another(doc, ent, start, end, inside, lex):
@@ -634,18 +646,21 @@ def _participle(word: str) -> bool:
                                                                             "herab", "herauf", "zurück"))
 
 
-def _speaks_of_another(ent: Span, quotes: list[Span], companies: list[Span], lex: FiguresLexicon) -> bool:
+def _speaks_of_another(ent: Span, quotes: list[Span], companies: list[Span], lex: FiguresLexicon,
+                       facts: Optional["_DocFacts"] = None) -> bool:
     """Whether ``ent`` speaks as a source: named in an analyst's role in the speaker's sentence
     (``sagte Aktienstratege Kenji Watanabe von Nomura``), or an analyst house quoted about another
     company (``„… für Nvidia“, merkt das Analysehaus Bernstein an``). A company reporting on
     itself (``Puma hatte einen Umsatzrückgang gemeldet``, ``sagte Kontron-Chef Schuster``) or
     announcing a deal stays the subject."""
-    for quote in quotes:
-        speaker = quote._.speaker
-        if speaker is None:
-            continue
-        role = quote._.speaker_role or ""
-        if role and ent.text in role and ent.sent.start == speaker.sent.start and (
+    facts = facts if facts is not None else _DocFacts(ent.doc, companies, quotes)
+    if not facts.spoken:
+        return False
+    sentence = ent.sent
+    # Only the quotes whose speaker is in the entity's sentence or names it can answer (all of
+    # them were read for every entity: quadratic in long documents).
+    for quote, speaker, role in facts.speakers_near(ent, sentence.start):
+        if role and ent.text in role and sentence.start == facts.speaker_sentence[speaker.start] and (
                 any(is_analyst_word(w.casefold(), lex) or w.casefold() in ANALYST_ROLES
                     for w in role.replace("-", " ").split())
                 or f"bei {ent.text}" in role or f"beim {ent.text}" in role):
@@ -658,12 +673,56 @@ def _speaks_of_another(ent: Span, quotes: list[Span], companies: list[Span], lex
         # reported speech is mostly a company announcing its own deal ("X hat die Übernahme von Y
         # angekündigt"), which is about X.
         named = speaker.start <= ent.start and ent.end <= speaker.end
-        sentence = ent.sent
         if named and quote.label_ != "reported" and any(
-                (quote.start <= o.start < quote.end or sentence.start <= o.start < sentence.end) and o.text != ent.text
-                for o in companies):
+                o.text != ent.text for o in facts.companies_in(quote.start, quote.end) + facts.companies_in(sentence.start, sentence.end)):
             return True
     return False
+
+
+class _StartIndex:
+    """Positions of spans (figures, quotes) by start token, for bisecting; original order kept."""
+
+    def __init__(self, spans: list[Span]):
+        order = sorted(range(len(spans)), key=lambda k: spans[k].start)
+        self.order = order
+        self.starts = [spans[k].start for k in order]
+        self.longest = max((len(s) for s in spans), default=0)
+
+    def starting_in(self, start: int, end: int) -> list[int]:
+        """Indices (into the original list, ascending) of the spans with ``start <= span.start < end``."""
+        return sorted(self.order[bisect_left(self.starts, start):bisect_left(self.starts, end)])
+
+
+class _DocFacts:
+    """Per-document lookups for :func:`sourcing`: the person mentions' ends, the companies by start
+    and the quotes by their speaker's sentence and position, built once instead of per claim."""
+
+    def __init__(self, doc: Doc, companies: list[Span], quotes: list[Span]):
+        self.person_ends = {e.end for e in doc.ents if e.label_ == "PER"}
+        self.companies = sorted(companies, key=lambda e: e.start)
+        self.company_starts = [e.start for e in self.companies]
+        spoken = [(q, q._.speaker, q._.speaker_role or "") for q in quotes]
+        self.spoken = [entry for entry in spoken if entry[1] is not None]
+        self.speaker_index = _StartIndex([speaker for _, speaker, _ in self.spoken])
+        self._by_sentence: Optional[dict[int, list[int]]] = None  # read sentences only when asked
+        self.speaker_sentence: dict[int, int] = {}
+
+    def companies_in(self, start: int, end: int) -> list[Span]:
+        """The companies with ``start <= e.start < end``, by start."""
+        return self.companies[bisect_left(self.company_starts, start):bisect_left(self.company_starts, end)]
+
+    def speakers_near(self, ent: Span, sentence_start: int) -> list[tuple[Span, Span, str]]:
+        """``(quote, speaker, role)`` whose speaker is in the sentence starting at ``sentence_start``
+        or may contain ``ent``, in quote order."""
+        if self._by_sentence is None:
+            self._by_sentence = {}
+            for n, (_, speaker, _) in enumerate(self.spoken):
+                self.speaker_sentence.setdefault(speaker.start, speaker.sent.start)
+                self._by_sentence.setdefault(self.speaker_sentence[speaker.start], []).append(n)
+        index = self.speaker_index
+        near = set(self._by_sentence.get(sentence_start, []))
+        near.update(index.starting_in(ent.start - index.longest, ent.start + 1))
+        return [self.spoken[n] for n in sorted(near)]
 
 
 def claim_units(doc: Doc, companies: list[Span]) -> list[Pair]:
@@ -683,14 +742,20 @@ def claim_units(doc: Doc, companies: list[Span]) -> list[Pair]:
         Token ranges of the units, in order.
     """
     units = []
+    starts = sorted(e.start for e in companies)
+
+    def any_start(low: int, high: int) -> bool:  # a company starting in [low, high)
+        k = bisect_left(starts, low)
+        return k < len(starts) and starts[k] < high
+
     for start, end in sentence_ranges(doc):
         cut = start
         for i in range(start, end - 1):
             nxt = doc[i + 1]
             if doc[i].text != ":" or not (nxt.is_alpha and nxt.text[:1].isupper()) or i + 1 <= cut:
                 continue
-            before = any(cut <= e.start < i for e in companies)
-            after = any(i < e.start < end for e in companies)
+            before = any_start(cut, i)
+            after = any_start(i + 1, end)
             if before and after:
                 units.append((cut, i + 1))
                 cut = i + 1

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
@@ -120,8 +121,15 @@ class FigureFinder:
         (reading ``doc.ents`` is slow)."""
         cached = getattr(self, "_ents_of", None)
         if cached is None or cached[0] is not doc:
-            self._ents_of = (doc, frozenset(i for ent in doc.ents for i in range(ent.start, ent.end)))
+            ents = doc.ents
+            self._ents_of = (doc, frozenset(i for ent in ents for i in range(ent.start, ent.end)),
+                             frozenset(ent.start for ent in ents))
         return self._ents_of[1]
+
+    def _ent_starts(self, doc: Doc) -> frozenset[int]:
+        """First tokens of ``doc.ents`` (cached with :meth:`_ent_tokens`)."""
+        self._ent_tokens(doc)
+        return self._ents_of[2]
 
     # -- numbers and units -------------------------------------------------
 
@@ -356,7 +364,7 @@ class FigureFinder:
         qualifier = idx.qualifiers.ending_at(figure.start)
         if qualifier and qualifier[0] > 0 and doc[qualifier[0]:figure.start].text.lower() in {"über", "unter"}:
             before = doc[qualifier[0] - 1]
-            if before.is_alpha and before.text[:1].isupper() and before.i not in {e.start for e in doc.ents} \
+            if before.is_alpha and before.text[:1].isupper() and before.i not in self._ent_starts(doc) \
                     and not before.is_sent_start:
                 qualifier = None  # "ein Vertrag über 850 Tsd. Euro": a preposition after a noun
         if qualifier:
@@ -401,6 +409,14 @@ class FigureFinder:
         (``gaben ... nach``); a verb whose particle changes its sense does not
         (``steigt ... ein``).
         """
+        # Every figure of a segment asks for the same range: computed once per range and document.
+        memo = idx.memo()
+        key = ("cues", start, end)
+        if key not in memo:
+            memo[key] = self._cue_positions(doc, start, end, idx)
+        return list(memo[key])
+
+    def _cue_positions(self, doc: Doc, start: int, end: int, idx: DocIndex) -> list[tuple[int, str]]:
         cues = []
         for s, _, label in idx.direction_verbs.within(start, end):
             particles = self.lex.not_direction_separable.get(doc[s].lower_, [])
@@ -438,15 +454,29 @@ class FigureFinder:
             cues = self._money_cues(doc, cues)
         if not cues:
             return ""
-        stops = {i for i in range(seg_start, seg_end) if doc[i].lower_ in {"und", "sowie", "oder"}}
+        stops = self._stops(doc, seg_start, seg_end, idx)
+
+        def stop_between(low: int, high: int) -> bool:  # a stop s with low <= s < high
+            k = bisect_left(stops, low)
+            return k < len(stops) and stops[k] < high
+
         before = [(pos, d) for pos, d in cues if pos < figure.qualifier_start]
         after = [(pos, d) for pos, d in cues if pos >= figure.end]
-        near_before = [c for c in before if not any(c[0] < s < figure.qualifier_start for s in stops)]
-        near_after = [c for c in after if not any(figure.end <= s < c[0] for s in stops)]
+        near_before = [c for c in before if not stop_between(c[0] + 1, figure.qualifier_start)]
+        near_after = [c for c in after if not stop_between(figure.end, c[0])]
         for group, pick in ((near_before, -1), (near_after, 0), (before, -1), (after, 0)):
             if group:
                 return group[pick][1]
         return min(cues, key=lambda c: abs(c[0] - figure.start))[1]
+
+    @staticmethod
+    def _stops(doc: Doc, start: int, end: int, idx: DocIndex) -> list[int]:
+        """Positions of ``und``/``sowie``/``oder`` in ``[start, end)``, sorted (once per segment)."""
+        memo = idx.memo()
+        key = ("stops", start, end)
+        if key not in memo:
+            memo[key] = [i for i in range(start, end) if doc[i].lower_ in {"und", "sowie", "oder"}]
+        return memo[key]
 
     def gapped_direction(self, doc: Doc, figure: FigureMatch, layout: SentenceLayout, idx: DocIndex) -> str:
         """The nearest direction verb before the figure in its clause, else after it; ``""`` if none."""
@@ -462,19 +492,27 @@ class FigureFinder:
         """Whether the figure's segment is only a name and the figure: ``..., Hannover Rück 1,1 %.``"""
         seg_start, seg_end = layout.segment_of(figure.qualifier_start)
         ent_tokens = self._ent_tokens(doc)
-        rest = [
-            t for t in doc[seg_start:seg_end]
-            if not (figure.qualifier_start <= t.i < figure.end) and t.i not in ent_tokens
+        # any() stops at the first other word; ranging over the segment, not all entity tokens.
+        rest = any(
+            not (figure.qualifier_start <= t.i < figure.end) and t.i not in ent_tokens
             and not t.is_punct and not t.is_space and t.lower_ not in {"der", "die", "das", "den", "dem", "des", "um"}
-        ]
-        return not rest and any(seg_start <= i < seg_end for i in ent_tokens)
+            for t in doc[seg_start:seg_end]
+        )
+        return not rest and any(i in ent_tokens for i in range(seg_start, seg_end))
 
-    def _amount_direction(self, doc: Doc, figure: FigureMatch, layout: SentenceLayout) -> str:
+    def _amount_direction(self, doc: Doc, figure: FigureMatch, layout: SentenceLayout, idx: DocIndex) -> str:
         """``Die Verluste summierten sich auf knapp 6 %``, ``Das Minus betrug 7 %``: the direction
         of the change noun that an amounting verb measures."""
         seg_start, _ = layout.segment_of(figure.qualifier_start)
         words = doc[seg_start:figure.qualifier_start]
-        if not any(t.lower_ in self.lex.amount_verbs for t in words):
+        # Amount verbs of the document, found once: scanning the segment for each figure was
+        # quadratic in a long list of figures.
+        memo = idx.memo()
+        if "amount_verbs" not in memo:
+            memo["amount_verbs"] = [t.i for t in doc if t.lower_ in self.lex.amount_verbs]
+        verbs = memo["amount_verbs"]
+        k = bisect_left(verbs, seg_start)
+        if not (k < len(verbs) and verbs[k] < figure.qualifier_start):
             return ""
         for token in reversed(list(words)):
             direction = self._noun_direction(doc, token.i, "money")  # change nouns only, not "Gewinn"
@@ -529,7 +567,7 @@ class FigureFinder:
             if not direction and not level and p >= 0 and idx.level_prepositions.ending_at(p + 1):
                 level = True
             if level:
-                direction = self._amount_direction(doc, figure, layout)
+                direction = self._amount_direction(doc, figure, layout, idx)
             elif not direction:
                 money_bare = figure.kind == "money" and not change
                 direction = self.verb_direction(doc, figure, layout, idx, money_verbs_only=money_bare)
@@ -538,7 +576,7 @@ class FigureFinder:
                     direction = self.gapped_direction(doc, figure, layout, idx)
                 if not direction:
                     # "Das Minus beim Nettogewinn betrug 7 %": the change noun the verb measures.
-                    direction = self._amount_direction(doc, figure, layout)
+                    direction = self._amount_direction(doc, figure, layout, idx)
         figure.direction = direction or "none"
         if figure.direction == "down":
             figure.value = -abs(figure.value)
@@ -650,9 +688,10 @@ class FiguresComponent:
         idx = DocIndex.of(doc, finder.tables)
         figures = finder.find(doc, idx)
         layouts = [sentence_layout(doc, s, e, finder.lex) for s, e in sentence_ranges(doc)]
+        starts = [layout.start for layout in layouts]
         previous = None
         for figure in figures:
-            layout = _layout_of(layouts, figure.start)
+            layout = _layout_of(layouts, figure.start, starts)
             finder.decide_direction(doc, figure, layout, idx)
             finder.decide_target(doc, figure, layout, idx, previous)
             previous = figure
@@ -689,10 +728,13 @@ class FiguresComponent:
         return self
 
 
-def _layout_of(layouts: list[SentenceLayout], i: int) -> SentenceLayout:
-    for layout in layouts:
-        if layout.start <= i < layout.end:
-            return layout
+def _layout_of(layouts: list[SentenceLayout], i: int, starts: Optional[list[int]] = None) -> SentenceLayout:
+    """The sentence containing token ``i`` (else the last one); a bisect over the sorted
+    sentence ``starts``, since a scan per figure was quadratic on long documents."""
+    starts = starts if starts is not None else [layout.start for layout in layouts]
+    k = bisect_right(starts, i) - 1
+    if k >= 0 and layouts[k].start <= i < layouts[k].end:
+        return layouts[k]
     return layouts[-1]
 
 

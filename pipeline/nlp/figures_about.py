@@ -48,7 +48,7 @@ clustering) count as companies.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Iterable, Optional, Sequence
 
 from spacy.tokens import Doc, Span
@@ -171,6 +171,7 @@ class _Context:
         self.holders: list[Span] = []
         self._starts = [e.start for e in self.candidates]
         self._keys = {(e.start, e.end): _key(e) for e in self.candidates}
+        self._memo: dict = {}
         ent_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         self.ent_tokens = ent_tokens
         self.frames = {(e.start, e.end) for e in candidates if is_frame(doc, e, idx, lex, ent_tokens)}
@@ -229,13 +230,30 @@ class _Context:
     def named_before(self, k: int) -> Optional[Span]:
         """The candidate ending at most ``MAX_ANTECEDENT_GAP`` tokens before ``k``, with only
         compound parts in between (``Apple, dessen``; ``SAP-Aktie, die``)."""
-        best = None
-        for ent in self.candidates:
-            if ent.end <= k and k - ent.end <= MAX_ANTECEDENT_GAP:
-                gap = self.doc[ent.end:k]
-                if all(t.text in COMPOUND_PARTS or (t.is_alpha and t.text[:1].isupper()) for t in gap):
-                    best = ent
-        return best
+        # The candidates are disjoint entities sorted by start, so their ends are sorted too: walk
+        # back from the last one starting before k (a scan of all of them was quadratic).
+        for n in range(bisect_left(self._starts, k) - 1, -1, -1):
+            ent = self.candidates[n]
+            if ent.end > k:
+                continue
+            if k - ent.end > MAX_ANTECEDENT_GAP:
+                break
+            gap = self.doc[ent.end:k]
+            if all(t.text in COMPOUND_PARTS or (t.is_alpha and t.text[:1].isupper()) for t in gap):
+                return ent
+        return None
+
+    def starts_within(self, start: int, end: int) -> bool:
+        """Whether a candidate starts inside tokens ``[start, end)``."""
+        k = bisect_left(self._starts, start)
+        return k < len(self._starts) and self._starts[k] < end
+
+    def cached(self, key: tuple, compute):
+        """``compute()`` once per key and document (per-sentence or per-segment facts every
+        figure of a long sentence asks for)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
 
 def apposition_of(ctx: _Context, layout: SentenceLayout, i: int) -> Optional[tuple[int, int]]:
@@ -299,11 +317,28 @@ def _anaphor_class(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: se
     in the sentence: ``Der deutsche Leitindex schloss 0,8 % höher`` ->
     index; ``Das Ergebnis des Konzerns brach um 31 % ein`` -> company.
     """
-    doc, lex = ctx.doc, ctx.lex
     clause_start, clause_end = layout.clause_of(figure.start)
+    # The sentence's referring words are found once per sentence (not per figure); the figure's
+    # own tokens are then left out by position: bisect to the nearest before and after it.
+    found = ctx.cached(("anaphors", layout.start, layout.end, id(ent_tokens)),
+                       lambda: _anaphors(ctx, layout.start, layout.end, ent_tokens))
+    positions = [f[0] for f in found]
+    left = bisect_left(positions, figure.start) - 1  # the last one before the figure
+    right = bisect_left(positions, figure.end)  # the first one after it
+    if left >= 0 and clause_start <= positions[left]:
+        return found[left][1]
+    # Else the nearest one in the sentence, the earlier on a tie (as min() over the sentence did).
+    if left >= 0 and (right >= len(found) or figure.start - positions[left] <= positions[right] - figure.start):
+        return found[left][1]
+    return found[right][1] if right < len(found) else ""
+
+
+def _anaphors(ctx: _Context, start: int, end: int, ent_tokens: set[int]) -> list[tuple[int, str]]:
+    """The referring words of tokens ``[start, end)`` outside names, in order: ``(token, class)``."""
+    doc, lex = ctx.doc, ctx.lex
     found: list[tuple[int, str]] = []
-    for token in doc[layout.start:layout.end]:
-        if token.i in ent_tokens or figure.start <= token.i < figure.end:
+    for token in doc[start:end]:
+        if token.i in ent_tokens:
             continue
         if token.lower_ in lex.pronouns:
             found.append((token.i, "pronoun"))
@@ -315,12 +350,7 @@ def _anaphor_class(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: se
                 continue
             if cls in {"company", "index", "metric", "market"}:
                 found.append((token.i, cls))
-    if not found:
-        return ""
-    before = [f for f in found if clause_start <= f[0] < figure.start]
-    if before:
-        return before[-1][1]
-    return min(found, key=lambda f: abs(f[0] - figure.start))[1]
+    return found
 
 
 def _is_consensus(ctx: _Context, layout: SentenceLayout) -> bool:
@@ -372,12 +402,13 @@ def _is_macro(ctx: _Context, figure, layout: SentenceLayout, ent_tokens: set[int
     ``Der für die Märkte maßgebliche Zins sinkt um 0,25 Prozentpunkte, wie die EZB mitteilte``
     (but not ``Mitsubishi UFJ verloren 11,2 %, weil Anleger auf sinkende Zinsen setzten``)."""
     seg_start, seg_end = layout.segment_of(figure.qualifier_start)
-    if any(seg_start <= e.start < seg_end for e in ctx.candidates):
+    if ctx.starts_within(seg_start, seg_end):
         return False
-    classes = {
+    # Once per segment: all figures of a long segment share it.
+    classes = ctx.cached(("classes", seg_start, seg_end, id(ent_tokens)), lambda: {
         ctx.lex.noun_class(t.text) for t in ctx.doc[seg_start:seg_end]
         if t.i not in ent_tokens and t.text[:1].isupper()
-    }
+    })
     return "macro" in classes and not classes & {"company", "metric", "index", "market"}
 
 
@@ -642,8 +673,11 @@ def attribute_figures(
     ctx.holders = [ent for ent in doc.ents if ent.label_ in labels and not is_company_kind(ent._.org_kind)]
     topics = _Topics(ctx)
     previous: Optional[SentenceLayout] = None
+    # Figures by sentence and the tokens before a name, once (per sentence was quadratic).
+    figure_starts = [f.start for f in figures]
+    describing = {e.start - 1 for e in ctx.candidates}
     for layout in layouts:
-        in_sentence = [f for f in figures if layout.start <= f.start < layout.end]
+        in_sentence = figures[bisect_left(figure_starts, layout.start):bisect_left(figure_starts, layout.end)]
         same_paragraph = previous is not None and not new_paragraph_between(
             doc, (previous.start, previous.end), (layout.start, layout.end)
         )
@@ -653,7 +687,6 @@ def attribute_figures(
             topics.previous_subject = []
             topics.previous_index = []
         owners = _owners(ctx, in_sentence, layout)
-        describing = {e.start - 1 for e in ctx.candidates}
         nouns = [
             t.lower_ for t in doc[layout.start:layout.end]
             if t.i not in ctx.ent_tokens and t.i not in describing and t.is_alpha and t.text[:1].isupper()

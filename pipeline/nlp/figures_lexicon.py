@@ -11,6 +11,7 @@ currency name start at token 7?" in constant time.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
@@ -246,6 +247,7 @@ class PhraseIndex:
 
     def __init__(self, matches: list[tuple[int, int, str]]):
         self.matches = sorted(matches)
+        self._starts = [m[0] for m in self.matches]
         self._by_start: dict[int, tuple[int, str]] = {}
         self._by_end: dict[int, tuple[int, str]] = {}
         for start, end, label in self.matches:
@@ -265,7 +267,16 @@ class PhraseIndex:
 
     def within(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """All matches lying inside tokens ``[start, end)``."""
-        return [m for m in self.matches if m[0] >= start and m[1] <= end]
+        # Bisect to the first match at ``start``: a scan of all matches per call was quadratic
+        # on long documents (one call per figure and clause).
+        found = []
+        for k in range(bisect_left(self._starts, start), len(self.matches)):
+            m = self.matches[k]
+            if m[0] > end:
+                break
+            if m[1] <= end:
+                found.append(m)
+        return found
 
 
 def _as_table(mapping_or_list: Any, label: str = "x") -> dict[str, list[str]]:
@@ -363,3 +374,8 @@ class DocIndex:
     def of(cls, doc: Doc, tables: LexiconTables) -> "DocIndex":
         """Match every table of ``tables`` over ``doc``."""
         return cls(**{name: getattr(tables, name)(doc) for name in cls.__dataclass_fields__})
+
+    def memo(self) -> dict:
+        """A per-document cache for results that depend only on the document and a token range
+        (direction verbs of a segment, ...): on a long sentence every figure asks for the same."""
+        return self.__dict__.setdefault("_memo", {})

@@ -29,6 +29,10 @@ from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.quotes_grammar import (
+    cached_ents,
+    doc_ents,
+    ents_overlapping,
+    ents_starting_in,
     COMMON_NOUN_SUFFIXES,
     FOCUS_PARTICLES,
     COMPLEMENTIZERS,
@@ -212,11 +216,11 @@ def without_blank_tokens(doc: Doc) -> tuple[Doc, list[int]]:
             pending = any(starts[j] for j in range(prev + 1, i))
             sent_starts.append(k == 0 or starts[i] or pending)
     compact = Doc(doc.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
-    if doc.ents:
+    if doc_ents(doc):
         # names found by the NER help to read speakers: keep them on the copy
         where = {i: k for k, i in enumerate(index)}
         ents = []
-        for ent in doc.ents:
+        for ent in doc_ents(doc):
             kept = [where[i] for i in range(ent.start, ent.end) if i in where]
             if kept:
                 ents.append(Span(compact, kept[0], kept[-1] + 1, label=ent.label_))
@@ -239,7 +243,7 @@ def _after_dateline(doc: Doc, start: int, end: int) -> int:
     k = start
     while k < min(end, start + 3) and doc[k].text[:1].isupper() and doc[k].is_alpha:
         k += 1
-    if not any(e.label_ == "LOC" and e.start == start and e.end == k for e in doc.ents):
+    if not any(e.label_ == "LOC" and e.start == start and e.end == k for e in ents_starting_in(doc, start, start + 1)):
         return start  # a place opens a dateline ("Siemens – so der Analyst – sei …" is none)
     if k + 1 < end and doc[k].text == "(":
         close = next((j for j in range(k + 1, min(end, k + 6)) if doc[j].text == ")"), None)
@@ -254,7 +258,7 @@ def _organisation_speaker(doc: Doc, m: QuoteMatch) -> bool:
     if m.speaker is None:
         return False
     start, end = m.speaker[0], m.speaker[1]
-    labels = {e.label_ for e in doc.ents if e.start < end and start < e.end}
+    labels = {e.label_ for e in ents_overlapping(doc, start, end) if e.start < end and start < e.end}
     return "ORG" in labels and "PER" not in labels
 
 
@@ -322,6 +326,10 @@ class QuoteFinder:
         """
         if not len(doc):
             return []
+        with cached_ents(doc):  # read doc.ents once (see quotes_grammar.cached_ents)
+            return self._match(doc)
+
+    def _match(self, doc: Doc) -> list[QuoteMatch]:
         compact, index = without_blank_tokens(doc)
         if compact is not doc:
             return [_mapped(m, index) for m in self.match(compact)]
@@ -1836,7 +1844,7 @@ class QuoteFinder:
             return full
         if full or name[1] - name[0] != 1:
             return text
-        names = {e._.entity_name or e.text for e in doc.ents if e.label_ == "PER"}
+        names = {e._.entity_name or e.text for e in doc_ents(doc) if e.label_ == "PER"}
         longer = {n for n in names if n.endswith(" " + text)}
         return longer.pop() if len(longer) == 1 else text
 
@@ -1901,8 +1909,8 @@ class QuoteFinder:
         generic phrase keeps its words.
         """
         doc, lex = view.doc, self.lex
-        companies = [e for e in doc.ents if e.label_ == "ORG" and e._.org_kind in ("", "company")]
-        starts = {e.start: e for e in doc.ents if e.label_ in ("ORG", "PER")}
+        companies = [e for e in doc_ents(doc) if e.label_ == "ORG" and e._.org_kind in ("", "company")]
+        starts = {e.start: e for e in doc_ents(doc) if e.label_ in ("ORG", "PER")}
         for m in found:
             if m.speaker is None:
                 continue

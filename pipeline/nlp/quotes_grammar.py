@@ -8,12 +8,71 @@ capitalisation, punctuation and the cue lexicon
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+import threading
+from bisect import bisect_left
+from contextlib import contextmanager
+from typing import Iterator, Optional, Sequence
 
 from spacy.lang.de.stop_words import STOP_WORDS
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.speech_verbs import SpeechLexicon
+
+
+# -- doc.ents, read once per document ------------------------------------------
+# spaCy rebuilds the ``doc.ents`` tuple from the tokens on every read: reading it per quotation
+# and per phrase made the quotes stage quadratic in long documents. Within
+# :func:`cached_ents` the entities are read once and looked up by start offset (they are
+# sorted and disjoint).
+
+class _EntIndex:
+    def __init__(self, ents: Sequence[Span]):
+        self.ents = tuple(ents)
+        self.starts = [e.start for e in self.ents]
+
+
+_CACHE = threading.local()
+
+
+@contextmanager
+def cached_ents(doc: Doc) -> Iterator[None]:
+    """Within the block, :func:`doc_ents` and friends read ``doc.ents`` of ``doc`` once;
+    the block must not change ``doc.ents``."""
+    previous = getattr(_CACHE, "entry", None)
+    _CACHE.entry = (doc, _EntIndex(doc.ents))
+    try:
+        yield
+    finally:
+        _CACHE.entry = previous
+
+
+def _ent_index(doc: Doc) -> _EntIndex:
+    entry = getattr(_CACHE, "entry", None)
+    if entry is not None and entry[0] is doc:
+        return entry[1]
+    return _EntIndex(doc.ents)
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents`` (cached within :func:`cached_ents`)."""
+    return _ent_index(doc).ents
+
+
+def ents_starting_in(doc: Doc, start: int, end: int) -> tuple[Span, ...]:
+    """The entities with ``start <= ent.start < end``, in order."""
+    index = _ent_index(doc)
+    return index.ents[bisect_left(index.starts, start):bisect_left(index.starts, end)]
+
+
+def ents_overlapping(doc: Doc, start: int, end: int) -> tuple[Span, ...]:
+    """The entities sharing a token with ``[start, end)``, in order."""
+    index = _ent_index(doc)
+    if end <= start:
+        return tuple(e for e in index.ents if e.start < end and start < e.end)
+    lo, hi = bisect_left(index.starts, start), bisect_left(index.starts, end)
+    if lo > 0 and index.ents[lo - 1].end > start:
+        lo -= 1  # the one entity that starts before and reaches in
+    return index.ents[lo:hi]
 
 CLAUSE_PUNCT = {",", ";", ":", "(", ")", "–", "—", "-", "."}
 FINAL_PUNCT = {".", "!", "?", "…", "...", "?!", "!?"}
@@ -346,10 +405,9 @@ def looks_like_name(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
     """
     if start >= end or doc[start].lower_ in lex.determiners:
         return False
-    if doc.ents:
-        for ent in doc.ents:
-            if ent.label_ in {"PER", "ORG"} and ent.start <= start < ent.end:
-                return True
+    for ent in ents_overlapping(doc, start, start + 1):
+        if ent.label_ in {"PER", "ORG"} and ent.start <= start < ent.end:
+            return True
     caps = [t for t in doc[start:end] if is_cap(t, lex)]
     if not caps or any(lex.is_role_word(t.text) for t in caps):
         return False
@@ -512,7 +570,7 @@ def names_speaker(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> bool:
     """
     if start >= end:
         return False
-    for ent in doc.ents:
+    for ent in ents_starting_in(doc, start, end):
         if ent.label_ in {"PER", "ORG"} and start <= ent.start < end:
             return True
     head = phrase_head(doc, start, end, lex)

@@ -20,7 +20,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.quotes_grammar import is_cap
+from pipeline.nlp.quotes_grammar import ents_starting_in, is_cap
 from pipeline.nlp.speech_verbs import SpeechLexicon
 
 GENERIC_ORGANISATION_NOUNS = ("konzern", "unternehmen", "firma", "gruppe", "hersteller", "bank", "verband", "gesellschaft", "regierung", "behörde")
@@ -98,7 +98,7 @@ def name_in_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[
 
     See :meth:`QuoteFinder._name_speaker` for examples.
     """
-    ents = [e for e in doc.ents if start <= e.start and e.end <= end]
+    ents = [e for e in ents_starting_in(doc, start, end) if start <= e.start and e.end <= end]
     for ent in ents:
         if ent.label_ == "PER":
             a, b = person_bounds(doc, ent.start, ent.end, end, lex)

@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -142,6 +145,13 @@ def set_sentence_starts(doc: Doc) -> Doc:
     Runs first in the pipeline (before NER), since it may change tokens.
     """
     doc = split_final_numbers(doc)
-    for token, start in zip(doc, sentence_starts(doc)):
-        token.is_sent_start = start
+    starts = sentence_starts(doc)
+    if starts:
+        # One from_array instead of ``token.is_sent_start = ...`` per token: that setter checks
+        # doc.has_annotation("DEP"), a scan of the whole doc, which made this stage quadratic.
+        # Same check once, same values (1 starts a sentence, -1 does not).
+        if doc.has_annotation("DEP"):
+            raise ValueError(Errors.E043)
+        values = numpy.array([1 if start else -1 for start in starts], dtype=numpy.int64).astype(numpy.uint64)
+        doc.from_array([SENT_START], values)
     return doc
