@@ -63,6 +63,10 @@ def tag(nlp, text, entities=()):
         # rule 4: a double surname after a given name
         ("Es gratuliert Kristina Hauff-Lenz dem Autor.", [("Kristina Hauff", "PER")],
          [("Kristina Hauff-Lenz", "PER")]),
+        # rule 6: a surname the article names a person by, with an unknown given name before it
+        ("„Gut“, sagt Yamada. Aiko Yamada, die Fonds verwaltet, bleibt dabei.", [("Yamada", "PER")],
+         [("Yamada", "PER"), ("Aiko Yamada", "PER")]),
+        ("Das sagt Nirgunan Tiruchelvam dazu.", [("Tiruchelvam", "PER")], [("Nirgunan Tiruchelvam", "PER")]),
     ],
 )
 def test_completes_person_names(nlp, text, entities, expected):
@@ -86,6 +90,11 @@ def test_completes_person_names(nlp, text, entities, expected):
         ("Die Modemarke Tom Tailor wächst.", [("Tom Tailor", "ORG")], [("Tom Tailor", "ORG")]),
         # the surname must be in the same sentence
         ("Es sprach Thomas. Meier schwieg.", [("Thomas", "PER")], [("Thomas", "PER")]),
+        # rule 6 takes no role noun, title or German noun for a given name
+        ("„Gut“, sagt Yamada. Laut Yamada steigt der Yen. Fondsmanagerin Yamada bleibt dabei, Frau Yamada auch.",
+         [("Yamada", "PER")], [("Yamada", "PER")]),
+        # ... and no noun where no name is expected
+        ("Es geht um Kampusch. Im Fall Kampusch ermittelt die Polizei.", [("Kampusch", "PER")], [("Kampusch", "PER")]),
     ],
 )
 def test_leaves_non_names_alone(nlp, text, entities, expected):

@@ -19,6 +19,14 @@ by :mod:`pipeline.ner.first_names`) these rules complete them:
 5. An organisation the NER made of a role noun, given names and a surname is the
    person: ``US-Ökonom James Galbraith`` tagged ORG gives PER ``James Galbraith``.
    Only NER spans: a name the gazetteer or a legal-form pattern found stays a company.
+6. A word the article names a person by elsewhere is that person's surname, and a
+   name-shaped word before it that is in no list is the given name, where a name is
+   expected: after a verb of saying, or opening a sentence with a comma after the
+   surname. ``Aiko Yamada, die bei der Fondsgesellschaft …`` where the article goes on
+   with ``sagt Yamada``; ``sagt Nirgunan Tiruchelvam`` where the NER found
+   ``Tiruchelvam``. Not ``im Fall Kampusch`` (no such place for a name), and not after a role
+   noun or a title (``Fondsmanagerin Yamada``, ``Frau Yamada``), nor a word shaped like a
+   German noun (``Kollege``, ``Händler``, ``Führung``), nor a preposition (``Laut Yamada``).
 
 A surname is a capitalised word on the same line and in the same sentence. It is
 not a function word, a month or weekday, or a word ending like a street, a building
@@ -43,6 +51,7 @@ from spacy.util import filter_spans
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.nlp.companies import INSTITUTION_ENDINGS, PERSON_ROLE_ENDINGS, compound_before
+from pipeline.nlp.speech_verbs import load_speech_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +74,23 @@ ROLE_ENDINGS = PERSON_ROLE_ENDINGS + ("anwalt", "anwältin", "richter", "richter
                                       "meister", "meisterin", "gründer", "gründerin", "investor", "investorin",
                                       "unternehmer", "unternehmerin", "berater", "beraterin", "vorsitzende",
                                       "vorsitzender", "abgeordnete", "abgeordneter")
+# Titles before a surname ("Frau Yamada", "Sir Ove"): never a given name of rule 6.
+TITLES = frozenset({"herr", "herrn", "frau", "dr", "prof", "sir", "lady", "lord", "mr", "mrs", "ms", "miss", "madame",
+                    "monsieur", "graf", "gräfin", "fürst", "fürstin", "prinz", "prinzessin", "könig", "königin",
+                    "kardinal", "bischof", "papst", "scheich", "emir", "sultan", "general", "kollege", "kollegin"})
+# Prepositions and adverbs spaCy's stop words lack; capitalised at a sentence's start they stand where a
+# given name could ("Laut Yamada …", "Zudem Müller …").
+FUNCTION_WORDS = frozenset({
+    "laut", "gemäß", "zufolge", "trotz", "seitens", "mittels", "samt", "nebst", "entgegen", "angesichts",
+    "aufgrund", "infolge", "anlässlich", "bezüglich", "hinsichtlich", "inklusive", "exklusive", "abzüglich",
+    "zuzüglich", "binnen", "innerhalb", "außerhalb", "oberhalb", "unterhalb", "jenseits", "diesseits", "anstatt",
+    "ungeachtet", "unweit", "nahe", "via", "per", "pro", "kontra", "versus", "namens", "zwecks", "kraft", "mangels",
+    "vorbehaltlich", "zudem", "sowohl", "weder", "womöglich", "vermutlich", "offenbar", "laut", "einst", "jetzt",
+    "heute", "gestern", "morgen", "damals", "später", "zuletzt", "zuvor", "bislang", "bisher", "derzeit"})
+# Endings of German nouns, which rule 6 does not take for an unknown given name ("Händler Yamada",
+# "Führung", "Konzernchefin").
+NOUN_ENDINGS = ("er", "in", "e", "ung", "heit", "keit", "schaft", "tion", "ät", "ismus", "ent", "ant", "ist", "eur",
+                "or", "ör", "nis", "tum", "ling", "ei", "en", "chef", "s")
 # Two short capitalised syllables joined by a hyphen: a romanised East Asian given name ("Vey-Sern", "Jae-Yong").
 _SYLLABLE_PAIR = re.compile(r"^[A-Z][a-z]{1,4}-[A-Z][a-z]{1,4}$")
 
@@ -94,10 +120,21 @@ def _spaced(doc: Doc, i: int) -> bool:
 class PersonNames:
     """The ``finnews_person_names`` component: see the module docstring."""
 
-    def __init__(self, nlp: Language, name: str, first_names: str):
+    def __init__(self, nlp: Language, name: str, first_names: str, speech_lexicon: str = "configs/quotes/lexicon.yaml"):
         self.name = name
         self.first_names_path = first_names
+        self.speech_lexicon_path = speech_lexicon
         self._names: Optional[frozenset[str]] = None
+        self._speech_forms: Optional[frozenset[str]] = None
+
+    @property
+    def speech_forms(self) -> frozenset[str]:
+        """Forms of the verbs of saying (``sagt``, ``erklärte``) and ``so``, from the quotation lexicon."""
+        if self._speech_forms is None:
+            path = Path(self.speech_lexicon_path).expanduser()
+            lex = load_speech_lexicon(path if path.is_absolute() else PROJECT_ROOT / path)
+            self._speech_forms = frozenset(lex.finite_index) | frozenset(lex.joined_index) | frozenset(lex.markers_so)
+        return self._speech_forms
 
     @property
     def names(self) -> frozenset[str]:
@@ -107,8 +144,8 @@ class PersonNames:
         return self._names
 
     def initialize(self, get_examples=None, *, nlp: Optional[Language] = None) -> None:
-        self._names = None
-        _ = self.names
+        self._names, self._speech_forms = None, None
+        _ = self.names, self.speech_forms
 
     def is_given_name(self, token: Token) -> bool:
         return token.text in self.names
@@ -210,6 +247,43 @@ class PersonNames:
             i = end + 1
         return found
 
+    def _unknown_given_name(self, doc: Doc, k: int, owner: dict[int, Span]) -> bool:
+        """Whether token ``k`` may be a given name in no list (rule 6): a capitalised word of
+        letters, spaced from the surname after it, that is no function word, title, role noun or
+        German-noun shape and in no entity."""
+        token = doc[k]
+        low = token.text.casefold()
+        return (k not in owner and token.is_alpha and token.text[:1].isupper() and not token.text.isupper()
+                and len(token.text) >= 3 and doc[k].whitespace_ == " " and low not in STOP_WORDS
+                and low not in FUNCTION_WORDS
+                and low not in TITLES and low not in MONTHS_AND_DAYS and not _in_compound(doc, k)
+                and not low.endswith(ROLE_ENDINGS + NOUN_ENDINGS + INSTITUTION_ENDINGS + PLACE_ENDINGS)
+                and (k == 0 or doc[k - 1].text not in ("-", "‑")))
+
+    def _known_surnames(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Rule 6: full names of persons the article names elsewhere by their surname."""
+        surnames = {e[-1].text for e in ents if e.label_ == "PER" and not self.is_given_name(e[-1])
+                    and len(e[-1].text) >= 3 and e[-1].is_alpha}
+        if not surnames:
+            return []
+        owner = {t: e for e in ents for t in range(e.start, e.end)}
+        found = []
+        for i in range(1, len(doc)):
+            if doc[i].text not in surnames or _in_compound(doc, i):
+                continue
+            here = owner.get(i)
+            if here is not None and not (here.label_ == "PER" and (here.start, here.end) == (i, i + 1)):
+                continue  # already a longer name, or another kind of entity
+            k = i - 1
+            if self.is_given_name(doc[k]) or not self._unknown_given_name(doc, k, owner):
+                continue
+            after_cue = k > 0 and doc[k - 1].lower_ in self.speech_forms  # "sagt Nirgunan Tiruchelvam"
+            apposition = doc[k].is_sent_start and i + 1 < len(doc) and doc[i + 1].text == ","  # "Aiko Yamada, die …"
+            if not (after_cue or apposition):
+                continue
+            found.append(Span(doc, k, i + 1, label="PER"))
+        return found
+
     def __call__(self, doc: Doc) -> Doc:
         owner = {t: ent for ent in doc.ents for t in range(ent.start, ent.end)}
         replaced: dict[Span, Span] = {}
@@ -228,26 +302,33 @@ class PersonNames:
                 replaced[ent] = person
         ents = [replaced.get(e, e) for e in doc.ents if e not in dropped]
         owner = {t: ent for ent in ents for t in range(ent.start, ent.end)}
-        doc.ents = filter_spans(ents + self._new_persons(doc, owner))
+        ents = filter_spans(ents + self._new_persons(doc, owner))
+        doc.ents = filter_spans(ents + self._known_surnames(doc, ents))
         return doc
 
     def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cfg.json", {"first_names": self.first_names_path})
+        srsly.write_json(path / "cfg.json", {"first_names": self.first_names_path,
+                                             "speech_lexicon": self.speech_lexicon_path})
 
     def from_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> "PersonNames":
-        self.first_names_path = srsly.read_json(Path(path) / "cfg.json")["first_names"]
-        self._names = None
+        cfg = srsly.read_json(Path(path) / "cfg.json")
+        self.first_names_path = cfg["first_names"]
+        self.speech_lexicon_path = cfg.get("speech_lexicon", self.speech_lexicon_path)
+        self._names, self._speech_forms = None, None
         return self
 
 
-@Language.factory("finnews_person_names", default_config={"first_names": "configs/first_names.txt"},
+@Language.factory("finnews_person_names",
+                  default_config={"first_names": "configs/first_names.txt",
+                                  "speech_lexicon": "configs/quotes/lexicon.yaml"},
                   assigns=["doc.ents"], requires=["doc.ents"])
-def make_person_names(nlp: Language, name: str, first_names: str) -> PersonNames:
+def make_person_names(nlp: Language, name: str, first_names: str, speech_lexicon: str) -> PersonNames:
     """Build the person-name completer.
 
     Args:
         first_names: the given-name list, one per line (relative to the project root).
+        speech_lexicon: the quotation lexicon, whose verbs of saying show where a name is expected (rule 6).
     """
-    return PersonNames(nlp, name, first_names)
+    return PersonNames(nlp, name, first_names, speech_lexicon)
