@@ -694,3 +694,13 @@ def test_a_common_abbreviation_starting_a_compound_is_no_entity_of_any_label(nlp
     text = "Anleger fürchten um die Bewertungen von Tech-Werten und die KI-Blase der US-Konzerne."
     doc = _run_after_ner(nlp, text, [_span(text, "Tech", "LOC"), _span(text, "KI", "MISC"), _span(text, "US", "LOC")])
     assert ents(doc) == [("US", "LOC")]
+
+
+def test_a_report_repeated_200_times_gives_200_copies_of_its_companies(nlp):
+    # Long documents: the ruler and the merge policy look entities up per document, not per entity
+    # (python -m pipeline.nlp.benchmark_long times it); the result must be that of the short text.
+    sentence = "Die Siemens-Energy-Aktie fiel um 3 Prozent, Nvidia und die Deutsche Bank legten zu. "
+    one = ents(nlp(sentence))
+    many = ents(nlp(sentence * 200))
+    assert len(one) == 3
+    assert many == one * 200

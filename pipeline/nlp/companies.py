@@ -51,6 +51,8 @@ German forms handled:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,10 +237,20 @@ def gazetteer_ents_filter(entities: Iterable[Span], spans: Iterable[Span]) -> li
         Non-overlapping spans, sorted.
     """
     spans = sorted(spans)
+    starts = [s.start for s in spans]
+    # The largest end among spans[0..k]: walking back from the last span that starts before an
+    # entity ends may stop once no earlier span reaches into it (linear, not all spans per entity).
+    reach = list(itertools.accumulate((s.end for s in spans), max))
     dropped_new: set[int] = set()
     kept: list[Span] = []
     for ent in entities:
-        overlapping = [k for k, s in enumerate(spans) if s.start < ent.end and ent.start < s.end]
+        k = bisect.bisect_left(starts, ent.end) - 1
+        overlapping = []
+        while k >= 0 and reach[k] > ent.start:
+            if spans[k].end > ent.start:
+                overlapping.append(k)
+            k -= 1
+        overlapping.reverse()
         if not overlapping:
             kept.append(ent)
             continue
@@ -494,10 +506,11 @@ class CompanyRuler:
             Non-overlapping matches in text order.
         """
         gaz = self.gazetteer
+        text = doc.text  # spaCy joins all tokens on every read of doc.text: once per document
         matches: list[CompanyMatch] = []
         i, n = 0, len(doc)
         while i < n:
-            found = self._match_at(doc, i, gaz)
+            found = self._match_at(doc, i, gaz, text)
             if found is None:
                 i += 1
                 continue
@@ -521,7 +534,7 @@ class CompanyRuler:
         self._apply_discourse(doc, matches)
         return matches
 
-    def _match_at(self, doc: Doc, i: int, gaz: Gazetteer) -> Optional[CompanyMatch]:
+    def _match_at(self, doc: Doc, i: int, gaz: Gazetteer, text: str) -> Optional[CompanyMatch]:
         first = doc[i]
         if first.is_punct or first.is_space or not (first.text[:1].isupper() or first.text[:1].isdigit()
                                                     or first.text[:1].islower()):
@@ -564,7 +577,7 @@ class CompanyRuler:
             return None
         top = candidates[0]
         needs_context = top.alias.needs_context
-        context = gaz.context_score(doc.text, span.start_char, span.end_char) if needs_context else 1.0
+        context = gaz.context_score(text, span.start_char, span.end_char) if needs_context else 1.0
         accepted = (not needs_context) or context >= self.min_context
         return CompanyMatch(i, end, top.entry.label, [(c.entry.key, round(c.score, 3)) for c in candidates],
                             needs_context, round(context, 3), accepted)
@@ -645,11 +658,13 @@ class CompanyRuler:
         suffix_keys = {name_key(s): len(s.split()) for s in self.org_suffixes}
         stop = {w.casefold() for w in self.org_stop_words}
         known = self.gazetteer.aliases  # "Commerzbank" ends like a descriptor but is a name
+        # A span's key is its tokens' keys joined (name_key drops spaces): one key per token, not per span.
+        token_keys = [name_key(t.text) for t in doc]
         out = []
         for tok in doc:
             for key, width in suffix_keys.items():
                 end = tok.i + width
-                if end > len(doc) or name_key(doc[tok.i:end].text) != key:
+                if end > len(doc) or "".join(token_keys[tok.i:end]) != key:
                     continue
                 start, words = tok.i, 0
                 while start > 0 and words < 4:
@@ -1004,6 +1019,7 @@ class CompanyRuler:
             ``company`` ``ORG``, ``person`` ``PER``, any other reason is dropped.
         """
         gaz = self.gazetteer
+        text = doc.text  # once per document (spaCy joins the tokens on every read)
         taken = {i for m in matches if m.accepted and m.source == "gazetteer" for i in range(m.start, m.end)}
         # Surnames of the article's persons named in full ("Alexis Tsipras"): a lone surname the NER
         # took for an organisation is that person.
@@ -1054,7 +1070,7 @@ class CompanyRuler:
                     and not gaz.aliases.get(name_key(word))):
                 out.append((ent.start_char, ent.end_char, "person"))  # "Alexis Tsipras … Tsipras": the person
                 continue
-            if gaz.organisation_kind(doc.text, ent.start_char, ent.end_char) != "company":
+            if gaz.organisation_kind(text, ent.start_char, ent.end_char) != "company":
                 continue
             if _home_town(doc, ent.start) and not (ent.end < len(doc) and doc[ent.end].text in {"-", "‑"}):
                 # "aus dem kalifornischen Santa Clara"; an organisation by its name stays ("im
@@ -1065,13 +1081,13 @@ class CompanyRuler:
             if reason:
                 out.append((ent.start_char, ent.end_char, reason))
         # One sense per article: the other mentions of a company the NER took for a person follow it.
-        companies = {name_key(doc.text[a:b]) for a, b, reason in out if reason == "company"}
+        companies = {name_key(text[a:b]) for a, b, reason in out if reason == "company"}
         done = {(a, b) for a, b, _ in out}
         out += [(e.start_char, e.end_char, "company") for e in doc.ents
                 if e.label_ in ("PER", "LOC", "MISC") and not e.kb_id_ and name_key(e.text) in companies
                 and (e.start_char, e.end_char) not in done and not taken.intersection(range(e.start, e.end))]
         for start, end, reason in out:
-            log.debug("NER correction %r: %s", doc.text[start:end], reason)  # finnews -vv run ...
+            log.debug("NER correction %r: %s", text[start:end], reason)  # finnews -vv run ...
         return sorted(out)
 
     @staticmethod
@@ -1371,13 +1387,14 @@ class EntityClusterer:
         """Group ``doc.ents`` into clusters, in order of first mention (the pure half)."""
         gaz = self.gazetteer
         ents = list(doc.ents)
+        text = doc.text  # once per document (spaCy joins the tokens on every read)
         plain_keys = {name_key(e.text.rstrip("'’")) for e in ents}
         by_key: dict[tuple, Cluster] = {}
         order: list[Cluster] = []
         for span in ents:
             candidates = span._.link_candidates
             if candidates is None and span.label_ == "ORG" and gaz is not None:
-                candidates = self._lookup(span, gaz)
+                candidates = self._lookup(span, gaz, text)
                 span._.link_candidates = candidates
             base = self.base_name(span, plain_keys)
             group = "INDEX" if span.label_ == "INDEX" else span.label_
@@ -1393,12 +1410,12 @@ class EntityClusterer:
             cluster.names.append(base)
         return self._merge_partial_names(order)
 
-    def _lookup(self, span: Span, gaz: Gazetteer) -> list[tuple[str, float]]:
+    def _lookup(self, span: Span, gaz: Gazetteer, text: str) -> list[tuple[str, float]]:
         found = gaz.lookup(span.text)
         best, _ = gaz.resolve(found)
         if best is None:
             return []
-        if best.alias.needs_context and gaz.context_score(span.doc.text, span.start_char, span.end_char) < 0.5:
+        if best.alias.needs_context and gaz.context_score(text, span.start_char, span.end_char) < 0.5:
             return []
         return [(c.entry.key, round(c.score, 3)) for c in found]
 
@@ -1473,7 +1490,7 @@ class EntityClusterer:
             return max(counts, key=lambda n: (len(n.split()), counts[n], -first[n]))
         return max(counts, key=lambda n: (counts[n], len(n), -first[n]))
 
-    def org_kind(self, cluster: Cluster) -> str:
+    def org_kind(self, cluster: Cluster, text: str) -> str:
         """``company``, ``public_body`` or ``other`` for an ``ORG`` cluster, ``""`` for other labels.
 
         The cluster's gazetteer entry decides when it has one; otherwise any mention
@@ -1487,15 +1504,15 @@ class EntityClusterer:
         if gaz is None:
             return "company"
         entry_key = cluster.key[1] if cluster.key[0] == "entry" else None
-        text = cluster.spans[0].doc.text
         kinds = [gaz.organisation_kind(text, s.start_char, s.end_char, entry_key) for s in cluster.spans]
         return next((k for k in kinds if k != "company"), "company")
 
     def set_annotations(self, doc: Doc, clusters: list[Cluster]) -> None:
         """Write ``entity_id``, ``entity_name`` and (``ORG`` only) ``org_kind`` on every entity span."""
+        text = doc.text
         for number, cluster in enumerate(clusters, start=1):
             name = self.canonical_name(cluster)
-            kind = self.org_kind(cluster)
+            kind = self.org_kind(cluster, text)
             for span in cluster.spans:
                 span._.entity_id = f"{self.id_prefix}{number}"
                 span._.entity_name = name
