@@ -172,3 +172,21 @@ def _items_as_target(pairs):
     from pipeline.sentiment.targets import TargetItem
 
     return [TargetItem(text, text.index(t), text.index(t) + len(t)) for text, t in pairs]
+
+
+def test_loading_the_model_says_nothing_about_the_libraries(capsys):
+    """No per-weight progress bar and no peft/transformers deprecation notice while loading,
+    and transformers' own progress-bar switch is as it was afterwards."""
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    from pipeline.sentiment.model import SentimentClassifier
+
+    hf_logging.enable_progress_bar()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        SentimentClassifier.from_config(CFG)
+    assert not [w for w in caught if "gradient_checkpointing" in str(w.message)]
+    assert "Loading weights" not in capsys.readouterr().err
+    assert hf_logging.is_progress_bar_enabled()

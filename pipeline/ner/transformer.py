@@ -37,6 +37,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.model_loading import quiet_loading
 from pipeline.ner import LABELS
 
 log = logging.getLogger(__name__)
@@ -212,11 +213,13 @@ def load_token_model(base_dir: Path | str, weights_dir: Path | str):
     from safetensors.torch import load_file
 
     weights_dir = Path(weights_dir)
-    model = token_classifier(base_dir)
+    with quiet_loading():
+        model = token_classifier(base_dir)
     if (weights_dir / ADAPTER_CONFIG).is_file():
         from peft import PeftModel
 
-        model = PeftModel.from_pretrained(model, str(weights_dir)).merge_and_unload()
+        with quiet_loading():
+            model = PeftModel.from_pretrained(model, str(weights_dir)).merge_and_unload()
     else:
         state = {k: v.to(torch.float32) for k, v in load_file(str(weights_dir / FULL_WEIGHTS)).items()}
         missing, unexpected = model.load_state_dict(state, strict=False)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from pipeline.config import Config
+from pipeline.model_loading import quiet_loading
 from pipeline.records import SentimentScores
 from pipeline.sentiment.data import LABELS
 from pipeline.sentiment.targets import TargetItem, encode_inputs
@@ -116,11 +117,19 @@ def load_classifier(cfg: Config, model_ref: Optional[str] = None):
         ``(model, tokenizer, meta, order)``: an eval-mode model, its fast tokenizer,
         a :class:`ClassifierMeta` and the output index of each of :data:`LABELS`.
     """
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
     ref = resolve_model_ref(cfg, model_ref or cfg.sentiment.model)
     local = Path(ref)
     meta = ClassifierMeta.read(local) if local.is_dir() else None
+    with quiet_loading():
+        model, tokenizer, meta = _load(cfg, ref, local, meta)
+    model.eval()
+    return model, tokenizer, meta, label_order(model.config.id2label)
+
+
+def _load(cfg: Config, ref: str, local: Path, meta: Optional["ClassifierMeta"]):
+    """The loading half of :func:`load_classifier`: ``(model, tokenizer, meta)``."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
     if local.is_dir() and (local / "adapter_config.json").is_file():
         from peft import PeftModel
 
@@ -144,8 +153,7 @@ def load_classifier(cfg: Config, model_ref: Optional[str] = None):
         tokenizer = AutoTokenizer.from_pretrained(ref)
         # A model not trained here knows nothing of our target marks: give it the plain claim.
         meta = meta or ClassifierMeta(max_length=cfg.sentiment.max_length, extra={"plain_text": True})
-    model.eval()
-    return model, tokenizer, meta, label_order(model.config.id2label)
+    return model, tokenizer, meta
 
 
 def load_delta(model, path: Path):
