@@ -53,6 +53,11 @@ def kind_at(gaz, text, mention):
         # A longer company ending overrides a non-company one.
         ("Die Ratingagentur Scope senkte die Note.", "Scope", "company"),
         ("Das Kreditinstitut Aareal meldet Zahlen.", "Aareal", "company"),
+        # Newspapers, magazines and broadcasters: by name, by the noun before, by the name's ending.
+        ("Wie der Spiegel berichtet, plant Siemens einen Umbau.", "Spiegel", "other"),
+        ("Das berichtete die Wochenzeitung Falter.", "Falter", "other"),
+        ("Er sagte das der Frankfurter Allgemeinen Sonntagszeitung.", "Frankfurter Allgemeinen Sonntagszeitung", "other"),
+        ("Der Daily Telegraph meldete das zuerst.", "Daily Telegraph", "other"),
         # Listed whole words: sports clubs, universities.
         ("Der FC Augsburg verlor 0:2.", "FC Augsburg", "other"),
         ("Eintracht Frankfurt gewann.", "Eintracht Frankfurt", "other"),
