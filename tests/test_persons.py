@@ -60,6 +60,7 @@ def tag(nlp, text, entities=()):
          [("James Galbraith", "PER")]),
         ("Laut Staatsanwalt Herbert Harammer war das so.", [("Staatsanwalt Herbert Harammer", "ORG")],
          [("Herbert Harammer", "PER")]),
+        ("Freispruch für den BZÖ-Geschäftsführer Arno Eccher .", [("Arno Eccher", "ORG")], [("Arno Eccher", "PER")]),
         # rule 4: a double surname after a given name
         ("Es gratuliert Kristina Hauff-Lenz dem Autor.", [("Kristina Hauff", "PER")],
          [("Kristina Hauff-Lenz", "PER")]),

@@ -17,7 +17,8 @@ by :mod:`pipeline.ner.first_names`) these rules complete them:
 4. A person of given names and one surname takes the second half of a double
    surname: ``Kristina Hauff`` + ``-Lenz`` (not ``Donald Trump-Regierung``).
 5. An organisation the NER made of a role noun, given names and a surname is the
-   person: ``US-Ökonom James Galbraith`` tagged ORG gives PER ``James Galbraith``.
+   person: ``US-Ökonom James Galbraith`` tagged ORG gives PER ``James Galbraith``; so is one of
+   given names and a surname right after a role noun (``BZÖ-Geschäftsführer Arno Eccher``).
    Only NER spans: a name the gazetteer or a legal-form pattern found stays a company.
 6. A word the article names a person by elsewhere is that person's surname, and a
    name-shaped word before it that is in no list is the given name, where a name is
@@ -73,7 +74,8 @@ ROLE_ENDINGS = PERSON_ROLE_ENDINGS + ("anwalt", "anwältin", "richter", "richter
                                       "forscher", "forscherin", "politiker", "politikerin", "kanzler", "kanzlerin",
                                       "meister", "meisterin", "gründer", "gründerin", "investor", "investorin",
                                       "unternehmer", "unternehmerin", "berater", "beraterin", "vorsitzende",
-                                      "vorsitzender", "abgeordnete", "abgeordneter")
+                                      "vorsitzender", "abgeordnete", "abgeordneter", "geschäftsführer",
+                                      "geschäftsführerin")
 # Titles before a surname ("Frau Yamada", "Sir Ove"): never a given name of rule 6.
 TITLES = frozenset({"herr", "herrn", "frau", "dr", "prof", "sir", "lady", "lord", "mr", "mrs", "ms", "miss", "madame",
                     "monsieur", "graf", "gräfin", "fürst", "fürstin", "prinz", "prinzessin", "könig", "königin",
@@ -210,11 +212,26 @@ class PersonNames:
             return k + 2  # a double surname: "Kristina Hauff-Lenz", not "Donald Trump-Regierung"
         return ent.end
 
+    def _named_after_role(self, ent: Span) -> bool:
+        """Whether NER organisation ``ent`` is given names and a surname right after a role noun
+        (``gegen den ehemaligen BZÖ-Geschäftsführer Arno Eccher``): the person (rule 5)."""
+        doc = ent.doc
+        if ent.start == 0 or doc[ent.start - 1].whitespace_ != " ":
+            return False
+        role = doc[ent.start - 1].text.casefold()
+        return (role.endswith(ROLE_ENDINGS) and doc[ent.start - 1].text[:1].isupper()
+                and all(self.is_given_name(t) for t in ent[:-1]) and self.is_surname(doc, ent.end - 1)
+                and all(t.whitespace_ == " " for t in ent[:-1]))
+
     def _person_in_organisation(self, ent: Span) -> Optional[Span]:
         """Rule 5: the person inside an NER organisation ``role noun + given names + surname``."""
-        if ent.label_ != "ORG" or ent.kb_id_ or len(ent) < 3:
+        if ent.label_ != "ORG" or ent.kb_id_ or len(ent) < 2:
             return None
         doc = ent.doc
+        if self._named_after_role(ent):
+            return Span(doc, ent.start, ent.end, label="PER")
+        if len(ent) < 3:
+            return None
         k = ent.end - 2  # the surname is the last token; given names run back from the one before it
         while k > ent.start and self.is_given_name(doc[k - 1]) and doc[k - 1].whitespace_ == " ":
             k -= 1
