@@ -89,6 +89,8 @@ def test_completes_person_names(nlp, text, entities, expected):
         ("Die Aktie von Hugo Boss fiel.", [("Hugo Boss", "ORG")], [("Hugo Boss", "ORG")]),
         # an organisation without a role noun before the name stays one ("Tom Tailor" is a brand)
         ("Die Modemarke Tom Tailor wächst.", [("Tom Tailor", "ORG")], [("Tom Tailor", "ORG")]),
+        # a company after a noun that is a role and a kind of company stays one
+        ("Er holte den Unternehmensberater Alix Partners .", [("Alix Partners", "ORG")], [("Alix Partners", "ORG")]),
         # the surname must be in the same sentence
         ("Es sprach Thomas. Meier schwieg.", [("Thomas", "PER")], [("Thomas", "PER")]),
         # rule 6 takes no role noun, title or German noun for a given name

@@ -51,7 +51,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline.config import PROJECT_ROOT
-from pipeline.nlp.companies import INSTITUTION_ENDINGS, PERSON_ROLE_ENDINGS, compound_before
+from pipeline.nlp.companies import DEFAULT_ORG_SUFFIXES, INSTITUTION_ENDINGS, PERSON_ROLE_ENDINGS, compound_before
 from pipeline.nlp.speech_verbs import load_speech_lexicon
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ ROLE_ENDINGS = PERSON_ROLE_ENDINGS + ("anwalt", "anwältin", "richter", "richter
                                       "unternehmer", "unternehmerin", "berater", "beraterin", "vorsitzende",
                                       "vorsitzender", "abgeordnete", "abgeordneter", "geschäftsführer",
                                       "geschäftsführerin")
+# Words that end organisation names ("Alix Partners", "Aletheia Capital"): no surname.
+ORG_SUFFIX_WORDS = frozenset(w for suffix in DEFAULT_ORG_SUFFIXES for w in suffix.split())
 # Titles before a surname ("Frau Yamada", "Sir Ove"): never a given name of rule 6.
 TITLES = frozenset({"herr", "herrn", "frau", "dr", "prof", "sir", "lady", "lord", "mr", "mrs", "ms", "miss", "madame",
                     "monsieur", "graf", "gräfin", "fürst", "fürstin", "prinz", "prinzessin", "könig", "königin",
@@ -220,6 +222,7 @@ class PersonNames:
             return False
         role = doc[ent.start - 1].text.casefold()
         return (role.endswith(ROLE_ENDINGS) and doc[ent.start - 1].text[:1].isupper()
+                and ent[-1].text not in ORG_SUFFIX_WORDS  # "der Unternehmensberater Alix Partners"
                 and all(self.is_given_name(t) for t in ent[:-1]) and self.is_surname(doc, ent.end - 1)
                 and all(t.whitespace_ == " " for t in ent[:-1]))
 
