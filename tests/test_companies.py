@@ -704,3 +704,23 @@ def test_a_report_repeated_200_times_gives_200_copies_of_its_companies(nlp):
     many = ents(nlp(sentence * 200))
     assert len(one) == 3
     assert many == one * 200
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        # a dateline after the lead sentence: the place, whatever the NER said
+        ("GM zahlt Entschädigung. Detroit – Der größte Autohersteller hat ein Programm gestartet.", "LOC"),
+        # the article's first sentence may be a headline: "Zielpunkt – die Pleite"
+        ("Detroit – die Pleite einer Kette. Die Kette ist insolvent.", "ORG"),
+        # no dash after the name: no dateline
+        ("GM zahlt Entschädigung. Detroit baut Stellen ab.", "ORG"),
+    ],
+)
+def test_a_dateline_names_a_place(nlp, text, label):
+    doc = nlp.make_doc(text)
+    doc = nlp.get_pipe("finnews_sentences")(doc)
+    start = text.index("Detroit")
+    doc.ents = [doc.char_span(start, start + len("Detroit"), label="ORG")]  # as the NER tags it
+    doc = nlp.get_pipe("finnews_companies")(doc)
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "Detroit"] == [("Detroit", label)]

@@ -341,6 +341,28 @@ def _business_noun(token: Token) -> bool:
             and any(lower.endswith(e) and len(lower) > len(e) + 2 for e in BUSINESS_NOUN_ENDINGS))
 
 
+DATELINE_DASHES = {"–", "—", "-"}
+
+
+def _dateline(doc: Doc, ent: Span) -> bool:
+    """Whether ``ent`` is the place of a dateline: it opens a sentence that is not the article's first
+    (a headline may be ``Zielpunkt – die Pleite``), a spaced dash follows, then a capitalised word.
+
+    ``Die Autobauer zahlen. Detroit – Der größte US-Autohersteller General Motors …``,
+    ``… Wien/Moskau – Die OMV …`` (APA and derStandard style).
+    """
+    end = ent.end
+    while end + 1 < len(doc) and doc[end].text == "/" and doc[end + 1].text[:1].isupper():
+        end += 2  # "Wien/Moskau"
+    if ent.end != end and not all(t.text == "/" or t.is_alpha for t in doc[ent.start:end]):
+        return False
+    if not doc[ent.start].is_sent_start or doc[ent.start].sent.start == 0 or end + 1 >= len(doc):
+        return False
+    dash, nxt = doc[end], doc[end + 1]
+    return (dash.text in DATELINE_DASHES and doc[end - 1].whitespace_ == " " and dash.whitespace_ == " "
+            and (nxt.text[:1].isupper() or nxt.text[:1] in "„\"»"))
+
+
 def _place_adjective(doc: Doc, i: int) -> bool:
     """``Genfer`` in ``der Genfer Privatbank``: a capitalised ``-er`` word between an article and a noun."""
     word = doc[i]
@@ -1033,6 +1055,9 @@ class CompanyRuler:
                 # "der Nordseesorte Brent" is MISC, "Gold verteuerte sich" no entity
                 if not (key in gaz.benchmark_keys and ent.label_ == "MISC"):
                     out.append((ent.start_char, ent.end_char, "benchmark" if key in gaz.benchmark_keys else "commodity"))
+                continue
+            if ent.label_ in ("PER", "ORG") and _dateline(doc, ent):
+                out.append((ent.start_char, ent.end_char, "place"))  # "Detroit – Der größte US-Autohersteller …"
                 continue
             if ent.label_ in ("PER", "LOC", "MISC"):
                 noun = compound_before(doc, ent.start)
