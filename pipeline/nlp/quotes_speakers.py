@@ -16,12 +16,23 @@ present; otherwise capitalisation decides.
 
 from __future__ import annotations
 
-from typing import Optional
+import argparse
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Iterable, Optional
 
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.quotes_grammar import ents_starting_in, is_cap
 from pipeline.nlp.speech_verbs import SpeechLexicon
+
+# Locales whose given names the gender list takes from Faker: those of pipeline/ner/first_names.py and
+# Japanese (romanised), whose names German business news quotes often ("Kenta Mori", "Aiko Yamada").
+GENDER_LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "fr_FR", "it_IT", "es_ES", "nl_NL", "pl_PL", "tr_TR",
+                  "pt_BR", "sv_SE", "da_DK", "cs_CZ", "hu_HU", "en_IN", "ja_JP")
+GIVEN_NAMES_FILE = "given_names.txt"
 
 GENERIC_ORGANISATION_NOUNS = ("konzern", "unternehmen", "firma", "gruppe", "hersteller", "bank", "verband", "gesellschaft", "regierung", "behörde")
 LEGAL_FORMS = {"AG", "SE", "GmbH", "KGaA", "Inc.", "Corp.", "Ltd.", "plc", "PLC", "SA", "S.A.", "NV", "N.V.", "Co.", "LLC", "AB", "ASA", "Oyj", "SpA", "S.p.A."}
@@ -230,3 +241,53 @@ def clean_role(role: str, lex: SpeechLexicon) -> str:
     if words and words[0].lower() in lex.determiners:
         words = words[1:]
     return " ".join(words)
+
+
+# ---------------------------------------------------------------- given names and gender
+
+
+def faker_given_name_genders(locales: Iterable[str] = GENDER_LOCALES) -> dict[str, str]:
+    """Given name → ``m`` or ``f`` from Faker's male and female name lists of ``locales``.
+
+    A name that some locale lists as male and another as female (``Andrea``, ``Kim``, ``Jean``)
+    is left out: its bearer's gender is unknown, so ``er`` and ``sie`` may both refer to them.
+    """
+    from pipeline.ner.first_names import NAME_SHAPE
+
+    male: set[str] = set()
+    female: set[str] = set()
+    for locale in locales:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attr, bucket in (("first_names_male", male), ("first_names_female", female),
+                             ("first_romanized_names_male", male), ("first_romanized_names_female", female)):
+            values = getattr(provider, attr, None) or ()
+            bucket.update(values.keys() if isinstance(values, dict) else values)
+    genders = {n: "m" for n in male - female} | {n: "f" for n in female - male}
+    return {n: g for n, g in sorted(genders.items()) if NAME_SHAPE.match(n)}
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Write the given-name gender list the quotation rules resolve ``er``/``sie`` with.
+
+    Command: ``python -m pipeline.nlp.quotes_speakers --out configs/quotes/given_names.txt``
+    (needs Faker: ``pip install -e '.[lexicons]'``).
+    """
+    parser = argparse.ArgumentParser(description="Build the given-name gender list of the quotation component.")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the list (name<TAB>m|f per line)")
+    args = parser.parse_args(argv)
+    if importlib.util.find_spec("faker") is None:
+        print("Faker is not installed: pip install Faker", file=sys.stderr)
+        return 2
+    genders = faker_given_name_genders()
+    header = ("# Given names and their gender (m/f), for resolving er/sie to a speaker (pipeline/nlp/quotes_finder.py).\n"
+              "# Built by: python -m pipeline.nlp.quotes_speakers --out configs/quotes/given_names.txt\n"
+              "# Source: Faker's person providers (MIT, https://github.com/joke2k/faker); names both male and female\n"
+              "# in some locale are left out.\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(header + "".join(f"{n}\t{g}\n" for n, g in genders.items()), encoding="utf-8")
+    print(f"wrote {len(genders)} names to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
