@@ -402,10 +402,15 @@ def test_pronoun_refers_to_the_person_named_as_subject_before(nlp):
     assert q._.speaker_name == "Peter Brandt"
 
 
-def test_an_organisation_in_the_sentence_before_is_no_rival_for_er():
+@pytest.fixture(scope="module")
+def project_nlp():
     from pipeline.nlp import build_nlp
 
-    nlp = build_nlp(load_config())
+    return build_nlp(load_config())
+
+
+def test_an_organisation_in_the_sentence_before_is_no_rival_for_er(project_nlp):
+    nlp = project_nlp
     text = ("Die Deutsche Bank hatte zuvor einen Gewinnanstieg um 12 % gemeldet. Die Schadenquote sei niedrig "
             "geblieben, schrieb Analyst Felix Brandt von der Commerzbank. Er bestätigte seine Kaufempfehlung.")
     last = [q for q in nlp(text).spans["quotes"] if q._.speaker is not None and q._.speaker.text == "Er"]
@@ -427,6 +432,46 @@ def test_plural_sie_speaks_for_the_group_not_the_last_person(nlp):
     assert last._.speaker_name == "Goldbach Research"
     text = "„Das liegt im Rahmen“, sagte Claudia Reinhardt. Die Preise dürften weiter steigen, schrieben sie."
     assert quotes(nlp, text)[-1]._.speaker_name == "sie"  # a group of people, but none named
+
+
+# ---------------------------------------------------------------- speaker mentions: extent and name
+
+
+@pytest.mark.parametrize(
+    "text, mention, name, role",
+    [
+        # an organisation named after nouns that describe it speaks by its name
+        ("Die Genfer Privatbank Pictet bestätigte ihre Kaufempfehlung für die Aktie.",
+         "Pictet", "Pictet", "Genfer Privatbank"),
+        ("Rivale Nokia meldete am selben Tag ebenfalls höhere Investitionen.", "Nokia", "Nokia", "Rivale"),
+        # an organisation that opens a compound with a role noun does not speak; one before a
+        # spokesperson noun does
+        ("Die Inflation lasse nach, sagte die Bundesbank-Vizepräsidentin am Montag.",
+         "die Bundesbank-Vizepräsidentin", "die Bundesbank-Vizepräsidentin", ""),
+        ("Die Kurse seien zu hoch, schrieben die Commerzbank-Analysten.", "Commerzbank", "Commerzbank", ""),
+        # a place adjective and a noun are no name: the whole phrase is the mention
+        ("Die Lufthansa hat den Gewinn gesteigert. Die Nachfrage sei hoch, wie der Kölner Konzern am Dienstag "
+         "mitteilte.", "der Kölner Konzern", "Lufthansa", "Kölner Konzern"),
+    ],
+)
+def test_speaker_mention_of_an_organisation_or_unnamed_speaker(project_nlp, text, mention, name, role):
+    (q,) = project_nlp(text).spans["quotes"]
+    assert (speaker(q), q._.speaker_name, q._.speaker_role) == (mention, name, role)
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        ("„Die Stimmung kippt“, sagte ein Mailänder Händler.", "ein Mailänder Händler"),
+        ("„Die Stimmung kippt“, sagte ein Händler in Mailand.", "ein Händler"),  # the place says where, not who
+        ("„Die Stimmung kippt“, sagte ein Börsianer aus Zürich.", "ein Börsianer"),
+    ],
+)
+def test_unnamed_speaker_mention_is_the_noun_phrase_without_its_place(nlp, wikinews_nlp, text, mention):
+    (q,) = quotes(nlp, text)
+    assert (speaker(q), q._.speaker_name) == (mention, mention)
+    (q,) = quotes(wikinews_nlp, text)
+    assert speaker(q).startswith(mention)  # the corpus keeps the whole phrase
 
 
 def test_wikinews_names_a_pronoun_speaker_by_the_pronoun(wikinews_nlp):

@@ -76,6 +76,8 @@ COORDINATORS = {"und", "sowie", "oder"}
 #              quotations in marks are one; "demnach"/"wonach" are cues; a pronoun
 #              speaker ("sagte er") is named by the pronoun, not resolved to a name.
 CONVENTIONS = {"finnews", "wikinews"}
+# Prepositions of a place after a speaker's noun ("ein Händler in Tokio", "das Unternehmen aus Garching").
+PLACE_PREPOSITIONS = {"in", "im", "aus", "an", "am"}
 POSSESSIVES = {"sein", "seine", "seiner", "seines", "seinem", "seinen", "ihr", "ihre", "ihrer", "ihres", "ihrem", "ihren", "dessen", "deren"}
 # "Seiner Meinung nach sei …" speaks of him as "er" does: the pronoun the possessive stands for.
 POSSESSIVE_PRONOUNS = {"seiner": "er", "ihrer": "sie"}
@@ -1882,6 +1884,8 @@ class QuoteFinder:
                 role = doc[app[0] : app[1]].text
         if name and name[1] - name[0] >= 4 and doc[name[1] - 1].text == ")" and doc[name[1] - 3].text == "(":
             name = (name[0], name[1] - 3)  # "Sandra Boser (GRÜNE)": the party is no part of the name
+        if name is None and not self.wikinews:
+            end = self._without_place(doc, start, end)
         m.speaker_name = doc[name[0] : name[1]].text if name else doc[start:end].text
         if name:
             m.speaker_name = self._full_name(doc, name, m.speaker_name)
@@ -1895,6 +1899,15 @@ class QuoteFinder:
             m.mention = None  # no cue attaches this quotation to a mention in its sentence
         else:
             m.mention = name or (start, end)
+
+    def _without_place(self, doc: Doc, start: int, end: int) -> int:
+        """The end of an unnamed speaker phrase before a place after its noun: ``ein Händler in
+        Tokio`` → ``ein Händler``, ``das Unternehmen aus dem kalifornischen Santa Clara`` → ``das
+        Unternehmen`` (the place says where, not who)."""
+        for k in range(start + 1, end - 1):
+            if doc[k].lower_ in PLACE_PREPOSITIONS and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha:
+                return k
+        return end
 
     def _name_generic_company_speakers(self, view: _DocView, found: list[QuoteMatch]) -> None:
         """Name the organisation behind an account noun, and the company a generic speaker phrase stands for.
