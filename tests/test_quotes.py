@@ -359,15 +359,144 @@ def test_pronoun_speaker_is_resolved_to_the_last_named_speaker(nlp):
     assert last._.speaker_name == "Katrin Sommer"
 
 
-def test_pronoun_is_not_resolved_when_two_speakers_compete(nlp):
+@pytest.mark.parametrize(
+    "pronoun, name",
+    [
+        ("Er", "Jonas Falk"),  # the latest man
+        ("Sie", "Katrin Sommer"),  # past the man to the latest woman
+    ],
+)
+def test_pronoun_takes_the_latest_speaker_of_its_gender(nlp, pronoun, name):
     found = quotes(
         nlp,
         "„Wir sind gut auf Kurs“, sagte Katrin Sommer. „Das sehe ich anders“, sagte Jonas Falk. "
-        "Er betonte, dass die Prognose wackle.",
+        f"{pronoun} betonte, dass die Prognose wackle.",
     )
     last = found[-1]
-    assert speaker(last) == "Er"
-    assert last._.speaker_name == "Er"
+    assert speaker(last) == pronoun
+    assert last._.speaker_name == name
+
+
+def test_pronoun_is_not_resolved_when_no_speaker_of_its_gender_is_near(nlp):
+    found = quotes(nlp, "„Wir sind gut auf Kurs“, sagte Finanzchefin Katrin Sommer. Er betonte, dass die Prognose wackle.")
+    assert found[-1]._.speaker_name == "Er"
+
+
+def test_pronoun_is_not_resolved_to_two_people_named_together(nlp):
+    text = "Peter Brandt und Jonas Falk stellten die Zahlen vor. Er betonte, dass die Marge steige."
+    assert quotes(nlp, text)[-1]._.speaker_name == "Er"
+
+
+def test_feminine_role_noun_gives_the_gender_of_an_unknown_given_name(nlp):
+    # "Kim" is a man's and a woman's name; "Fondsmanagerin" tells
+    text = ("„Der schwache Yen hilft“, sagte Fondsmanagerin Kim Sato. „Das reicht nicht“, sagte Analyst Tobias Kern. "
+            "„Die Exporteure verdienen prächtig“, sagte sie.")
+    assert quotes(nlp, text)[-1]._.speaker_name == "Kim Sato"
+
+
+def test_pronoun_refers_to_the_person_named_as_subject_before(nlp):
+    text = ("Der Konzern hat mehr verdient als erwartet. Vorstandschef Peter Brandt zeigte sich zufrieden. "
+            "„Unsere Pipeline ist so stark wie nie“, sagte er am Donnerstag in Basel.")
+    (q,) = quotes(nlp, text, "direct")
+    assert speaker(q) == "er"
+    assert q._.speaker_name == "Peter Brandt"
+
+
+@pytest.fixture(scope="module")
+def project_nlp():
+    from pipeline.nlp import build_nlp
+
+    return build_nlp(load_config())
+
+
+def test_an_organisation_in_the_sentence_before_is_no_rival_for_er(project_nlp):
+    nlp = project_nlp
+    text = ("Die Deutsche Bank hatte zuvor einen Gewinnanstieg um 12 % gemeldet. Die Schadenquote sei niedrig "
+            "geblieben, schrieb Analyst Felix Brandt von der Commerzbank. Er bestätigte seine Kaufempfehlung.")
+    last = [q for q in nlp(text).spans["quotes"] if q._.speaker is not None and q._.speaker.text == "Er"]
+    assert [q._.speaker_name for q in last] == ["Felix Brandt"]
+
+
+def test_a_later_mention_of_the_surname_keeps_the_speaker_near(nlp):
+    text = ("„Die Bewertungen sind moderat“, sagt Christian Albers. Die Zinsen dürften sinken. "
+            "Der Handelsstreit bleibt ein Risiko. Die Konjunktur erholt sich. Autowerte meidet Albers deshalb. "
+            "Versicherer gefallen ihm besser. Der Leitindex dürfte um 8 % zulegen, erklärte er.")
+    assert quotes(nlp, text)[-1]._.speaker_name == "Christian Albers"
+
+
+def test_plural_sie_speaks_for_the_group_not_the_last_person(nlp):
+    text = ("„Das liegt im Rahmen“, sagte Vorstandsmitglied Claudia Reinhardt. Die Analysten von Goldbach Research "
+            "sehen die Verluste als übertrieben. Die Preise dürften weiter steigen, schrieben sie.")
+    last = quotes(nlp, text)[-1]
+    assert speaker(last) == "sie"
+    assert last._.speaker_name == "Goldbach Research"
+    text = "„Das liegt im Rahmen“, sagte Claudia Reinhardt. Die Preise dürften weiter steigen, schrieben sie."
+    assert quotes(nlp, text)[-1]._.speaker_name == "sie"  # a group of people, but none named
+
+
+# ---------------------------------------------------------------- speaker mentions: extent and name
+
+
+@pytest.mark.parametrize(
+    "text, mention, name, role",
+    [
+        # an organisation named after nouns that describe it speaks by its name
+        ("Die Genfer Privatbank Pictet bestätigte ihre Kaufempfehlung für die Aktie.",
+         "Pictet", "Pictet", "Genfer Privatbank"),
+        ("Rivale Nokia meldete am selben Tag ebenfalls höhere Investitionen.", "Nokia", "Nokia", "Rivale"),
+        # an organisation that opens a compound with a role noun does not speak; one before a
+        # spokesperson noun does
+        ("Die Inflation lasse nach, sagte die Bundesbank-Vizepräsidentin am Montag.",
+         "die Bundesbank-Vizepräsidentin", "die Bundesbank-Vizepräsidentin", ""),
+        ("Die Kurse seien zu hoch, schrieben die Commerzbank-Analysten.", "Commerzbank", "Commerzbank", ""),
+        # a place adjective and a noun are no name: the whole phrase is the mention
+        ("Die Lufthansa hat den Gewinn gesteigert. Die Nachfrage sei hoch, wie der Kölner Konzern am Dienstag "
+         "mitteilte.", "der Kölner Konzern", "Lufthansa", "Kölner Konzern"),
+    ],
+)
+def test_speaker_mention_of_an_organisation_or_unnamed_speaker(project_nlp, text, mention, name, role):
+    (q,) = project_nlp(text).spans["quotes"]
+    assert (speaker(q), q._.speaker_name, q._.speaker_role) == (mention, name, role)
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        ("„Die Stimmung kippt“, sagte ein Mailänder Händler.", "ein Mailänder Händler"),
+        ("„Die Stimmung kippt“, sagte ein Händler in Mailand.", "ein Händler"),  # the place says where, not who
+        ("„Die Stimmung kippt“, sagte ein Börsianer aus Zürich.", "ein Börsianer"),
+    ],
+)
+def test_unnamed_speaker_mention_is_the_noun_phrase_without_its_place(nlp, wikinews_nlp, text, mention):
+    (q,) = quotes(nlp, text)
+    assert (speaker(q), q._.speaker_name) == (mention, mention)
+    (q,) = quotes(wikinews_nlp, text)
+    assert speaker(q).startswith(mention)  # the corpus keeps the whole phrase
+
+
+def test_wikinews_names_a_pronoun_speaker_by_the_pronoun(wikinews_nlp):
+    text = "„Wir sind gut auf Kurs“, sagte Katrin Sommer. Sie betonte, dass die Prognose stehe."
+    last = quotes(wikinews_nlp, text)[-1]
+    assert (speaker(last), last._.speaker_name) == ("Sie", "Sie")
+
+
+def test_given_name_genders_are_shipped_and_loaded():
+    from pipeline.nlp.speech_verbs import load_given_name_genders
+
+    genders = load_given_name_genders(PROJECT_ROOT / "configs" / "quotes" / "given_names.txt")
+    assert len(genders) > 5000
+    assert (genders["Katrin"], genders["Martin"], genders["Christine"], genders["Akira"]) == ("f", "m", "f", "m")
+    assert "Andrea" not in genders and "Kim" not in genders  # men's and women's names
+    assert load_speech_lexicon(LEXICON).given_names == genders
+
+
+def test_shipped_given_name_list_is_what_the_build_command_makes(tmp_path: Path):
+    pytest.importorskip("faker")
+    from pipeline.nlp.quotes_speakers import main
+
+    assert main(["--out", str(tmp_path / "names.txt")]) == 0
+    assert (tmp_path / "names.txt").read_text(encoding="utf-8") == \
+        (PROJECT_ROOT / "configs" / "quotes" / "given_names.txt").read_text(encoding="utf-8")
 
 
 def test_role_noun_is_resolved_to_the_speaker_with_that_role(nlp):
@@ -694,6 +823,7 @@ def test_component_round_trips_through_disk(tmp_path: Path):
     assert before == after and before
     component = reloaded.get_pipe("finnews_quotes")
     assert isinstance(component, QuoteComponent) and component.settings["conventions"] == "wikinews"
+    assert component.finder is not None and component.finder.lex.given_names["Katrin"] == "f"
 
 
 def test_match_is_pure_and_set_annotations_writes(nlp):

@@ -237,6 +237,9 @@ class QuoteComponent:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self._resolve(self.lexicon_path), path / "lexicon.yaml")
+        names = self.finder.lex.given_names_path if self.finder is not None else None
+        if names is not None:
+            shutil.copyfile(names, path / names.name)  # the lexicon names it relative to itself
         srsly.write_json(path / "cfg.json", {"spans_key": self.spans_key, **self.settings})
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "QuoteComponent":

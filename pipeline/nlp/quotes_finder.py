@@ -73,8 +73,11 @@ COORDINATORS = {"und", "sowie", "oder"}
 #   wikinews - the Wikinews quotation corpus: the speaker is the whole noun phrase with
 #              appositions; reported speech is the whole clause with its speaker and
 #              period; a Konjunktiv run is one quotation with its periods; adjacent
-#              quotations in marks are one; "demnach"/"wonach" are cues.
+#              quotations in marks are one; "demnach"/"wonach" are cues; a pronoun
+#              speaker ("sagte er") is named by the pronoun, not resolved to a name.
 CONVENTIONS = {"finnews", "wikinews"}
+# Prepositions of a place after a speaker's noun ("ein Händler in Tokio", "das Unternehmen aus Garching").
+PLACE_PREPOSITIONS = {"in", "im", "aus", "an", "am"}
 POSSESSIVES = {"sein", "seine", "seiner", "seines", "seinem", "seinen", "ihr", "ihre", "ihrer", "ihres", "ihrem", "ihren", "dessen", "deren"}
 # "Seiner Meinung nach sei …" speaks of him as "er" does: the pronoun the possessive stands for.
 POSSESSIVE_PRONOUNS = {"seiner": "er", "ihrer": "sie"}
@@ -1881,6 +1884,8 @@ class QuoteFinder:
                 role = doc[app[0] : app[1]].text
         if name and name[1] - name[0] >= 4 and doc[name[1] - 1].text == ")" and doc[name[1] - 3].text == "(":
             name = (name[0], name[1] - 3)  # "Sandra Boser (GRÜNE)": the party is no part of the name
+        if name is None and not self.wikinews:
+            end = self._without_place(doc, start, end)
         m.speaker_name = doc[name[0] : name[1]].text if name else doc[start:end].text
         if name:
             m.speaker_name = self._full_name(doc, name, m.speaker_name)
@@ -1894,6 +1899,15 @@ class QuoteFinder:
             m.mention = None  # no cue attaches this quotation to a mention in its sentence
         else:
             m.mention = name or (start, end)
+
+    def _without_place(self, doc: Doc, start: int, end: int) -> int:
+        """The end of an unnamed speaker phrase before a place after its noun: ``ein Händler in
+        Tokio`` → ``ein Händler``, ``das Unternehmen aus dem kalifornischen Santa Clara`` → ``das
+        Unternehmen`` (the place says where, not who)."""
+        for k in range(start + 1, end - 1):
+            if doc[k].lower_ in PLACE_PREPOSITIONS and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha:
+                return k
+        return end
 
     def _name_generic_company_speakers(self, view: _DocView, found: list[QuoteMatch]) -> None:
         """Name the organisation behind an account noun, and the company a generic speaker phrase stands for.
@@ -1951,6 +1965,143 @@ class QuoteFinder:
             return ""
         return POSSESSIVE_PRONOUNS.get(doc[start].lower_, "")
 
+    def _gender(self, name: str, role: str) -> str:
+        """``f``, ``m`` or ``""`` (unknown) for a person by role noun and given name.
+
+        A feminine role noun decides (``Fondsmanagerin Aiko Yamada``: ``f``); then the given name
+        (``Personalvorstand Christine Beck``: ``f``, the masculine form is used for women too);
+        then a masculine role noun (``Toyota-Finanzchef Kenta Mori``: ``m``).
+        """
+        lex = self.lex
+        role_words = [w for w in role.replace("-", " ").split() if w[:1].isupper()]
+        role_word = next((w for w in role_words if lex.is_role_word(w)), "")
+        if role_word and feminine_role(role_word, lex):
+            return "f"
+        given = lex.given_names.get(name.split()[0], "") if len(name.split()) >= 2 else ""
+        if given:
+            return given
+        return "m" if role_word and not role_word.lower().endswith(("innen", "leute")) else ""
+
+    def _group_phrase(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether a speaker phrase names a group of people in the plural: ``Die Analysten von Goldman
+        Sachs``, ``Analysten der Erste Group``, ``Experten``; not ``ein Analyst``."""
+        lex = self.lex
+        j = start + 1 if doc[start].lower_ in lex.determiners else start
+        if j >= end or (j > start and doc[start].lower_ not in {"die", "den", "der", "viele", "einige", "mehrere", "zahlreiche", "alle", "beide", "beiden", "zwei", "drei", "vier"}):
+            return False
+        head = doc[j].text
+        if head.endswith("innen"):
+            return lex.is_role_word(head[:-3])  # "Analystinnen"
+        return head in lex.spokesperson_nouns and head.endswith(("en", "te"))  # "Analysten", "Volkswirte"
+
+    def _plural_pronoun(self, view: _DocView, m: QuoteMatch, start: int) -> bool:
+        """Whether ``sie`` at ``start`` is plural by its verb: ``schrieben sie``, ``Sie hoben … an``;
+        ``sagte sie`` and ``fährt sie fort`` are singular. The verb is the cue, else a neighbour."""
+        doc = view.doc
+        verbs = []
+        if m.cue is not None and abs(m.cue[0] - start) <= 3:
+            verbs.append(doc[m.cue[0]])
+        else:
+            verbs += [doc[k] for k in (start - 1, start + 1) if 0 <= k < len(doc) and is_lower_word(doc[k])
+                      and doc[k].lower_ not in CLAUSE_CONJUNCTIONS and doc[k].lower_ not in STOP_WORDS - AUXILIARIES]
+        return bool(verbs) and verbs[0].lower_.endswith("en")
+
+    def _referents(self, view: _DocView, speakers: list[tuple[int, QuoteMatch]], start: int, window: int) -> list[dict]:
+        """Who ``er``/``sie`` at ``start`` may refer to: people and organisations named as a speaker
+        or as a sentence subject in the ``window`` sentences before, each at its latest mention.
+
+        ``speakers`` are the earlier quotations with a named or resolved speaker, by the token
+        of their mention. A person's later mention by name anywhere (``Autowerte meidet Albers``)
+        moves them up. Each referent is a dict with ``name``, ``role``, ``pos``, ``kind``
+        (``person``, ``org``, ``group``) and ``gender``.
+        """
+        doc, lex = view.doc, self.lex
+        sent = view.sent_of[start]
+        first = max(0, sent - window)
+        found: dict[str, dict] = {}
+
+        def same(a: str, b: str) -> bool:
+            return a == b or a.endswith(" " + b) or b.endswith(" " + a)
+
+        def add(name: str, role: str, pos: int, kind: str, gender: str) -> None:
+            key = next((k for k in found if same(k, name)), None)
+            if key is None:
+                found[name] = dict(name=name, role=role, pos=pos, kind=kind, gender=gender)
+                return
+            ref = found[key]
+            if len(name) > len(ref["name"]):
+                ref["name"] = name
+            ref["pos"] = max(ref["pos"], pos)
+            ref["role"] = ref["role"] or role
+            ref["gender"] = ref["gender"] or gender
+            if kind == "person":
+                ref["kind"] = kind  # "Kontron-Chef Schuster" in a headline, then "Vorstandschef Hannes Schuster"
+
+        for pos, c in speakers:
+            if pos >= start:
+                continue  # one named before the window counts where mentioned again in it
+            kind = "group" if c.speaker is not None and self._group_phrase(doc, c.speaker[0], c.speaker[1]) else (
+                "org" if _organisation_speaker(doc, c) else "person")
+            gender = getattr(c, "_gender", "") or (self._gender(c.speaker_name, c.speaker_role) if kind == "person" else "")
+            add(c.speaker_name, c.speaker_role, pos, kind, gender)
+        for k in range(first, sent + 1):
+            s0, s1 = view.sents[k]
+            phrase = self.sentence_subject(view, k, min(s1, start))
+            if phrase is None or phrase[0] >= start:
+                continue
+            probe = QuoteMatch(kind="indirect", start=phrase[0], end=phrase[1], rule="subject", speaker=phrase)
+            self._name_speaker(view, probe)
+            if not probe.named or " und " in probe.speaker_name:
+                continue  # "Peter Brandt und Jonas Falk" are two: neither is "er"
+            if self._group_phrase(doc, phrase[0], phrase[1]):
+                add(probe.speaker_name, probe.speaker_role, phrase[0], "group", "")
+                continue
+            person = any(e.label_ == "PER" for e in ents_overlapping(doc, phrase[0], phrase[2][1] if phrase[2] else phrase[1]))
+            given = lex.given_names.get(probe.speaker_name.split()[0], "") if len(probe.speaker_name.split()) >= 2 else ""
+            if (person or given) and not _organisation_speaker(doc, probe):
+                add(probe.speaker_name, probe.speaker_role, phrase[0], "person", self._gender(probe.speaker_name, probe.speaker_role))
+        # a later mention of a known person by name or surname: "Autowerte meidet Albers deshalb"
+        surnames = {r["name"].split()[-1]: r for r in found.values() if r["kind"] == "person" and len(r["name"].split()) >= 2}
+        for e in doc_ents(doc):
+            if e.label_ == "PER" and e.end <= start and view.sent_of[e.start] >= first:
+                name = e._.entity_name or e.text
+                key = next((k for k in found if found[k]["kind"] == "person" and same(k, name)), None)
+                if key is not None:
+                    found[key]["pos"] = max(found[key]["pos"], e.start)
+        for k in range(view.sents[first][0], start):
+            ref = surnames.get(doc[k].text)
+            if (ref is not None and not view.mask[k] and not (k + 1 < len(doc) and is_cap(doc[k + 1], lex))
+                    and not (k > 0 and doc[k - 1].text in lex.given_names and doc[k - 1].text != ref["name"].split()[0])):
+                ref["pos"] = max(ref["pos"], k)
+        return sorted((r for r in found.values() if view.sent_of[r["pos"]] >= first), key=lambda r: r["pos"])
+
+    def _resolve_pronoun(self, view: _DocView, m: QuoteMatch, low: str, start: int, speakers: list[tuple[int, QuoteMatch]]) -> Optional[dict]:
+        """The referent of the speaker pronoun ``low`` (``er``/``sie``) at ``start``, or ``None``.
+
+        * ``er``, and ``sie`` with a singular verb: the latest person of matching gender named as
+          speaker or subject in the three sentences before (``Novartis-Chef Martin Huber zeigte
+          sich zufrieden. „…“, sagte er.`` → ``Martin Huber``; ``„…“, sagte Katrin Sommer. „…“,
+          sagte Jonas Falk. Sie betonte …`` → ``Katrin Sommer``). Gender comes from the role noun
+          (``Analystin``), the given name, or an earlier ``er``/``sie`` for the same person;
+          unknown gender fits both. Organisations are no ``er``; ``sie`` may be one (``die Bank``).
+          Two matching people named in the same sentence leave it open.
+        * ``sie`` with a plural verb (``schrieben sie``): the latest group (``Die Analysten von
+          Goldman Sachs hoben …``) in the two sentences before, else nothing.
+        """
+        plural = low == "sie" and self._plural_pronoun(view, m, start)
+        refs = self._referents(view, speakers, start, 2 if plural else 3)
+        if plural:
+            groups = [r for r in refs if r["kind"] == "group"]
+            return groups[-1] if groups else None
+        want = "m" if low == "er" else "f"
+        fits = [r for r in refs if (r["kind"] == "person" and r["gender"] in (want, ""))
+                or (low == "sie" and r["kind"] == "org")]
+        if not fits:
+            return None
+        best = fits[-1]
+        rivals = [r for r in fits[:-1] if view.sent_of[r["pos"]] == view.sent_of[best["pos"]] and r["kind"] == best["kind"]]
+        return None if rivals else best
+
     def _resolve_references(self, view: _DocView, found: list[QuoteMatch]) -> None:
         """Give a pronoun or role-noun speaker the name of an earlier named speaker, when safe.
 
@@ -1965,30 +2116,32 @@ class QuoteFinder:
         """
         doc, lex = view.doc, self.lex
         named: list[tuple[int, int, QuoteMatch]] = []  # (sentence, first token, quotation) of named speakers
+        speakers: list[tuple[int, QuoteMatch]] = []  # (mention token, quotation): named and resolved speakers
         for m in sorted(found, key=lambda q: q.start):
             if m.speaker is None:
+                if m.speaker_name and any(c.speaker_name == m.speaker_name for _, c in speakers):
+                    speakers.append((m.start, m))  # a quotation continuing a speaker's account
                 continue
             start, end, app = m.speaker
             sent = view.sent_of[start]
             low = doc[start].lower_
             if end - start == 1 and low in lex.speaker_pronouns or self._possessive_pronoun(doc, start, end):
                 low = self._possessive_pronoun(doc, start, end) or low
-                if low not in {"er", "sie"}:
-                    continue
+                if low not in {"er", "sie"} or self.wikinews:
+                    continue  # the Wikinews corpus names a pronoun speaker by the pronoun (no coreference)
                 subject = self.sentence_subject(view, sent, start) if start > 0 and doc[start - 1].lower_ in CLAUSE_CONJUNCTIONS else None
                 if subject is not None and subject[1] < start and not is_abstract_phrase(doc, subject[0], subject[1], lex):
                     # "Die DSW schlug in die gleiche Kerbe, indem sie … aufforderte: „…“": the main clause's subject
                     m.speaker_name = strip_determiner(doc, subject[0], subject[1], lex)
                     continue
-                before = [c for c in named if c[1] < start and sent - c[0] <= 3]
-                if not before:
+                ref = self._resolve_pronoun(view, m, low, start, speakers)
+                if ref is None:
                     continue
-                last_sent, _, last = before[-1]
-                rivals = {c.speaker_name for s, _, c in before if c.speaker_name != last.speaker_name and s >= last_sent - 1}
-                if rivals or (low == "er" and (feminine_role(last.speaker_role, lex) or _organisation_speaker(doc, last))):
-                    continue  # "er" is no woman and no named organisation ("JBC Energy erwartet … Er sagte")
-                m.speaker_name = last.speaker_name
-                m.speaker_role = m.speaker_role or last.speaker_role
+                m.speaker_name = ref["name"]
+                m.speaker_role = m.speaker_role or ref["role"]
+                if ref["kind"] == "person":  # the pronoun tells the gender to later ones ("Sie … Sie")
+                    m._gender = ref["gender"] or ("m" if low == "er" else "f")  # type: ignore[attr-defined]
+                speakers.append((start, m))
             elif app is None and end - start == 2 and low in {"der", "die", "dem", "den"} and lex.is_role_word(doc[start + 1].text):
                 word = doc[start + 1].lower_
                 stem = word[:-2] if word.endswith("in") and not word.endswith("ein") else word
@@ -1999,5 +2152,7 @@ class QuoteFinder:
                 if cand is not None:
                     m.speaker_name = cand.speaker_name
                     m.speaker_role = m.speaker_role or cand.speaker_role
+                    speakers.append((start, m))
             elif m.named:
                 named.append((sent, start, m))
+                speakers.append((start, m))

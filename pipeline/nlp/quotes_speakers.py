@@ -16,12 +16,27 @@ present; otherwise capitalisation decides.
 
 from __future__ import annotations
 
-from typing import Optional
+import argparse
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Iterable, Optional
 
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.quotes_grammar import ents_starting_in, is_cap
 from pipeline.nlp.speech_verbs import SpeechLexicon
+
+# Locales whose given names the gender list takes from Faker: those of pipeline/ner/first_names.py and
+# Japanese (romanised), whose names German business news quotes often ("Kenta Mori", "Aiko Yamada").
+GENDER_LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "fr_FR", "it_IT", "es_ES", "nl_NL", "pl_PL", "tr_TR",
+                  "pt_BR", "sv_SE", "da_DK", "cs_CZ", "hu_HU", "en_IN", "ja_JP")
+GIVEN_NAMES_FILE = "given_names.txt"
+# Nouns that describe an organisation before its name ("Großbank UBS", "Konkurrent Alphabet").
+DESCRIPTOR_NOUNS = ("bank", "konzern", "konkurrent", "konkurrenten", "rivale", "rivalen", "hersteller", "versicherer",
+                    "unternehmen", "gruppe", "firma", "tochter", "mutter", "anbieter", "händler", "institut",
+                    "gesellschaft", "autobauer", "zulieferer", "ausrüster", "riese", "platzhirsch", "wettbewerber")
 
 GENERIC_ORGANISATION_NOUNS = ("konzern", "unternehmen", "firma", "gruppe", "hersteller", "bank", "verband", "gesellschaft", "regierung", "behörde")
 LEGAL_FORMS = {"AG", "SE", "GmbH", "KGaA", "Inc.", "Corp.", "Ltd.", "plc", "PLC", "SA", "S.A.", "NV", "N.V.", "Co.", "LLC", "AB", "ASA", "Oyj", "SpA", "S.p.A."}
@@ -111,13 +126,17 @@ def name_in_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[
                 role = strip_determiner(doc, b + 1, end, lex)
             return (a, b), clean_role(role, lex)
     name, role = name_by_shape(doc, start, end, lex)
+    org = organisation_after_descriptor(doc, name, ents, lex) if name is not None else None
+    if org is not None:
+        # "Die Schweizer Großbank UBS", "Konkurrent Alphabet": the organisation's name
+        return (org.start, org.end), clean_role(doc[start : org.start].text, lex)
     if name is not None and not any(e.start <= name[0] < e.end for e in ents) and (
             name[1] - name[0] >= 2 or (role and lex.is_role_word(role))):
         # "Toyota-Finanzchef Kenta Mori", "Kontron-Chef Schuster": the person, not the company in the compound
         return name, role
     lead = start + 1 if doc[start].lower_ in lex.determiners else start
     for ent in ents:
-        if ent.label_ == "ORG" and ent.start == lead:
+        if ent.label_ == "ORG" and ent.start == lead and not _compound_modifier(doc, ent, end, lex):
             rest = doc[ent.end : end]
             role = strip_determiner(doc, ent.end + 1, end, lex) if len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim", "aus"} else ""
             return (ent.start, ent.end), role
@@ -125,6 +144,30 @@ def name_in_phrase(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[
     if spokes is not None:
         return spokes, clean_role(doc[start : spokes[0]].text, lex)
     return name, role
+
+
+def _compound_modifier(doc: Doc, ent: Span, end: int, lex: SpeechLexicon) -> bool:
+    """Whether an entity only opens a hyphenated compound: ``die EZB-Präsidentin`` (the
+    president speaks, not the EZB), ``Siemens-Chef``; not before a spokesperson noun, where the
+    organisation speaks (``die Bernstein-Analysten``)."""
+    return (ent.end + 1 < end and doc[ent.end].text in {"-", "‑"} and not doc[ent.end - 1].whitespace_
+            and doc[ent.end + 1].is_alpha and doc[ent.end + 1].text not in lex.spokesperson_nouns)
+
+
+def organisation_after_descriptor(
+    doc: Doc, name: tuple[int, int], ents: list[Span], lex: SpeechLexicon
+) -> Optional[Span]:
+    """The organisation entity that ends a name found by shape after descriptive nouns:
+    ``Großbank UBS`` → ``UBS``, ``Konkurrent Alphabet`` → ``Alphabet``, ``Chipkonzern Nvidia``;
+    not ``Klaus Porsche`` (a given name before it) or ``Deutsche Bank`` (the entity is all of it)."""
+    for ent in ents:
+        if ent.label_ != "ORG" or ent.end != name[1] or ent.start <= name[0]:
+            continue
+        before = doc[name[0] : ent.start]
+        if all(t.is_alpha and t.text[:1].isupper() and t.text not in lex.given_names for t in before) and any(
+                lex.is_role_word(t.text) or t.lower_.endswith(DESCRIPTOR_NOUNS) for t in before):
+            return ent
+    return None
 
 
 def person_bounds(doc: Doc, start: int, end: int, limit: int, lex: SpeechLexicon) -> tuple[int, int]:
@@ -199,6 +242,8 @@ def name_by_shape(doc: Doc, start: int, end: int, lex: SpeechLexicon) -> tuple[O
     if head_common and len(first) >= 2:
         # "Bundesverkehrsminister Manfred Stolpe" / "Die Betreiberfirma Vattenfall Europe"
         name = (first[1][0], first[-1][1])
+        if len(first) == 2 and (lex.is_role_word(doc[name[0] : name[1]].text) or doc[name[1] - 1].lower_.endswith(GENERIC_COMPANY_HEADS)):
+            return None, ""  # "ein Frankfurter Händler", "der Düsseldorfer Konzern": an adjective and a noun, no name
         role = doc[head[0] : head[1]].text
         rest = doc[name[1] : end]
         if len(rest) and rest[0].lower_ in {"von", "vom", "bei", "beim"}:
@@ -230,3 +275,53 @@ def clean_role(role: str, lex: SpeechLexicon) -> str:
     if words and words[0].lower() in lex.determiners:
         words = words[1:]
     return " ".join(words)
+
+
+# ---------------------------------------------------------------- given names and gender
+
+
+def faker_given_name_genders(locales: Iterable[str] = GENDER_LOCALES) -> dict[str, str]:
+    """Given name → ``m`` or ``f`` from Faker's male and female name lists of ``locales``.
+
+    A name that some locale lists as male and another as female (``Andrea``, ``Kim``, ``Jean``)
+    is left out: its bearer's gender is unknown, so ``er`` and ``sie`` may both refer to them.
+    """
+    from pipeline.ner.first_names import NAME_SHAPE
+
+    male: set[str] = set()
+    female: set[str] = set()
+    for locale in locales:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attr, bucket in (("first_names_male", male), ("first_names_female", female),
+                             ("first_romanized_names_male", male), ("first_romanized_names_female", female)):
+            values = getattr(provider, attr, None) or ()
+            bucket.update(values.keys() if isinstance(values, dict) else values)
+    genders = {n: "m" for n in male - female} | {n: "f" for n in female - male}
+    return {n: g for n, g in sorted(genders.items()) if NAME_SHAPE.match(n)}
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Write the given-name gender list the quotation rules resolve ``er``/``sie`` with.
+
+    Command: ``python -m pipeline.nlp.quotes_speakers --out configs/quotes/given_names.txt``
+    (needs Faker: ``pip install -e '.[lexicons]'``).
+    """
+    parser = argparse.ArgumentParser(description="Build the given-name gender list of the quotation component.")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the list (name<TAB>m|f per line)")
+    args = parser.parse_args(argv)
+    if importlib.util.find_spec("faker") is None:
+        print("Faker is not installed: pip install Faker", file=sys.stderr)
+        return 2
+    genders = faker_given_name_genders()
+    header = ("# Given names and their gender (m/f), for resolving er/sie to a speaker (pipeline/nlp/quotes_finder.py).\n"
+              "# Built by: python -m pipeline.nlp.quotes_speakers --out configs/quotes/given_names.txt\n"
+              "# Source: Faker's person providers (MIT, https://github.com/joke2k/faker); names both male and female\n"
+              "# in some locale are left out.\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(header + "".join(f"{n}\t{g}\n" for n, g in genders.items()), encoding="utf-8")
+    print(f"wrote {len(genders)} names to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -77,6 +77,8 @@ class SpeechLexicon:
     event_nouns: set[str] = field(default_factory=set)
     spokesperson_nouns: set[str] = field(default_factory=set)
     adverbial_prepositions: set[str] = field(default_factory=set)
+    given_names: dict[str, str] = field(default_factory=dict)  # given name -> "m" / "f"
+    given_names_path: Optional[Path] = None  # the file they were read from
     # form -> lemmas, built by ``index()``
     finite_index: dict[str, list[str]] = field(default_factory=dict)
     joined_index: dict[str, list[str]] = field(default_factory=dict)
@@ -173,6 +175,18 @@ def _words(values: Optional[Iterable[Any]]) -> set[str]:
     return {str(v).lower() for v in values or []}
 
 
+def load_given_name_genders(path: Path | str) -> dict[str, str]:
+    """Read the given-name gender list (``name<TAB>m|f`` per line, ``#`` comments), as written by
+    ``python -m pipeline.nlp.quotes_speakers --out configs/quotes/given_names.txt``."""
+    genders: dict[str, str] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, gender = line.partition("\t")
+            if gender in ("m", "f"):
+                genders[name] = gender
+    return genders
+
+
 def load_speech_lexicon(path: Path | str) -> SpeechLexicon:
     """Read the quotation lexicon YAML and generate all verb forms.
 
@@ -228,5 +242,8 @@ def load_speech_lexicon(path: Path | str) -> SpeechLexicon:
     lex.event_nouns = {str(w) for w in raw.get("event_nouns") or []}
     lex.spokesperson_nouns = {str(w) for w in raw.get("spokesperson_nouns") or []}
     lex.adverbial_prepositions = _words(raw.get("adverbial_prepositions"))
+    if raw.get("given_names"):
+        lex.given_names_path = Path(path).parent / str(raw["given_names"])
+        lex.given_names = load_given_name_genders(lex.given_names_path)
     log.debug("quotation lexicon %s: %d verbs", path, len(lex.verbs))
     return lex.index()
