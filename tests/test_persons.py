@@ -68,6 +68,9 @@ def tag(nlp, text, entities=()):
         ("„Gut“, sagt Yamada. Aiko Yamada, die Fonds verwaltet, bleibt dabei.", [("Yamada", "PER")],
          [("Yamada", "PER"), ("Aiko Yamada", "PER")]),
         ("Das sagt Nirgunan Tiruchelvam dazu.", [("Tiruchelvam", "PER")], [("Nirgunan Tiruchelvam", "PER")]),
+        # rule 7: a lone surname the NER took for an organisation, where the person is named in full
+        ("Laut Yamada steigt der Yen, sagt Aiko Yamada.", [("Yamada", "ORG"), ("Aiko Yamada", "PER")],
+         [("Yamada", "PER"), ("Aiko Yamada", "PER")]),
     ],
 )
 def test_completes_person_names(nlp, text, entities, expected):

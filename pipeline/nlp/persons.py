@@ -28,6 +28,9 @@ by :mod:`pipeline.ner.first_names`) these rules complete them:
    ``Tiruchelvam``. Not ``im Fall Kampusch`` (no such place for a name), and not after a role
    noun or a title (``Fondsmanagerin Yamada``, ``Frau Yamada``), nor a word shaped like a
    German noun (``Kollege``, ``Händler``, ``Führung``), nor a preposition (``Laut Yamada``).
+7. A lone word the NER took for an organisation is the person whose surname it is where the
+   article names that person in full (``Aiko Yamada`` … ``Laut Yamada steigt der Yen``); a name the
+   gazetteer knows stays the company (``Porsche``).
 
 A surname is a capitalised word on the same line and in the same sentence. It is
 not a function word, a month or weekday, or a word ending like a street, a building
@@ -323,8 +326,24 @@ class PersonNames:
         ents = [replaced.get(e, e) for e in doc.ents if e not in dropped]
         owner = {t: ent for ent in ents for t in range(ent.start, ent.end)}
         ents = filter_spans(ents + self._new_persons(doc, owner))
-        doc.ents = filter_spans(ents + self._known_surnames(doc, ents))
+        ents = filter_spans(ents + self._known_surnames(doc, ents))
+        doc.ents = self._surnames_as_persons(ents)
         return doc
+
+    def _surnames_as_persons(self, ents: list[Span]) -> list[Span]:
+        """Rule 7: a lone word the NER took for an organisation is the person whose surname it is, where
+        the article names that person in full: ``Aiko Yamada, die …`` … ``Laut Yamada steigt der Yen``.
+        Only NER organisations (a name the gazetteer knows stays the company: ``Ferdinand Porsche`` …
+        ``Porsche``)."""
+        surnames = {e[-1].text for e in ents if e.label_ == "PER" and len(e) >= 2 and not self.is_given_name(e[-1])}
+        out = []
+        for ent in ents:
+            word = ent.text
+            if (ent.label_ == "ORG" and len(ent) == 1 and not ent.kb_id_
+                    and (word in surnames or (word.endswith("s") and word[:-1] in surnames))):
+                ent = Span(ent.doc, ent.start, ent.end, label="PER")
+            out.append(ent)
+        return out
 
     def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
