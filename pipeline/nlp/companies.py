@@ -52,6 +52,7 @@ German forms handled:
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import logging
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ from spacy.util import filter_spans, registry
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.gazetteer import Gazetteer, load_gazetteer, name_key
+from pipeline.ner.common_nouns import load_common_nouns
 from pipeline.nlp.extensions import register_extensions
 
 log = logging.getLogger(__name__)
@@ -191,6 +193,12 @@ class CompanyMatch:
 def _resolve_path(path: str | Path) -> Path:
     path = Path(path).expanduser()
     return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+@functools.lru_cache(maxsize=4)
+def _load_common_nouns(path: str) -> frozenset[str]:
+    """The common-noun list, read once per process and path (250,000 forms, about 0.2 s)."""
+    return load_common_nouns(Path(path))
 
 
 def _glued(a: Token, b: Token) -> bool:
@@ -475,8 +483,10 @@ class CompanyRuler:
                  ents_filter: Callable[[Iterable[Span], Iterable[Span]], list[Span]], min_context: float,
                  org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str],
                  org_descriptors: Optional[list[str]] = None, ner_filter: bool = True,
-                 common_abbreviations: Optional[list[str]] = None):
+                 common_abbreviations: Optional[list[str]] = None, common_nouns: Optional[str] = None):
         self.nlp = nlp
+        self.common_nouns_path = common_nouns
+        self._common_nouns: Optional[frozenset[str]] = None
         self.org_descriptors = list(org_descriptors or [])
         self.ner_filter = ner_filter
         self.common_abbreviations = set(DEFAULT_COMMON_ABBREVIATIONS if common_abbreviations is None
@@ -497,6 +507,14 @@ class CompanyRuler:
             self.initialize()
         assert self._gazetteer is not None
         return self._gazetteer
+
+    @property
+    def common_nouns(self) -> frozenset[str]:
+        """German common-noun forms (``configs/common_nouns.txt.gz``; empty when none is configured)."""
+        if self._common_nouns is None:
+            self._common_nouns = (_load_common_nouns(str(_resolve_path(self.common_nouns_path)))
+                                  if self.common_nouns_path else frozenset())
+        return self._common_nouns
 
     def initialize(self, get_examples: Optional[Callable] = None, *, nlp: Optional[Language] = None,
                    overlay: Optional[str] = None, reference_csvs: Optional[list[str]] = None) -> None:
@@ -944,8 +962,7 @@ class CompanyRuler:
         return out
 
     # -- NER organisations that are no organisation ------------------------
-    @staticmethod
-    def trimmed_ner_ents(doc: Doc) -> list[Span]:
+    def trimmed_ner_ents(self, doc: Doc) -> list[Span]:
         """``doc.ents`` with NER spans cut to the name (pure: returns new spans).
 
         * a role noun alone names nobody and goes (``Analystin``); before a person's
@@ -959,12 +976,15 @@ class CompanyRuler:
         * ORG: a leading description that ends in a noun for a kind of company goes
           (``der New Yorker Unternehmensberater Alix Partners`` -> ``Alix Partners``;
           not ``Dresdner Bank``, where the rest would be a kind noun itself);
+        * a place the NER cut at a hyphen goes on over a next part that is no common noun
+          (``Saudi`` -> ``Saudi-Arabien``; not ``Berlin-Reise``);
         * line breaks at either end go (``BVG\n`` at the end of a news feed's line);
         * trailing function words go (``die MTB Privatstiftung von Theresia Babler``
           -> ``MTB Privatstiftung``), and so does the last part of a compound that makes it an
           event or a person (``KTB-Affäre``, ``Öbib-Pressesprecher`` -> ``KTB``, ``Öbib``).
         """
         out = []
+        taken = {i for e in doc.ents for i in range(e.start, e.end)}
         for ent in doc.ents:
             start, end = ent.start, ent.end
             if ent.kb_id_:
@@ -990,6 +1010,8 @@ class CompanyRuler:
                 continue  # "kauft Münchner Softwarehaus": an adjective before a kind of company
             if ent.label_ in ("PER", "LOC", "MISC") and end - start == 1 and _business_noun(doc[start]):
                 continue  # "Milliardenauftrag", "Leitzins", "Börsenwert": common nouns of market news
+            if ent.label_ == "LOC":
+                end = self._hyphenated_place_end(doc, end, taken)
             if ent.label_ == "ORG":
                 while end - start > 1 and doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS:
                     end -= 1
@@ -1067,6 +1089,10 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "company"))
                 elif ent.label_ == "PER" and gaz.org_kinds is not None and gaz.org_kinds.is_known_name(ent.text):
                     out.append((ent.start_char, ent.end_char, "company"))  # "Wifo", "Verdi" as a person: an organisation
+                elif (ent.label_ == "LOC" and len(ent) == 1 and ent.text in self.common_nouns
+                      and not self._known_place(ent)):
+                    # "in Schlangenlinien unterwegs", "im Moskito-Kampf": the CNN's places among common nouns
+                    out.append((ent.start_char, ent.end_char, "common noun"))
                 elif ent.label_ == "MISC" and self._currency(doc, ent):  # not the region "Franken" (LOC)
                     out.append((ent.start_char, ent.end_char, "currency"))  # "48 Euro", "40 Mrd. US-Dollar"
                 elif (len(ent) == 1 and ent.text in self.common_abbreviations and ent.text not in PLACE_ABBREVIATIONS
@@ -1126,6 +1152,15 @@ class CompanyRuler:
         if not head.endswith(("konzern", "hersteller", "anbieter", "riese", "riesen", "entwickler", "spezialist")):
             return False
         return any(e.start == k + 2 and e.label_ == "ORG" for e in doc.ents)
+
+    def _hyphenated_place_end(self, doc: Doc, end: int, taken: set[int]) -> int:
+        """The end of a place name the NER cut at a hyphen: ``Saudi`` in ``Saudi-Arabien`` goes on
+        over ``-Arabien`` (no common noun, no other entity), ``Berlin`` in ``Berlin-Reise`` does not."""
+        while (end + 1 < len(doc) and doc[end].text in {"-", "‑"} and _glued(doc[end - 1], doc[end])
+               and _glued(doc[end], doc[end + 1]) and doc[end + 1].is_alpha and doc[end + 1].text[:1].isupper()
+               and doc[end + 1].text not in self.common_nouns and not taken & {end, end + 1}):
+            end += 2
+        return end
 
     def _known_place(self, ent: Span) -> bool:
         """A market place or country of the overlay, also in the genitive (``Österreichs``)."""
@@ -1239,13 +1274,14 @@ class CompanyRuler:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "cfg.json", {"overlay": str(self.overlay), "reference_csvs": self.reference_csvs,
-                                             "min_context": self.min_context})
+                                             "min_context": self.min_context, "common_nouns": self.common_nouns_path})
 
     def from_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> "CompanyRuler":
         cfg = srsly.read_json(Path(path) / "cfg.json")
         self.overlay, self.reference_csvs = cfg["overlay"], cfg["reference_csvs"]
         self.min_context = cfg["min_context"]
-        self._gazetteer = None
+        self.common_nouns_path = cfg.get("common_nouns", self.common_nouns_path)
+        self._gazetteer, self._common_nouns = None, None
         return self
 
 
@@ -1262,6 +1298,7 @@ class CompanyRuler:
         "org_descriptors": DEFAULT_ORG_DESCRIPTORS,
         "ner_filter": True,
         "common_abbreviations": DEFAULT_COMMON_ABBREVIATIONS,
+        "common_nouns": "configs/common_nouns.txt.gz",
     },
     assigns=["doc.ents", "span._.link_candidates"],
 )
@@ -1269,7 +1306,7 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
                        ents_filter: Callable[[Iterable[Span], Iterable[Span]], list[Span]], min_context: float,
                        org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str],
                        org_descriptors: list[str], ner_filter: bool,
-                       common_abbreviations: list[str]) -> CompanyRuler:
+                       common_abbreviations: list[str], common_nouns: Optional[str]) -> CompanyRuler:
     """Build the gazetteer entity ruler.
 
     Args:
@@ -1283,9 +1320,12 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
         org_descriptors: word endings of institution nouns followed by a name (``Privatbank Berenberg``).
         ner_filter: drop NER ``ORG`` spans that name no organisation (:meth:`CompanyRuler.ner_corrections`).
         common_abbreviations: compound starts that make a common noun (``KI-Booms``, ``E-Autos``).
+        common_nouns: German common-noun forms, one per line, gzip allowed (built by
+            :mod:`pipeline.ner.common_nouns`); a one-word NER place among them is none
+            (``in Schlangenlinien unterwegs``). ``null`` turns that off.
     """
     return CompanyRuler(nlp, name, overlay, reference_csvs, ents_filter, min_context, org_patterns,
-                        org_suffixes, org_stop_words, org_descriptors, ner_filter, common_abbreviations)
+                        org_suffixes, org_stop_words, org_descriptors, ner_filter, common_abbreviations, common_nouns)
 
 
 # -- clustering -------------------------------------------------------------
