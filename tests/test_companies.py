@@ -738,3 +738,35 @@ def test_a_dateline_names_a_place(nlp, text, label):
     doc.ents = [doc.char_span(start, start + len("Detroit"), label="ORG")]  # as the NER tags it
     doc = nlp.get_pipe("finnews_companies")(doc)
     assert [(e.text, e.label_) for e in doc.ents if e.text == "Detroit"] == [("Detroit", label)]
+
+
+@pytest.mark.parametrize(
+    "text, ner, expected",
+    [
+        # a club prefix with the club's place: one organisation, whatever the NER made of it
+        ("Das Revierderby gegen den VfL Bochum steigt am Sonntag.", [("VfL", "ORG"), ("Bochum", "LOC")],
+         [("VfL Bochum", "ORG")]),
+        # the founding year before or after the name belongs to it; "1." before "FC" too
+        ("Nach dem 1:2 gegen den TSV München 1860 reagierte der Verein.", [("TSV München", "ORG")],
+         [("TSV München 1860", "ORG")]),
+        ("Der 1. FC Köln und der FC Schalke 04 trennten sich remis.", [], [("1. FC Köln", "ORG"), ("FC Schalke 04", "ORG")]),
+        # a description the NER took in goes
+        ("Ballack kommt vom englischen Double-Gewinner FC Chelsea zurück.", [("Gewinner FC Chelsea", "ORG")],
+         [("FC Chelsea", "ORG")]),
+        # "TV" is a club only before a place the NER found ...
+        ("Das Gelände des TV Amberg wird zum Treffpunkt.", [("Amberg", "LOC")], [("TV Amberg", "ORG")]),
+        ("Er moderiert im TV Sendungen über Geld.", [], []),
+        # ... a prefix without a name stays as it was
+        ("Am Abend gab der FC die Einigung bekannt.", [("FC", "ORG")], [("FC", "ORG")]),
+    ],
+)
+def test_sports_clubs_are_one_organisation(nlp, text, ner, expected):
+    doc = _run_after_ner(nlp, text, [_span(text, part, label) for part, label in ner])
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ in ("ORG", "LOC")] == expected
+
+
+def test_sports_clubs_are_organisations_of_kind_other():
+    nlp = build_nlp(load_config())
+    doc = nlp("Der VfL Bochum gewann beim TV Amberg, der FC Bayern München verlor.")
+    kinds = {e.text: e._.org_kind for e in doc.ents if e.label_ == "ORG"}
+    assert kinds == {"VfL Bochum": "other", "TV Amberg": "other", "FC Bayern München": "other"}

@@ -137,6 +137,14 @@ DEFAULT_ORG_DESCRIPTORS = ["Bankhaus", "Privatbank", "Investmentbank", "Großban
                            "Marktforschungsinstitut", "Marktforschungsunternehmen", "Beratungsunternehmen",
                            "Unternehmensberatung", "Datenanbieter", "Finanzinvestor", "Beteiligungsgesellschaft",
                            "Startup", "Start-up", "Finanz-Startup", "Fintech"]
+# Sports clubs by their prefix (the gazetteer overlay's organisation_kinds make them kind "other").
+# These open a club's name before any capitalised word: "VfL Bochum", "FC Bayern München".
+CLUB_PREFIXES = ("FC", "VfL", "VfB", "VfR", "TSV", "SpVgg", "TuS", "SuS", "SSV", "FSV", "STV", "TSG", "MSV", "BSC",
+                 "KSV", "SSC", "DJK", "ESV", "KFC", "SV", "SC")
+# These mean other things as well ("TV Total", "RB 48" for a regional train): a club only before a
+# place the NER found, or where the NER's organisation starts with them. (Not "AS" or "SK": "Aker AS",
+# "SK Hynix" are companies.)
+CLUB_PREFIXES_BEFORE_PLACE = ("TV", "SG", "SW", "BV", "RB")
 # Words ending like this describe a company, they do not name it ("Analysehaus", "Chipkonzern").
 DESCRIPTOR_ENDINGS = ("haus", "konzern", "bank", "gesellschaft", "firma", "investor", "fonds", "manager", "anbieter",
                       "house", "experten", "analysten", "chef")
@@ -199,6 +207,11 @@ def _resolve_path(path: str | Path) -> Path:
 def _load_common_nouns(path: str) -> frozenset[str]:
     """The common-noun list, read once per process and path (250,000 forms, about 0.2 s)."""
     return load_common_nouns(Path(path))
+
+
+def _club_year(token: Token) -> bool:
+    """A club's founding year or its short form: ``1860``, ``04``, ``96``."""
+    return token.is_digit and len(token.text) in (2, 4)
 
 
 def _glued(a: Token, b: Token) -> bool:
@@ -483,10 +496,14 @@ class CompanyRuler:
                  ents_filter: Callable[[Iterable[Span], Iterable[Span]], list[Span]], min_context: float,
                  org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str],
                  org_descriptors: Optional[list[str]] = None, ner_filter: bool = True,
-                 common_abbreviations: Optional[list[str]] = None, common_nouns: Optional[str] = None):
+                 common_abbreviations: Optional[list[str]] = None, common_nouns: Optional[str] = None,
+                 club_prefixes: Iterable[str] = CLUB_PREFIXES,
+                 club_prefixes_before_place: Iterable[str] = CLUB_PREFIXES_BEFORE_PLACE):
         self.nlp = nlp
         self.common_nouns_path = common_nouns
         self._common_nouns: Optional[frozenset[str]] = None
+        self.club_prefixes = list(club_prefixes)
+        self.club_prefixes_before_place = list(club_prefixes_before_place)
         self.org_descriptors = list(org_descriptors or [])
         self.ner_filter = ner_filter
         self.common_abbreviations = set(DEFAULT_COMMON_ABBREVIATIONS if common_abbreviations is None
@@ -851,6 +868,7 @@ class CompanyRuler:
         doc.ents = self.ents_filter(doc.ents, self.short_name_mentions(doc))
         doc.ents = self.national_subsidiaries(doc)
         doc.ents = self.vehicles(doc)
+        doc.ents = self.sports_clubs(doc)
         return doc
 
     def vehicles(self, doc: Doc) -> list[Span]:
@@ -876,6 +894,63 @@ class CompanyRuler:
             else:
                 out.append(ent)
         return out
+
+    def sports_clubs(self, doc: Doc) -> list[Span]:
+        """``doc.ents`` with sports clubs named by their prefix as one organisation each (pure).
+
+        A club prefix, its capitalised name words (at most four) and the founding year in front of
+        or after them: ``gegen den VfL Bochum``, ``der TSV München 1860``, ``1. FC Köln``, ``der
+        TV Amberg`` (``TV`` only before a place or in an organisation the NER found: not ``TV
+        Total``). A description the NER took in goes (``Double-Gewinner FC Chelsea`` -> ``FC
+        Chelsea``); a prefix without a name stays as it was (``gab der FC die Einigung bekannt``),
+        and so do the gazetteer's matches.
+        """
+        prefixes, before_place = set(self.club_prefixes), set(self.club_prefixes_before_place)
+        if not prefixes and not before_place:
+            return list(doc.ents)
+        ents = list(doc.ents)
+        places = {i for e in ents if e.label_ == "LOC" for i in range(e.start, e.end)}
+        org_starts = {e.start for e in ents if e.label_ == "ORG"}
+        clubs: list[Span] = []
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if tok.text not in prefixes and tok.text not in before_place:
+                i += 1
+                continue
+            start = i - 1 if i > 0 and doc[i - 1].text == "1." else i  # "1. FC Köln"
+            end = i + 1
+            if end < len(doc) and _club_year(doc[end]) and tok.whitespace_:
+                end += 1  # "TSV 1860 München"
+            words = 0
+            while end < len(doc) and words < 4 and doc[end - 1].whitespace_ and "\n" not in doc[end - 1].whitespace_:
+                word = doc[end]
+                if not (word.is_alpha and word.text[:1].isupper()) or word.lower_ in STOP_WORDS:
+                    break
+                end += 1
+                words += 1
+                # a hyphenated place: "TV Espelkamp-Mittwald"
+                while (end + 1 < len(doc) and doc[end].text == "-" and _glued(doc[end - 1], doc[end])
+                       and _glued(doc[end], doc[end + 1]) and doc[end + 1].text[:1].isupper()):
+                    end += 2
+            if words and end < len(doc) and _club_year(doc[end]) and doc[end - 1].whitespace_:
+                end += 1  # "TSV München 1860", "FC Schalke 04"
+            if not words or (tok.text in before_place and i + 1 not in places and i not in org_starts):
+                i += 1
+                continue
+            clubs.append(Span(doc, start, end, label="ORG", kb_id="pattern"))
+            i = end
+        if not clubs:
+            return ents
+        out: list[Span] = []
+        for club in clubs:
+            inside = [e for e in ents if e.start < club.end and club.start < e.end]
+            # keep the gazetteer's matches and a longer NER name that goes on after the club's
+            if any(e.kb_id_ == "gazetteer" or e.end > club.end for e in inside):
+                continue
+            ents = [e for e in ents if e not in inside]
+            out.append(club)
+        return sorted(ents + out, key=lambda e: e.start)
 
     @staticmethod
     def national_subsidiaries(doc: Doc) -> list[Span]:
@@ -1299,6 +1374,8 @@ class CompanyRuler:
         "ner_filter": True,
         "common_abbreviations": DEFAULT_COMMON_ABBREVIATIONS,
         "common_nouns": "configs/common_nouns.txt.gz",
+        "club_prefixes": list(CLUB_PREFIXES),
+        "club_prefixes_before_place": list(CLUB_PREFIXES_BEFORE_PLACE),
     },
     assigns=["doc.ents", "span._.link_candidates"],
 )
@@ -1306,7 +1383,8 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
                        ents_filter: Callable[[Iterable[Span], Iterable[Span]], list[Span]], min_context: float,
                        org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str],
                        org_descriptors: list[str], ner_filter: bool,
-                       common_abbreviations: list[str], common_nouns: Optional[str]) -> CompanyRuler:
+                       common_abbreviations: list[str], common_nouns: Optional[str], club_prefixes: list[str],
+                       club_prefixes_before_place: list[str]) -> CompanyRuler:
     """Build the gazetteer entity ruler.
 
     Args:
@@ -1323,9 +1401,12 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
         common_nouns: German common-noun forms, one per line, gzip allowed (built by
             :mod:`pipeline.ner.common_nouns`); a one-word NER place among them is none
             (``in Schlangenlinien unterwegs``). ``null`` turns that off.
+        club_prefixes: prefixes that open a sports club's name (``VfL Bochum``); ``[]`` turns clubs off.
+        club_prefixes_before_place: prefixes that open a club's name only before a place (``TV Amberg``).
     """
     return CompanyRuler(nlp, name, overlay, reference_csvs, ents_filter, min_context, org_patterns,
-                        org_suffixes, org_stop_words, org_descriptors, ner_filter, common_abbreviations, common_nouns)
+                        org_suffixes, org_stop_words, org_descriptors, ner_filter, common_abbreviations, common_nouns,
+                        club_prefixes, club_prefixes_before_place)
 
 
 # -- clustering -------------------------------------------------------------
