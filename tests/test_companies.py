@@ -76,6 +76,8 @@ def isin_of(span):
         ("Hiroshi Kato, Analyst bei Mizuho, bleibt skeptisch.", [("Mizuho", "ORG", "JP3885780001")]),
         ("Die Verbund-Aktie stieg, die OMV gab nach.", [("Verbund", "ORG", "AT0000746409"), ("OMV", "ORG", "AT0000743059")]),
         ("In den App-Store-Rankings von Apple ist das Modell vorn.", [("Apple", "ORG", "US0378331005")]),
+        # a former name of a listed company is that company
+        ("Die Facebook-Aktie fiel um 3 Prozent.", [("Facebook", "ORG", "US30303M1027")]),
         # Companies outside the indices, unlisted subsidiaries and news titles (gazetteer overlay).
         ("Ryanair und Hapag-Lloyd gewannen, der Ferienflieger Condor nicht.",
          [("Ryanair", "ORG", "IE00BYTBXV33"), ("Hapag-Lloyd", "ORG", "DE000HLAG475"), ("Condor", "ORG", "ORG:Condor")]),
