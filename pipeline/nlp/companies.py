@@ -176,6 +176,13 @@ INSTITUTION_ENDINGS = ("konzern", "unternehmen", "start-up", "startup", "firma",
                        "agentur", "verlag", "ferienflieger", "hotelkette", "handelskette", "supermarktkette",
                        "drogeriekette", "modekette", "baumarktkette", "restaurantkette", "kaffeehauskette", "sender",
                        "portal")
+# Kind nouns before a name the NER may have missed (CompanyRuler._kind_noun_names); "Gruppe" and
+# "Gesellschaft" take genitive plurals too ("einer Gruppe Jugendlicher").
+KIND_NOUN_ENDINGS = tuple(e for e in INSTITUTION_ENDINGS if e not in ("gruppe", "gesellschaft"))
+# Days and months, which the common-noun list leaves out as they are surnames and given names too
+# ("Der Konzern meldete am Freitag", "Der Konzern Freitag" never names one).
+DATE_NAMES = frozenset("Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonnabend Sonntag Januar Jänner Februar "
+                       "März April Mai Juni Juli August September Oktober November Dezember Mitte".split())
 
 
 @dataclass
@@ -740,6 +747,7 @@ class CompanyRuler:
                 if start < tok.i:
                     out.append(CompanyMatch(start, end, "ORG", [], False, 1.0, True, "pattern-suffix"))
         out += self._descriptor_patterns(doc, stop)
+        out += self._kind_noun_names(doc, stop)
         return sorted(out, key=lambda m: m.start)
 
     def _descriptor_patterns(self, doc: Doc, stop: set[str]) -> list[CompanyMatch]:
@@ -766,6 +774,44 @@ class CompanyRuler:
                     break
             if end > tok.i + 1:
                 out.append(CompanyMatch(tok.i + 1, end, "ORG", [], False, 1.0, True, "pattern"))
+        return out
+
+    def _kind_noun_names(self, doc: Doc, stop: set[str]) -> list[CompanyMatch]:
+        """A name right after a noun for a kind of company: ``Der indische Mutterkonzern Tata Motor``,
+        ``Verlag Weiss muss Insolvenz beantragen``, ``der US-Bierkonzern Anheuser-Busch``.
+
+        The name's first word must be no German common noun (``configs/common_nouns.txt.gz``):
+        ``Derzeit baut der Hersteller Anlagen`` names nothing. At most three words; a hyphenated
+        part joins the word before it. (Not after ``Gruppe`` or ``Gesellschaft``: ``einer Gruppe
+        Jugendlicher``, ``die Gesellschaft Deutscher Chemiker``.)
+        """
+        nouns = self.common_nouns
+        out: list[CompanyMatch] = []
+        if not nouns:
+            return out
+        for tok in doc[:-1]:
+            if not tok.whitespace_ or "\n" in tok.whitespace_ or not tok.text[:1].isupper():
+                continue
+            kind = compound_before(doc, tok.i + 1).casefold().rstrip("s")
+            if not kind.endswith(KIND_NOUN_ENDINGS):
+                continue
+            first = doc[tok.i + 1]
+            if (not first.is_alpha or not first.text[:1].isupper() or first.text in nouns
+                    or first.lower_ in STOP_WORDS or first.lower_ in stop or first.text in DATE_NAMES):
+                continue
+            end, words = tok.i + 2, 1
+            while end < len(doc) and words < 3:
+                if (doc[end].text == "-" and _glued(doc[end - 1], doc[end]) and end + 1 < len(doc)
+                        and _glued(doc[end], doc[end + 1]) and doc[end + 1].is_alpha and doc[end + 1].text[:1].isupper()):
+                    end += 2  # "Anheuser-Busch"
+                    continue
+                word = doc[end]
+                if (not doc[end - 1].whitespace_ or "\n" in doc[end - 1].whitespace_ or not word.is_alpha
+                        or not word.text[:1].isupper() or word.lower_ in STOP_WORDS or word.lower_ in stop):
+                    break
+                end += 1
+                words += 1
+            out.append(CompanyMatch(tok.i + 1, end, "ORG", [], False, 1.0, True, "pattern"))
         return out
 
     @staticmethod
