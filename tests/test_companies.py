@@ -791,3 +791,19 @@ def test_sports_clubs_are_organisations_of_kind_other():
 def test_a_name_after_a_kind_noun_is_a_company(nlp, text, expected):
     doc = _run_after_ner(nlp, text, [])
     assert [(e.text, e.label_) for e in doc.ents if e.label_ == "ORG"] == expected
+
+
+@pytest.mark.parametrize(
+    "text, ner, expected",
+    [
+        # a place the NER found before a newspaper noun names the newspaper, of kind other
+        ('Er bestätigte Angaben der "Ostsee-Zeitung" am Montag.', [("Ostsee", "LOC")], [("Ostsee-Zeitung", "ORG", "other")]),
+        ("Das Fest ist eine Aktion der Ruhr Nachrichten.", [("Ruhr", "LOC")], [("Ruhr Nachrichten", "ORG", "other")]),
+        ("Laut Kölner Stadt-Anzeiger kam es anders.", [("Kölner", "LOC")], [("Kölner Stadt-Anzeiger", "ORG", "other")]),
+        # not a place and a newspaper word that only follow each other
+        ("In Hamburg Zeitung zu lesen ist teuer.", [("Hamburg", "LOC")], [("Hamburg", "LOC", "")]),
+    ],
+)
+def test_a_newspaper_named_after_a_place_is_an_organisation(nlp, text, ner, expected):
+    doc = _run_after_ner(nlp, text, [_span(text, part, label) for part, label in ner])
+    assert [(e.text, e.label_, e._.org_kind) for e in doc.ents] == expected

@@ -216,6 +216,29 @@ def _load_common_nouns(path: str) -> frozenset[str]:
     return load_common_nouns(Path(path))
 
 
+# Last words of newspaper titles that start with a place ("Ostsee-Zeitung", "Ruhr Nachrichten").
+NEWSPAPER_NOUNS = ("Zeitung", "Nachrichten", "Anzeiger", "Rundschau", "Tagblatt", "Kurier", "Morgenpost", "Abendblatt",
+                   "Volksstimme", "Volkszeitung", "Allgemeine", "Presse")
+
+
+def _newspaper_title_end(doc: Doc, end: int, taken: set[int]) -> int:
+    """The end of a newspaper title that a place the NER found starts: ``Ostsee`` + ``-Zeitung``,
+    ``Ruhr`` + `` Nachrichten``, ``Kölner`` + `` Stadt-Anzeiger``; ``end`` where none follows."""
+    k = end + 1 if end < len(doc) and doc[end].text in {"-", "‑"} and _glued(doc[end - 1], doc[end]) else end
+    if k >= len(doc) or k in taken or (k == end and not doc[end - 1].whitespace_):
+        return end
+    j = k
+    # a compound in front of the noun joins ("Stadt-Anzeiger")
+    while j + 2 < len(doc) and doc[j + 1].text in {"-", "‑"} and _glued(doc[j], doc[j + 1]) and _glued(doc[j + 1], doc[j + 2]):
+        j += 2
+    if doc[j].text not in NEWSPAPER_NOUNS or taken.intersection(range(k, j + 1)):
+        return end
+    # After a space, a plain place needs a title's noun: "Ruhr Nachrichten", not "in Hamburg Zeitung lesen"
+    if k == end and j == k and not doc[end - 1].text.endswith("er") and doc[j].text in ("Zeitung", "Presse", "Kurier"):
+        return end
+    return j + 1
+
+
 def _club_year(token: Token) -> bool:
     """A club's founding year or its short form: ``1860``, ``04``, ``96``."""
     return token.is_digit and len(token.text) in (2, 4)
@@ -1099,6 +1122,8 @@ class CompanyRuler:
           not ``Dresdner Bank``, where the rest would be a kind noun itself);
         * a place the NER cut at a hyphen goes on over a next part that is no common noun
           (``Saudi`` -> ``Saudi-Arabien``; not ``Berlin-Reise``);
+        * a place before a newspaper noun names the newspaper, an organisation (``der
+          Ostsee-Zeitung``, ``der Ruhr Nachrichten``, ``Kölner Stadt-Anzeiger``);
         * line breaks at either end go (``BVG\n`` at the end of a news feed's line);
         * trailing function words go (``die MTB Privatstiftung von Theresia Babler``
           -> ``MTB Privatstiftung``), and so does the last part of a compound that makes it an
@@ -1131,8 +1156,12 @@ class CompanyRuler:
                 continue  # "kauft Münchner Softwarehaus": an adjective before a kind of company
             if ent.label_ in ("PER", "LOC", "MISC") and end - start == 1 and _business_noun(doc[start]):
                 continue  # "Milliardenauftrag", "Leitzins", "Börsenwert": common nouns of market news
+            label = ent.label
             if ent.label_ == "LOC":
                 end = self._hyphenated_place_end(doc, end, taken)
+                title_end = _newspaper_title_end(doc, end, taken)
+                if title_end > end:
+                    end, label = title_end, doc.vocab.strings["ORG"]  # "Ostsee-Zeitung", "Ruhr Nachrichten"
             if ent.label_ == "ORG":
                 while end - start > 1 and doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS:
                     end -= 1
@@ -1151,8 +1180,8 @@ class CompanyRuler:
                                 and not _bare_kind_noun(words[-1]):
                             start = k
                             break
-            out.append(ent if (start, end) == (ent.start, ent.end)
-                       else Span(doc, start, end, label=ent.label, kb_id=ent.kb_id))
+            out.append(ent if (start, end, label) == (ent.start, ent.end, ent.label)
+                       else Span(doc, start, end, label=label, kb_id=ent.kb_id))
         return out
 
     def ner_corrections(self, doc: Doc, matches: list[CompanyMatch]) -> list[tuple[int, int, str]]:
