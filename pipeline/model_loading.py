@@ -1,4 +1,4 @@
-"""Load Hugging Face models without library chatter on the user's terminal.
+"""Load Hugging Face models without library chatter on the user's terminal; name the torch device to train on.
 
 ``finnews run`` shows its own progress bar; transformers adds a per-weight "Loading weights"
 bar for every model it loads, and peft 0.x reads a property that transformers 5 deprecated
@@ -30,3 +30,23 @@ def quiet_loading() -> Iterator[None]:
     finally:
         if bars:
             hf_logging.enable_progress_bar()
+
+
+def torch_device(name: str, setting: str = "device"):
+    """The torch device for a ``device`` setting: ``cpu``, ``cuda``, ``cuda:1``, or ``auto`` (a GPU if there is one).
+
+    Args:
+        name: the setting's value.
+        setting: the setting's name, for the error message.
+
+    Raises:
+        ValueError: a CUDA device is named but none is available.
+    """
+    import torch
+
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"{setting} is {name!r} but torch sees no CUDA device; use cpu or auto")
+    return device

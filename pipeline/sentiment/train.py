@@ -553,19 +553,10 @@ def train_sentiment(
 
 
 def training_device(name: str):
-    """The torch device for ``sentiment.train.device``: ``cpu``, ``cuda``, ``cuda:1``, or ``auto`` (a GPU if there is one).
+    """The torch device for ``sentiment.train.device`` (see :func:`pipeline.model_loading.torch_device`)."""
+    from pipeline.model_loading import torch_device
 
-    Raises:
-        ValueError: a CUDA device is named but none is available.
-    """
-    import torch
-
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    device = torch.device(name)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"sentiment.train.device is {name!r} but torch sees no CUDA device; use cpu or auto")
-    return device
+    return torch_device(name, "sentiment.train.device")
 
 
 def weighted_loss(logits, labels, class_weights, example_weights):
