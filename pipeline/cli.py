@@ -116,6 +116,12 @@ def train_ner_command(
         None, "--set", help="Override a ner_training key, e.g. --set accurate_method=full --set accurate_sources=germeval,smartdata."
     ),
     run_dir: Optional[Path] = typer.Option(None, "--run-dir", help="With --accurate: weights, checkpoint and summary of the run (resumes there)."),
+    export_sentences: Optional[Path] = typer.Option(
+        None, "--export-sentences", help="With --accurate: only write the training and dev sentences here (for `python -m pipeline.ner.finetune`)."
+    ),
+    from_weights: Optional[Path] = typer.Option(
+        None, "--from-weights", help="With --accurate: do not train; export and evaluate the weights of an earlier run."
+    ),
     evaluate_after: bool = typer.Option(True, "--eval/--no-eval", help="Evaluate on the held-out sets after training."),
     config: Optional[Path] = ConfigOption,
 ) -> None:
@@ -127,8 +133,12 @@ def train_ner_command(
     """
     import json
 
+    if (export_sentences or from_weights) and not accurate:
+        log.error("--export-sentences and --from-weights go with --accurate")
+        raise typer.Exit(EXIT_USAGE)
     cfg = load_config_or_exit(config, profile)
-    if not (cfg.data_dir / "ner").exists():
+    exporting_only = accurate and from_weights is not None and not evaluate_after  # needs no corpora
+    if not exporting_only and not (cfg.data_dir / "ner").exists():
         log.error("no NER corpora under %s (set FINNEWS_DATA_DIR or paths.data_dir)", cfg.data_dir)
         raise typer.Exit(EXIT_USAGE)
     if setting:
@@ -146,11 +156,21 @@ def train_ner_command(
         report = evaluate(load_pipeline(model, config, profile), cfg.data_dir)
         typer.echo(report.text())
         scores = report.as_dict()
+    elif accurate and export_sentences:
+        from pipeline.ner.train import export_accurate_sentences
+
+        written = export_accurate_sentences(cfg, export_sentences)
+        log.info("sentences written: %s", ", ".join(str(p) for p in written.values()))
+        return
     elif accurate:
         from pipeline.ner.train import train_accurate_profile
         from pipeline.sentiment.base import ensure_base_model
 
-        summary = train_accurate_profile(cfg, ensure_base_model(cfg), output=output, run_dir=run_dir, evaluate_after=evaluate_after)
+        if from_weights is not None and not (from_weights / "e5_ner.json").is_file():
+            log.error("--from-weights %s: no e5_ner.json there (expected the --out folder of python -m pipeline.ner.finetune)", from_weights)
+            raise typer.Exit(EXIT_USAGE)
+        summary = train_accurate_profile(cfg, ensure_base_model(cfg), output=output, run_dir=run_dir,
+                                         evaluate_after=evaluate_after, weights_dir=from_weights)
         typer.echo(summary.get("evaluation_text", ""))
         log.info("best epoch %d, trained in %d s, saved to %s", summary["best_epoch"], summary["train_seconds"], summary["output"])
         scores = summary.get("evaluation", {})

