@@ -163,7 +163,7 @@ def test_a_company_and_the_country_after_it_are_the_national_company(nlp):
     assert doc.ents[0]._.entity_name == "Ikea Deutschland"
     # a compound, a preposition or an article after the country: the country is no part of the name
     assert ents(nlp("Der Ikea Österreich-Chef sagte, die Lage sei gut.")) == [("Ikea", "ORG")]
-    assert ents(nlp("Ikea expandiert in Deutschland.")) == [("Ikea", "ORG")]
+    assert ents(nlp("Ikea expandiert in Deutschland.")) == [("Ikea", "ORG"), ("Deutschland", "LOC")]
     assert ents(nlp("Nun kehrt Ikea Deutschland den Rücken.")) == [("Ikea", "ORG")]
 
 
@@ -807,3 +807,43 @@ def test_a_name_after_a_kind_noun_is_a_company(nlp, text, expected):
 def test_a_newspaper_named_after_a_place_is_an_organisation(nlp, text, ner, expected):
     doc = _run_after_ner(nlp, text, [_span(text, part, label) for part, label in ner])
     assert [(e.text, e.label_, e._.org_kind) for e in doc.ents] == expected
+
+
+@pytest.mark.parametrize(
+    "text, ner, expected",
+    [
+        # a market place or country the NER left untagged, or tagged only in part, is a place
+        ("Die Inflation im Euroraum lag zuletzt bei 1,9 %.", [], [("Euroraum", "LOC")]),
+        ("Boeing-Papiere verloren an der Wall Street 2,2 %.", [("Boeing", "ORG"), ("Wall", "ORG")],
+         [("Boeing", "ORG"), ("Wall Street", "LOC")]),
+        ("Japans Konzerne entdecken ihre Aktionäre.", [], [("Japans", "LOC")]),
+        # what the NER found stays; a place inside another name is none
+        ("Die Exporte in die USA sanken.", [("USA", "LOC")], [("USA", "LOC")]),
+        ("Das berichtete das Wall Street Journal am Montag.", [], [("Wall Street Journal", "ORG")]),
+        # a hyphenated compound is no place (GermEval tags such parts O)
+        ("Das China-Geschäft wuchs.", [], []),
+        ("Der Deutschland-Chef sprach, Japan-Aktien stiegen.", [], []),
+    ],
+)
+def test_untagged_places_become_places(nlp, text, ner, expected):
+    doc = _run_after_ner(nlp, text, [_span(text, part, label) for part, label in ner])
+    assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+def test_a_country_right_after_a_name_is_not_split_off_as_a_place(nlp):
+    # "Fanuc Deutschland" is the national company; where it was not joined into one name,
+    # its country stays no place of its own
+    doc = nlp.make_doc("Geschäftsführer Olaf Kramm von Fanuc Deutschland sprach.")
+    doc.ents = [doc.char_span(31, 36, label="ORG")]
+    assert ents(doc) == [("Fanuc", "ORG")]
+    assert [(e.text, e.label_) for e in nlp.get_pipe("finnews_companies").untagged_places(doc)] == [("Fanuc", "ORG")]
+    doc.ents = [doc.char_span(16, 36, label="PER")]  # "Olaf Kramm von Fanuc", as an NER took it
+    assert [e.label_ for e in nlp.get_pipe("finnews_companies").untagged_places(doc)] == ["PER"]
+
+
+def test_place_spotting_can_be_turned_off():
+    cfg = load_config()
+    nlp = build_nlp(cfg)
+    nlp.get_pipe("finnews_companies").spot_places = False
+    doc = nlp.make_doc("Die Inflation im Euroraum lag zuletzt bei 1,9 %.")
+    assert [e.text for e in nlp.get_pipe("finnews_companies")(doc).ents] == []

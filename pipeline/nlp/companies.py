@@ -414,6 +414,29 @@ def _dateline(doc: Doc, ent: Span) -> bool:
             and (nxt.text[:1].isupper() or nxt.text[:1] in "„\"»"))
 
 
+def _place_end(doc: Doc, i: int, keys: set[str]) -> Optional[int]:
+    """End of the longest place name of ``keys`` starting at token ``i`` (up to three tokens), else None.
+
+    One word may carry a genitive ``-s`` (``Japans``, ``Deutschlands``).
+    """
+    for end in range(min(len(doc), i + 3), i, -1):
+        span = doc[i:end]
+        if (any(t.is_space or t.is_punct and t.text not in JOINERS for t in span) or span[-1].is_punct
+                or "\n" in span[:-1].text_with_ws):
+            continue  # not over a line break, nor with a sentence's final period ("in Österreich.")
+        key = name_key(span.text)
+        if key in keys or (end == i + 1 and span.text.endswith("s") and key[:-1] in keys):
+            return end
+    return None
+
+
+def _in_compound(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens ``start:end`` are joined to a hyphen before or after (``China-Geschäft``, ``Nord-Irland``)."""
+    before = start > 0 and doc[start - 1].text in {"-", "‑"} and not doc[start - 1].whitespace_
+    after = end < len(doc) and doc[end].text in {"-", "‑"} and not doc[end - 1].whitespace_
+    return before or after
+
+
 def _place_adjective(doc: Doc, i: int) -> bool:
     """``Genfer`` in ``der Genfer Privatbank``: a capitalised ``-er`` word between an article and a noun."""
     word = doc[i]
@@ -528,8 +551,9 @@ class CompanyRuler:
                  org_descriptors: Optional[list[str]] = None, ner_filter: bool = True,
                  common_abbreviations: Optional[list[str]] = None, common_nouns: Optional[str] = None,
                  club_prefixes: Iterable[str] = CLUB_PREFIXES,
-                 club_prefixes_before_place: Iterable[str] = CLUB_PREFIXES_BEFORE_PLACE):
+                 club_prefixes_before_place: Iterable[str] = CLUB_PREFIXES_BEFORE_PLACE, spot_places: bool = True):
         self.nlp = nlp
+        self.spot_places = spot_places
         self.common_nouns_path = common_nouns
         self._common_nouns: Optional[frozenset[str]] = None
         self.club_prefixes = list(club_prefixes)
@@ -938,7 +962,38 @@ class CompanyRuler:
         doc.ents = self.national_subsidiaries(doc)
         doc.ents = self.vehicles(doc)
         doc.ents = self.sports_clubs(doc)
+        if self.spot_places:
+            doc.ents = self.untagged_places(doc)
         return doc
+
+    def untagged_places(self, doc: Doc) -> list[Span]:
+        """``doc.ents`` with the overlay's market places and countries that the NER left untagged as ``LOC`` (pure).
+
+        ``Die Inflation im Euroraum lag bei 1,9 %`` and ``verloren an der Wall Street`` get a
+        place where the NER found nothing or only a piece (``Wall``); a country in the genitive
+        too (``Japans Konzerne``). Not a place inside another entity (``Wall Street Journal``),
+        right after another name (``von Fanuc Deutschland``: the national company), nor one
+        that starts or ends a hyphenated compound (``das China-Geschäft``), which GermEval tags
+        as no entity.
+        """
+        keys = self.gazetteer.place_keys
+        ents = list(doc.ents)
+        owner = {t: e for e in ents for t in range(e.start, e.end)}
+        added: list[Span] = []
+        i, n = 0, len(doc)
+        while i < n:
+            end = _place_end(doc, i, keys) if doc[i].text[:1].isupper() else None
+            after_name = i > 0 and (i - 1) in owner and owner[i - 1].end == i
+            if end is None or _in_compound(doc, i, end) or after_name:
+                i += 1
+                continue
+            inside = {owner[t] for t in range(i, end) if t in owner}
+            # only over nothing, or over a shorter NER piece of the name ("Wall" of "Wall Street")
+            if all(i <= e.start and e.end <= end and len(e) < end - i and e.kb_id_ == "" for e in inside):
+                ents = [e for e in ents if e not in inside]
+                added.append(Span(doc, i, end, label="LOC"))
+            i = end
+        return sorted(ents + added, key=lambda e: e.start) if added else list(doc.ents)
 
     def vehicles(self, doc: Doc) -> list[Span]:
         """``doc.ents`` with a car maker's name after an article or a possessive as the car (MISC; pure).
@@ -1451,6 +1506,7 @@ class CompanyRuler:
         "common_nouns": "configs/common_nouns.txt.gz",
         "club_prefixes": list(CLUB_PREFIXES),
         "club_prefixes_before_place": list(CLUB_PREFIXES_BEFORE_PLACE),
+        "spot_places": True,
     },
     assigns=["doc.ents", "span._.link_candidates"],
 )
@@ -1459,7 +1515,7 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
                        org_patterns: bool, org_suffixes: list[str], org_stop_words: list[str],
                        org_descriptors: list[str], ner_filter: bool,
                        common_abbreviations: list[str], common_nouns: Optional[str], club_prefixes: list[str],
-                       club_prefixes_before_place: list[str]) -> CompanyRuler:
+                       club_prefixes_before_place: list[str], spot_places: bool) -> CompanyRuler:
     """Build the gazetteer entity ruler.
 
     Args:
@@ -1478,10 +1534,12 @@ def make_company_ruler(nlp: Language, name: str, overlay: str, reference_csvs: l
             (``in Schlangenlinien unterwegs``). ``null`` turns that off.
         club_prefixes: prefixes that open a sports club's name (``VfL Bochum``); ``[]`` turns clubs off.
         club_prefixes_before_place: prefixes that open a club's name only before a place (``TV Amberg``).
+        spot_places: the overlay's market places and countries the NER left untagged become ``LOC``
+            (:meth:`CompanyRuler.untagged_places`).
     """
     return CompanyRuler(nlp, name, overlay, reference_csvs, ents_filter, min_context, org_patterns,
                         org_suffixes, org_stop_words, org_descriptors, ner_filter, common_abbreviations, common_nouns,
-                        club_prefixes, club_prefixes_before_place)
+                        club_prefixes, club_prefixes_before_place, spot_places)
 
 
 # -- clustering -------------------------------------------------------------
