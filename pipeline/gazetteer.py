@@ -257,7 +257,7 @@ class Gazetteer:
         self.sources: list[dict[str, Any]] = []
         # What kind of organisation a name in no list is (overlay section ``organisation_kinds``).
         self.org_kinds = OrgKindLexicon()
-        self.place_keys: set[str] = set()  # market places an NER takes for organisations (Wall Street)
+        self.place_keys: set[str] = set()  # market places, countries and regions (Wall Street, Japan, Europa)
         self.currency_keys: set[str] = set()  # currencies an NER takes for MISC names (Euro)
         self.benchmark_keys: set[str] = set()  # commodity benchmarks, MISC and never companies (Brent)
         self.commodity_keys: set[str] = set()  # commodities, no entity (Gold)
@@ -750,7 +750,7 @@ def build_gazetteer(overlay_path: Path, reference_csvs: Iterable[Path] = ()) -> 
     overlay = yaml.safe_load(overlay_path.read_text(encoding="utf-8")) or {}
     gaz = Gazetteer(overlay.get("legal_forms", []), _context_rules(overlay), overlay.get("never_aliases", []))
     gaz.org_kinds = OrgKindLexicon.from_overlay(overlay.get("organisation_kinds"))
-    places = list(overlay.get("places", [])) + list(overlay.get("countries", []))
+    places = [p for key in ("places", "countries", "regions") for p in overlay.get(key, [])]
     gaz.place_keys = {k for place in places for k in name_keys(str(place))}
     gaz.currency_keys = {name_key(str(c)) or str(c) for c in overlay.get("currencies", [])}  # "€" has no name key
     gaz.benchmark_keys = {name_key(str(c)) for c in overlay.get("commodity_benchmarks", [])} - {""}

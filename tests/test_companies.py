@@ -817,10 +817,13 @@ def test_a_newspaper_named_after_a_place_is_an_organisation(nlp, text, ner, expe
         ("Boeing-Papiere verloren an der Wall Street 2,2 %.", [("Boeing", "ORG"), ("Wall", "ORG")],
          [("Boeing", "ORG"), ("Wall Street", "LOC")]),
         ("Japans Konzerne entdecken ihre Aktionäre.", [], [("Japans", "LOC")]),
+        ("Europas Börsen schlossen fester, Anleger in Asien blieben vorsichtig.", [],
+         [("Europas", "LOC"), ("Asien", "LOC")]),
         # what the NER found stays; a place inside another name is none
         ("Die Exporte in die USA sanken.", [("USA", "LOC")], [("USA", "LOC")]),
         ("Das berichtete das Wall Street Journal am Montag.", [], [("Wall Street Journal", "ORG")]),
         # a hyphenated compound is no place (GermEval tags such parts O)
+        ("Die Hungersnot am Horn von Afrika hält an.", [], []),
         ("Das China-Geschäft wuchs.", [], []),
         ("Der Deutschland-Chef sprach, Japan-Aktien stiegen.", [], []),
     ],

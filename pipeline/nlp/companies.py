@@ -972,7 +972,8 @@ class CompanyRuler:
         ``Die Inflation im Euroraum lag bei 1,9 %`` and ``verloren an der Wall Street`` get a
         place where the NER found nothing or only a piece (``Wall``); a country in the genitive
         too (``Japans Konzerne``). Not a place inside another entity (``Wall Street Journal``),
-        right after another name (``von Fanuc Deutschland``: the national company), nor one
+        right after another name (``von Fanuc Deutschland``: the national company) or ending
+        one with ``von`` (``am Horn von Afrika``), nor one
         that starts or ends a hyphenated compound (``das China-Geschäft``), which GermEval tags
         as no entity.
         """
@@ -984,7 +985,9 @@ class CompanyRuler:
         while i < n:
             end = _place_end(doc, i, keys) if doc[i].text[:1].isupper() else None
             after_name = i > 0 and (i - 1) in owner and owner[i - 1].end == i
-            if end is None or _in_compound(doc, i, end) or after_name:
+            # the end of a longer name: "am Horn von Afrika", "Vereinigte Staaten von Amerika"
+            name_von = i > 1 and doc[i - 1].lower_ == "von" and doc[i - 2].text[:1].isupper()
+            if end is None or _in_compound(doc, i, end) or after_name or name_von:
                 i += 1
                 continue
             inside = {owner[t] for t in range(i, end) if t in owner}
