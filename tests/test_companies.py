@@ -697,6 +697,10 @@ def test_org_kind_on_entity_spans(nlp):
         ("Von Brasilien bis Saudi-Arabien steigt die Förderung.", [("Brasilien", "LOC"), ("Saudi", "LOC")],
          [("Brasilien", "LOC"), ("Saudi-Arabien", "LOC")]),
         ("Die Berlin-Reise fiel aus.", [("Berlin", "LOC")], [("Berlin", "LOC")]),
+        # two places the NER found on either side of a hyphen are one place
+        ("Werke in Baden-Württemberg und Nordrhein-Westfalen schließen.",
+         [("Baden", "LOC"), ("Württemberg", "LOC"), ("Nordrhein", "LOC"), ("Westfalen", "LOC")],
+         [("Baden-Württemberg", "LOC"), ("Nordrhein-Westfalen", "LOC")]),
         # a person keeps a noun as surname ("Helm", "Bauer")
         ("Das bemerkte Helm am Rande.", [("Helm", "PER")], [("Helm", "PER")]),
     ],

@@ -1178,8 +1178,9 @@ class CompanyRuler:
         * ORG: a leading description that ends in a noun for a kind of company goes
           (``der New Yorker Unternehmensberater Alix Partners`` -> ``Alix Partners``;
           not ``Dresdner Bank``, where the rest would be a kind noun itself);
-        * a place the NER cut at a hyphen goes on over a next part that is no common noun
-          (``Saudi`` -> ``Saudi-Arabien``; not ``Berlin-Reise``);
+        * a place the NER cut at a hyphen goes on over a next part that is no common noun, or
+          that the NER took for a place of its own (``Saudi`` -> ``Saudi-Arabien``; ``Baden`` and
+          ``Württemberg`` -> ``Baden-Württemberg``; not ``Berlin-Reise``);
         * a place before a newspaper noun names the newspaper, an organisation (``der
           Ostsee-Zeitung``, ``der Ruhr Nachrichten``, ``Kölner Stadt-Anzeiger``);
         * line breaks at either end go (``BVG\n`` at the end of a news feed's line);
@@ -1189,8 +1190,12 @@ class CompanyRuler:
         """
         out = []
         taken = {i for e in doc.ents for i in range(e.start, e.end)}
+        one_word_places = frozenset(e.start for e in doc.ents if e.label_ == "LOC" and len(e) == 1 and not e.kb_id_)
+        joined_until = 0  # the end of a place that took in the next one ("Baden-Württemberg")
         for ent in doc.ents:
             start, end = ent.start, ent.end
+            if start < joined_until:
+                continue
             if ent.kb_id_:
                 out.append(ent)
                 continue
@@ -1216,7 +1221,8 @@ class CompanyRuler:
                 continue  # "Milliardenauftrag", "Leitzins", "Börsenwert": common nouns of market news
             label = ent.label
             if ent.label_ == "LOC":
-                end = self._hyphenated_place_end(doc, end, taken)
+                end = self._hyphenated_place_end(doc, end, taken, one_word_places)
+                joined_until = end
                 title_end = _newspaper_title_end(doc, end, taken)
                 if title_end > end:
                     end, label = title_end, doc.vocab.strings["ORG"]  # "Ostsee-Zeitung", "Ruhr Nachrichten"
@@ -1361,12 +1367,15 @@ class CompanyRuler:
             return False
         return any(e.start == k + 2 and e.label_ == "ORG" for e in doc.ents)
 
-    def _hyphenated_place_end(self, doc: Doc, end: int, taken: set[int]) -> int:
+    def _hyphenated_place_end(self, doc: Doc, end: int, taken: set[int], places: frozenset[int] = frozenset()) -> int:
         """The end of a place name the NER cut at a hyphen: ``Saudi`` in ``Saudi-Arabien`` goes on
-        over ``-Arabien`` (no common noun, no other entity), ``Berlin`` in ``Berlin-Reise`` does not."""
+        over ``-Arabien`` (no common noun, no other entity), ``Berlin`` in ``Berlin-Reise`` does not.
+        A one-word place of the NER after the hyphen joins (``Baden`` + ``Württemberg``: one
+        place, ``Baden-Württemberg``); ``places`` holds the token of each such place."""
         while (end + 1 < len(doc) and doc[end].text in {"-", "‑"} and _glued(doc[end - 1], doc[end])
                and _glued(doc[end], doc[end + 1]) and doc[end + 1].is_alpha and doc[end + 1].text[:1].isupper()
-               and doc[end + 1].text not in self.common_nouns and not taken & {end, end + 1}):
+               and end not in taken and (end + 1 in places or (doc[end + 1].text not in self.common_nouns
+                                                              and end + 1 not in taken))):
             end += 2
         return end
 
