@@ -107,6 +107,24 @@ def test_leaves_non_names_alone(nlp, text, entities, expected):
     assert tag(nlp, text, entities) == expected
 
 
+@pytest.mark.parametrize(
+    "text, entities, expected",
+    [
+        # rule 8: a lone name between a verb of saying and a punctuation mark is the speaker
+        ("Die Chance sei zu begrüßen, sagt Daum.", [], [("Daum", "PER")]),
+        ("Im Radio ergänzte Pfeiffer, das Defizit sei hoch.", [], [("Pfeiffer", "PER")]),
+        ("Das sei gut , so Meier .", [], [("Meier", "PER")]),  # text tokenised with spaces, as GermEval's
+        # ... not a German noun, another entity, a compound or a word before more words
+        ("Das zeige die Lage, sagt Studie.", [], []),
+        ("Das sei gut, sagte Siemens.", [("Siemens", "ORG")], [("Siemens", "ORG")]),
+        ("Das sei gut, sagte Bundesbank-Präsident Nagel.", [], []),
+        ("Dann sagte Müller den Termin ab.", [], []),
+    ],
+)
+def test_speaker_after_a_verb_of_saying(nlp, text, entities, expected):
+    assert tag(nlp, text, entities) == expected
+
+
 def test_shipped_first_name_list_is_clean():
     names = load_first_names(PROJECT_ROOT / "configs" / "first_names.txt")
     assert len(names) > 3000

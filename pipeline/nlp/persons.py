@@ -31,6 +31,10 @@ by :mod:`pipeline.ner.first_names`) these rules complete them:
 7. A lone word the NER took for an organisation is the person whose surname it is where the
    article names that person in full (``Aiko Yamada`` … ``Laut Yamada steigt der Yen``); a name the
    gazetteer knows stays the company (``Porsche``).
+8. A lone name-shaped word between a verb of saying and a punctuation mark is the speaker, a
+   person: ``, sagt Daum.``, ``ergänzte Pfeiffer, das Defizit …``, ``so Meier.``; not a German
+   common noun (``sagt Studie.``; configs/common_nouns.txt.gz), a given name alone, a word of
+   another entity (``sagte Siemens.``) or a compound (``sagte Bundesbank-Präsident``).
 
 A surname is a capitalised word on the same line and in the same sentence. It is
 not a function word, a month or weekday, or a word ending like a street, a building
@@ -127,12 +131,15 @@ def _spaced(doc: Doc, i: int) -> bool:
 class PersonNames:
     """The ``finnews_person_names`` component: see the module docstring."""
 
-    def __init__(self, nlp: Language, name: str, first_names: str, speech_lexicon: str = "configs/quotes/lexicon.yaml"):
+    def __init__(self, nlp: Language, name: str, first_names: str, speech_lexicon: str = "configs/quotes/lexicon.yaml",
+                 common_nouns: Optional[str] = None):
         self.name = name
         self.first_names_path = first_names
         self.speech_lexicon_path = speech_lexicon
+        self.common_nouns_path = common_nouns
         self._names: Optional[frozenset[str]] = None
         self._speech_forms: Optional[frozenset[str]] = None
+        self._common_nouns: Optional[frozenset[str]] = None
 
     @property
     def speech_forms(self) -> frozenset[str]:
@@ -150,9 +157,22 @@ class PersonNames:
             self._names = load_first_names(path if path.is_absolute() else PROJECT_ROOT / path)
         return self._names
 
+    @property
+    def common_nouns(self) -> frozenset[str]:
+        """German common-noun forms (rule 8; empty when none is configured)."""
+        if self._common_nouns is None:
+            if not self.common_nouns_path:
+                self._common_nouns = frozenset()
+            else:
+                from pipeline.ner.common_nouns import load_common_nouns
+
+                path = Path(self.common_nouns_path).expanduser()
+                self._common_nouns = load_common_nouns(path if path.is_absolute() else PROJECT_ROOT / path)
+        return self._common_nouns
+
     def initialize(self, get_examples=None, *, nlp: Optional[Language] = None) -> None:
-        self._names, self._speech_forms = None, None
-        _ = self.names, self.speech_forms
+        self._names, self._speech_forms, self._common_nouns = None, None, None
+        _ = self.names, self.speech_forms, self.common_nouns
 
     def is_given_name(self, token: Token) -> bool:
         return token.text in self.names
@@ -307,6 +327,26 @@ class PersonNames:
             found.append(Span(doc, k, i + 1, label="PER"))
         return found
 
+    def _speakers_after_cue(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Rule 8: a lone name between a verb of saying and a punctuation mark (``, sagt Daum.``)."""
+        if not self.common_nouns_path:
+            return []
+        owner = {t for e in ents for t in range(e.start, e.end)}
+        found = []
+        for i in range(1, len(doc) - 1):
+            token, after = doc[i], doc[i + 1]
+            if (doc[i - 1].lower_ not in self.speech_forms or i in owner or not _spaced(doc, i - 1)
+                    or not (after.is_punct and after.text not in ("-", "‑", "–", "—", "(", "„", "‚", "/"))):
+                continue
+            low = token.text.casefold()
+            if (token.is_alpha and token.text[:1].isupper() and not token.text.isupper() and len(token.text) >= 3
+                    and not self.is_given_name(token) and token.text not in self.common_nouns
+                    and low not in STOP_WORDS and low not in FUNCTION_WORDS and low not in TITLES
+                    and low not in MONTHS_AND_DAYS and not low.endswith(ROLE_ENDINGS + INSTITUTION_ENDINGS + PLACE_ENDINGS)
+                    and not _in_compound(doc, i)):
+                found.append(Span(doc, i, i + 1, label="PER"))
+        return found
+
     def __call__(self, doc: Doc) -> Doc:
         owner = {t: ent for ent in doc.ents for t in range(ent.start, ent.end)}
         replaced: dict[Span, Span] = {}
@@ -327,6 +367,7 @@ class PersonNames:
         owner = {t: ent for ent in ents for t in range(ent.start, ent.end)}
         ents = filter_spans(ents + self._new_persons(doc, owner))
         ents = filter_spans(ents + self._known_surnames(doc, ents))
+        ents = filter_spans(ents + self._speakers_after_cue(doc, ents))
         doc.ents = self._surnames_as_persons(ents)
         return doc
 
@@ -349,25 +390,30 @@ class PersonNames:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "cfg.json", {"first_names": self.first_names_path,
-                                             "speech_lexicon": self.speech_lexicon_path})
+                                             "speech_lexicon": self.speech_lexicon_path,
+                                             "common_nouns": self.common_nouns_path})
 
     def from_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> "PersonNames":
         cfg = srsly.read_json(Path(path) / "cfg.json")
         self.first_names_path = cfg["first_names"]
         self.speech_lexicon_path = cfg.get("speech_lexicon", self.speech_lexicon_path)
-        self._names, self._speech_forms = None, None
+        self.common_nouns_path = cfg.get("common_nouns", self.common_nouns_path)
+        self._names, self._speech_forms, self._common_nouns = None, None, None
         return self
 
 
 @Language.factory("finnews_person_names",
                   default_config={"first_names": "configs/first_names.txt",
-                                  "speech_lexicon": "configs/quotes/lexicon.yaml"},
+                                  "speech_lexicon": "configs/quotes/lexicon.yaml",
+                                  "common_nouns": "configs/common_nouns.txt.gz"},
                   assigns=["doc.ents"], requires=["doc.ents"])
-def make_person_names(nlp: Language, name: str, first_names: str, speech_lexicon: str) -> PersonNames:
+def make_person_names(nlp: Language, name: str, first_names: str, speech_lexicon: str,
+                      common_nouns: Optional[str]) -> PersonNames:
     """Build the person-name completer.
 
     Args:
         first_names: the given-name list, one per line (relative to the project root).
-        speech_lexicon: the quotation lexicon, whose verbs of saying show where a name is expected (rule 6).
+        speech_lexicon: the quotation lexicon, whose verbs of saying show where a name is expected (rules 6, 8).
+        common_nouns: German common-noun forms, never a speaker's name in rule 8 (``null`` turns rule 8 off).
     """
-    return PersonNames(nlp, name, first_names, speech_lexicon)
+    return PersonNames(nlp, name, first_names, speech_lexicon, common_nouns)
