@@ -854,3 +854,24 @@ def test_place_spotting_can_be_turned_off():
     nlp.get_pipe("finnews_companies").spot_places = False
     doc = nlp.make_doc("Die Inflation im Euroraum lag zuletzt bei 1,9 %.")
     assert [e.text for e in nlp.get_pipe("finnews_companies")(doc).ents] == []
+
+
+@pytest.mark.parametrize(
+    "text,ner,expected",
+    [
+        ("Pressemitteilung von: AMB Gebäudeservice KG / PR Agentur: Reinigung von Glasflächen",
+         [("AMB Gebäudeservice KG / PR Agentur", "ORG")], [("AMB Gebäudeservice KG", "ORG")]),
+        ("1 mal gelesen | Polizeipräsidium Konstanz / POL-KN: Weitere Meldung",
+         [("Polizeipräsidium Konstanz /", "ORG")], [("Polizeipräsidium Konstanz", "ORG")]),
+        ("Bericht | Kleinwort Benson meldet Zahlen.", [("| Kleinwort Benson", "ORG")], [("Kleinwort Benson", "ORG")]),
+    ],
+)
+def test_a_spaced_separator_ends_a_name(nlp, text, ner, expected):
+    doc = _run_after_ner(nlp, text, [_span(text, part, label) for part, label in ner])
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ == "ORG"] == expected
+
+
+def test_a_symbol_after_a_known_name_is_no_part_of_it(nlp):
+    doc = nlp("KONKURS!!! Haul Shein | Dresslink | Penneys")
+    assert ("Shein", "ORG") in ents(doc)
+    assert not any("|" in e.text for e in doc.ents)

@@ -123,6 +123,10 @@ RATING_NAMES = {"neutral", "kaufen", "verkaufen", "halten", "overweight", "under
 ADJECTIVE_ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen",
                       "im", "beim", "vom", "zum", "zur", "am"}
 # Lower-case words that never end an organisation's name: "die MTB Privatstiftung von Theresia Babler".
+# Separators of feeds and bylines ("Haul SheIn | Dresslink", "Polizeipräsidium Konstanz / POL-KN"): spaced,
+# they end an organisation's or a person's name (GermEval's never hold one; "JL/CSU" is unspaced). Places
+# may: "Frankfurt / Main", "Böblingen / Sindelfingen" (SmartData).
+NAME_SEPARATORS = {"/", "|", "•", "·"}
 TRAILING_FUNCTION_WORDS = {"von", "vom", "der", "des", "die", "das", "und", "oder", "im", "am", "mit", "für", "bei",
                            "zu", "zur", "zum", "in", "aus", "an", "auf", "-", "‑"}
 # Prepositions that take a bare plural noun ("mit Retro-Turnschuhen", "bei E-Autos").
@@ -377,6 +381,20 @@ def _starts_compound(doc: Doc, end: int) -> bool:
     """Whether a glued hyphen and a word follow position ``end`` (``Tech`` in ``Tech-Werten``)."""
     return (end + 1 < len(doc) and doc[end].text in {"-", "‑"} and not doc[end - 1].whitespace_
             and not doc[end].whitespace_ and doc[end + 1].is_alpha)
+
+
+def _cut_at_separator(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """``doc[start:end]`` up to its first spaced separator, without one at the start.
+
+    ``SheIn | Dresslink`` tagged as one name, or ``SheIn |``, -> ``SheIn``; ``Polizeipräsidium
+    Konstanz /`` -> ``Polizeipräsidium Konstanz``; ``| Reuters`` -> ``Reuters``. Not ``JL/CSU`` (no space).
+    """
+    while start < end and doc[start].text in NAME_SEPARATORS:
+        start += 1
+    for k in range(start + 1, end):
+        if doc[k].text in NAME_SEPARATORS and (doc[k - 1].whitespace_ or doc[k].whitespace_):
+            return start, k
+    return start, end
 
 
 def _is_role_noun(token: Token) -> bool:
@@ -663,8 +681,8 @@ class CompanyRuler:
                         break
                     key += name_key(tok.text)
                     continue
-                if tok.is_punct:
-                    break
+                if tok.is_punct or not name_key(tok.text):
+                    break  # "SheIn | Dresslink": a symbol adds nothing to the name and ends it
             key += name_key(tok.text)
             if len(key) > max_chars:
                 break
@@ -1183,7 +1201,9 @@ class CompanyRuler:
           ``Württemberg`` -> ``Baden-Württemberg``; not ``Berlin-Reise``);
         * a place before a newspaper noun names the newspaper, an organisation (``der
           Ostsee-Zeitung``, ``der Ruhr Nachrichten``, ``Kölner Stadt-Anzeiger``);
-        * line breaks at either end go (``BVG\n`` at the end of a news feed's line);
+        * line breaks at either end go (``BVG\n`` at the end of a news feed's line), and a spaced
+          separator ends an organisation or a person (``SheIn |`` -> ``SheIn``,
+          ``AMB Gebäudeservice KG / PR Agentur`` -> ``AMB Gebäudeservice KG``);
         * trailing function words go (``die MTB Privatstiftung von Theresia Babler``
           -> ``MTB Privatstiftung``), and so does the last part of a compound that makes it an
           event or a person (``KTB-Affäre``, ``Öbib-Pressesprecher`` -> ``KTB``, ``Öbib``).
@@ -1204,6 +1224,8 @@ class CompanyRuler:
                 start += 1
             while end > start and doc[end - 1].is_space:
                 end -= 1
+            if ent.label_ in ("ORG", "PER"):  # not LOC: "Frankfurt / Main", "Böblingen / Sindelfingen"
+                start, end = _cut_at_separator(doc, start, end)
             if start == end:
                 continue
             if _is_role_noun(doc[start]):
