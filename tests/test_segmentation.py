@@ -50,10 +50,17 @@ def test_closing_quote_after_period_stays_and_comma_continues(nlp) -> None:
         "Am 27. Januar fiel die Aktie.",
         "Der Konzern verdiente 5 Mrd. Euro und mehr.",
         "Laut Dr. Müller steigt der Kurs.",
+        "Die Rechte hält die Warner Bros. Entertainment GmbH in Burbank.",
+        "Es sagte Mag. Andreas Treichl am Montag.",
     ],
 )
 def test_abbreviations_and_ordinals_do_not_split(nlp, text: str) -> None:
     assert sents(nlp, text) == [text]
+
+
+def test_repeated_final_punctuation_is_one_sentence_end(nlp) -> None:
+    assert sents(nlp, "KONKURS!!! Die Kette schließt. Wirklich?! Ja.") == [
+        "KONKURS!!!", "Die Kette schließt.", "Wirklich?!", "Ja."]
 
 
 def test_lowercase_after_exclamation_inside_quote_continues(nlp) -> None:

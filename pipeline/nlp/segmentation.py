@@ -7,8 +7,8 @@ These rules do both right:
 * A line break ends a sentence: ``"Aktien sacken ab\\n\\nAm Montag ..."`` gives
   two sentences, the headline and the paragraph.
 * ``.``, ``!``, ``?``, ``…`` end a sentence, together with closing quotation
-  marks and brackets that follow them: ``„Das ist gut.“ Er geht.`` splits after
-  ``“``; ``„Das ist gut.“, sagt er.`` does not split, because a comma or a
+  marks, brackets and more final punctuation that follow them (``KONKURS!!!`` is one
+  sentence): ``„Das ist gut.“ Er geht.`` splits after ``“``; ``„Das ist gut.“, sagt er.`` does not split, because a comma or a
   lower-case word continues the sentence.
 * Abbreviations and ordinals keep their period inside the token (``Mrd.``,
   ``27.``), so they never end a sentence (see :mod:`pipeline.nlp.tokenizer`).
@@ -75,8 +75,8 @@ def sentence_starts(doc: Doc) -> list[bool]:
             continue
         if token.text in FINAL_PUNCT:
             j = i + 1
-            # Closing marks glued to the punctuation belong to this sentence.
-            while j < n and doc[j].text in CLOSING and not doc[j - 1].whitespace_:
+            # Closing marks and more final punctuation glued to it belong to this sentence ("!!!").
+            while j < n and (doc[j].text in CLOSING or doc[j].text in FINAL_PUNCT) and not doc[j - 1].whitespace_:
                 j += 1
             while j < n and doc[j].is_space:
                 j += 1

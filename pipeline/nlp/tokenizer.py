@@ -40,6 +40,8 @@ FINANCE_ABBREVIATIONS: dict[str, str] = {
     "Hr.": "Herr",
     "Fr.": "Frau",
     "Co.": "Co.",
+    "Bros.": "Brothers",  # "Warner Bros. Entertainment GmbH", "Lehman Bros."
+    "Mag.": "Magister",  # Austrian title: "Mag. Andreas Treichl"
     "Corp.": "Corp.",
     "Inc.": "Inc.",
     "Ltd.": "Ltd.",
