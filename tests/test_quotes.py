@@ -1393,3 +1393,47 @@ def test_a_quotation_repeated_200_times_keeps_its_speaker_every_time(nlp):
     one = [(q.text, q.label_, speaker(q)) for q in quotes(nlp, unit)]
     assert one == [("Das Geschäft läuft gut", "direct", "Anna Berger")]
     assert [(q.text, q.label_, speaker(q)) for q in quotes(nlp, unit * 200)] == one * 200
+
+
+def _quotes_with_organisations(nlp, text, organisations):
+    """Like :func:`_quotes_with_companies`, with ``organisations`` mapping surfaces to ``org_kind``."""
+    doc = nlp.get_pipe("finnews_sentences")(nlp.make_doc(text))
+    ents = []
+    for surface, kind in organisations.items():
+        for m in re.finditer(re.escape(surface), text):
+            span = doc.char_span(m.start(), m.end(), label="ORG")
+            if span is not None:
+                ents.append(span)
+    doc.ents = sorted(ents, key=lambda s: s.start)
+    for ent in doc.ents:
+        ent._.org_kind = organisations[ent.text]
+    return list(nlp.get_pipe("finnews_quotes")(doc).spans["quotes"])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a company described by the kind of company it is, also in a compound the tokenizer splits
+        ("Kronos verdiente mehr als erwartet. Der Gewinn stieg um 74 %, wie die Grossbank mitteilte.", "Kronos"),
+        ("Kronos legte Zahlen vor. Der Umsatz stieg um 9 %, wie der MDax-Konzern am Dienstag mitteilte.", "Kronos"),
+        ("Vandor meldete einen Großauftrag. Das Volumen liege bei 400 Mio. Euro, teilte der Anlagenbauer mit.", "Vandor"),
+        # a public body or a union is looked for among organisations of its kind, not among companies
+        ("Kronos streicht Stellen. Die IG Metall reagierte verärgert. Die Werke müssten bleiben, forderte die "
+         "Gewerkschaft.", "IG Metall"),
+        # ... the one introduced with the same noun first: "Die Aufsichtsbehörde Finma" for "die Behörde"
+        ("Kronos will weniger Kapital halten. Die Aufsichtsbehörde Finma stellte sich hinter den Bundesrat. Das "
+         "Kapital sei die beste Versicherung, erklärte die Behörde.", "Finma"),
+        # a name with such a noun names itself; a trader is no company
+        ("Kronos und die Commerzbank verhandeln. Die Zinsen seien zu hoch, sagte die Commerzbank.", "Commerzbank"),
+        ("Kronos meldet Zahlen. Die Preise seien zu hoch, sagte ein Händler.", "ein Händler"),
+        # a possessive makes it the chamber of the person named before
+        ("Die IG Metall ist dagegen. Auch Präsident Klaus Hübner ist nicht begeistert. Seine Kammer sei zwar "
+         "dafür, Zusammenschlüsse mit anderen Berufen zu ermöglichen, gemeinsame Gesellschaften würden aber "
+         "abgelehnt.", "Seine Kammer"),
+    ],
+)
+def test_a_described_organisation_is_named_by_an_earlier_one_of_its_kind(nlp, text, expected):
+    kinds = {"Kronos": "company", "Vandor": "company", "Commerzbank": "company", "IG Metall": "other",
+             "Finma": "public_body", "Bundesrat": "public_body"}
+    found = _quotes_with_organisations(nlp, text, {s: k for s, k in kinds.items() if s in text})
+    assert found and found[-1]._.speaker_name == expected

@@ -55,7 +55,13 @@ from pipeline.nlp.quotes_grammar import (
 )
 from pipeline.nlp.quotes_marks import find_marked_quotes
 from pipeline.nlp.segmentation import sentence_starts
-from pipeline.nlp.quotes_speakers import feminine_role, is_generic_company_phrase, name_in_phrase, strip_determiner
+from pipeline.nlp.quotes_speakers import (
+    feminine_role,
+    generic_organisation_head,
+    generic_organisation_kind,
+    name_in_phrase,
+    strip_determiner,
+)
 from pipeline.nlp.speech_verbs import SpeechLexicon
 
 log = logging.getLogger(__name__)
@@ -1915,15 +1921,20 @@ class QuoteFinder:
         * ``Nach Angaben von Lufthansa fielen …`` → ``Lufthansa``, ``nach Angaben der Polizei`` →
           ``Polizei``: the name after the account noun (the mention stays as the convention marks it);
         * ``Nvidia … Die Erlöse kletterten auf 35,1 Mrd. Dollar, teilte das Unternehmen aus dem
-          kalifornischen Santa Clara mit`` → ``Nvidia``; likewise ``der Konzern``, ``nach Angaben
-          des Konzerns``, ``ein Unternehmenssprecher``. The company is the one named most often
-          before the quotation (the latest of equals), among the companies of ``doc.ents``.
+          kalifornischen Santa Clara mit`` → ``Nvidia``; likewise ``der Konzern``, ``der
+          MDax-Konzern``, ``die Grossbank``, ``nach Angaben des Konzerns``, ``ein
+          Unternehmenssprecher``. The company is the one named most often before the quotation (the
+          latest of equals), among the companies of ``doc.ents``.
+        * ``erklärte die Behörde``, ``forderte die Gewerkschaft``: likewise among the public bodies,
+          or the other organisations (``span._.org_kind``).
+        * One introduced with the phrase's noun comes first: ``Die Aufsichtsbehörde Finma stellte
+          sich hinter den Bundesrat. …, erklärte die Behörde.`` → ``Finma``.
 
         The mention (``span._.speaker``) stays what the text says; without an earlier company a
         generic phrase keeps its words.
         """
         doc, lex = view.doc, self.lex
-        companies = [e for e in doc_ents(doc) if e.label_ == "ORG" and e._.org_kind in ("", "company")]
+        orgs = [e for e in doc_ents(doc) if e.label_ == "ORG"]
         starts = {e.start: e for e in doc_ents(doc) if e.label_ in ("ORG", "PER")}
         for m in found:
             if m.speaker is None:
@@ -1943,18 +1954,27 @@ class QuoteFinder:
                     j = k
                     while j < min(len(doc), k + 4) and (doc[j].text[:1].isupper() or doc[j].text in {"-", "‑"}):
                         j += 1
-                    if j > k and not is_generic_company_phrase(words, lex):
+                    if j > k and not generic_organisation_kind(words, lex):
                         m.speaker_name = doc[k:j].text  # "nach Angaben der Polizei" -> "Polizei"
                         continue
-            if not companies or not is_generic_company_phrase(words, lex):
-                continue
+            kind, head = generic_organisation_head(words, lex)
+            if not kind or any(e.label_ in ("ORG", "PER") for e in ents_overlapping(doc, start, end)):
+                continue  # "die Commerzbank", "die Deutsche Bank": a name, not a description
             counts: dict[str, list[int]] = {}
-            for e in companies:
-                if e.end <= min(start, m.start):
-                    name = e._.entity_name or e.text
-                    counts.setdefault(name, []).append(e.start)
-            if counts:
-                m.speaker_name = max(counts, key=lambda n: (len(counts[n]), max(counts[n])))
+            names: dict[str, str] = {}
+            described: list[str] = []  # introduced with the head: "Die Aufsichtsbehörde Finma", "der Anlagenbauer Andritz"
+            stem = head.rsplit("-", 1)[-1].rstrip("s") if head else ""
+            for e in orgs:
+                if e.end <= min(start, m.start) and (e._.org_kind or "company") == kind:
+                    key = e._.entity_id or e.text
+                    counts.setdefault(key, []).append(e.start)
+                    names.setdefault(key, e._.entity_name or e.text)
+                    if len(stem) >= 4 and e.start > 0 and doc[e.start - 1].lower_.rstrip("s").endswith(stem):
+                        described.append(key)
+            if described:
+                m.speaker_name = names[described[-1]]
+            elif counts:
+                m.speaker_name = names[max(counts, key=lambda n: (len(counts[n]), max(counts[n])))]
                 # the generic phrase describes it: "der Düsseldorfer Konzern" -> role "Düsseldorfer Konzern"
                 m.speaker_role = strip_determiner(doc, start, end, lex)
 

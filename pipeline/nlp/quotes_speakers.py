@@ -50,29 +50,91 @@ COMPANY_SPOKESPERSONS = ("unternehmenssprecher", "unternehmenssprecherin", "konz
                          "firmensprecher", "firmensprecherin")
 
 
-def is_generic_company_phrase(words: list[str], lex: SpeechLexicon) -> bool:
-    """Whether a speaker phrase names the company only generically.
+# Heads of a description that stands for an organisation named before, by the kind of organisation
+# (``span._.org_kind``) it refers to: "wie die Grossbank mitteilte" (a company), "erklärte die Behörde"
+# (a public body), "Die Gewerkschaft forderte" (another organisation). Lower-case endings, tried in this
+# order ("Notenbank" is no company's "Bank").
+ANAPHORIC_HEADS = {
+    "public_body": ("notenbank", "zentralbank", "behörde", "behörden", "aufsicht"),
+    "other": ("gewerkschaft", "verband", "verbands", "verbandes"),
+    "company": GENERIC_COMPANY_HEADS + ("bank", "versicherer", "versicherers", "versorger", "versorgers", "zulieferer",
+                                        "zulieferers", "anbieter", "anbieters", "betreiber", "betreibers", "discounter",
+                                        "discounters", "reederei", "airline", "fluggesellschaft", "softwarehaus",
+                                        "softwarehauses", "analysehaus", "analysehauses", "bankhaus", "bankhauses"),
+}
+# ... heads that stand for one only alone: a compound names the body itself ("die Regierung", but
+# "die Bundesregierung"; "die Kammer", but "die Arbeiterkammer"; "Finanzministerium" is a name too) ...
+BARE_ANAPHORIC_HEADS = {"regierung": "public_body", "kommission": "public_body", "nationalbank": "public_body",
+                        "partei": "other", "kammer": "other"}
+# ... and endings that name a company only in a compound ("Anlagenbauer", "Onlinehändler", "Softwareriese";
+# not "der Bauer", "ein Händler", "der Riese").
+COMPOUND_COMPANY_HEADS = ("bauer", "bauers", "händler", "händlers", "riese", "riesen")
+
+
+POSSESSIVE_STEMS = ("sein", "ihr", "unser", "euer", "eur", "mein", "dein")
+
+
+def _join_hyphens(words: list[str]) -> list[str]:
+    """``["der", "mdax", "-", "konzern"]`` -> ``["der", "mdax-konzern"]`` (the tokenizer splits compounds)."""
+    out: list[str] = []
+    for w in words:
+        if out and (w in {"-", "‑"} or out[-1].endswith(("-", "‑"))):
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
+
+
+def _kind_of_head(word: str) -> str:
+    if word in BARE_ANAPHORIC_HEADS:
+        return BARE_ANAPHORIC_HEADS[word]
+    for kind, heads in ANAPHORIC_HEADS.items():
+        if word.endswith(heads):
+            return kind
+    if word.endswith(COMPOUND_COMPANY_HEADS) and not any(word == h for h in COMPOUND_COMPANY_HEADS):
+        return "company"
+    return ""
+
+
+def generic_organisation_kind(words: list[str], lex: SpeechLexicon) -> str:
+    """The kind of organisation a speaker phrase stands for without its name, ``""`` if none
+    (:func:`generic_organisation_head`)."""
+    return generic_organisation_head(words, lex)[0]
+
+
+def generic_organisation_head(words: list[str], lex: SpeechLexicon) -> tuple[str, str]:
+    """The kind of organisation a speaker phrase stands for without its name, and its head noun;
+    ``("", "")`` if none.
 
     ``das Unternehmen aus dem kalifornischen Santa Clara``, ``der Düsseldorfer Konzern``, ``des
-    Chipkonzerns``, ``einem Unternehmenssprecher``, ``ein Sprecher des Konzerns``; not ``die
-    Notenbank``, ``Chef des Konzerns`` or a name.
+    Chipkonzerns``, ``der MDax-Konzern``, ``die Grossbank``, ``der Anlagenbauer``, ``einem
+    Unternehmenssprecher``, ``ein Sprecher des Konzerns``: ``company``; ``die Behörde``, ``die
+    Notenbank``: ``public_body``; ``die Gewerkschaft``: ``other``. Not ``Chef des Konzerns``, ``ein
+    Händler`` or a name.
 
     Args:
         words: the phrase's words, lower-cased.
         lex: the cue lexicon (its determiners).
     """
+    words = _join_hyphens(words)
+    if words and words[0].startswith(POSSESSIVE_STEMS):
+        return "", ""  # "Seine Kammer sei dafür": the chamber of the person named before, not an organisation
     while words and words[0] in lex.determiners:
         words = words[1:]
     if not words:
-        return False
+        return "", ""
     first = words[0]
-    if first.endswith(GENERIC_COMPANY_HEADS) or first in COMPANY_SPOKESPERSONS:
-        return True
+    if first in COMPANY_SPOKESPERSONS:
+        return "company", ""
+    if kind := _kind_of_head(first):
+        return kind, first
     # one adjective before the head: "der Düsseldorfer Konzern", "das japanische Unternehmen"
-    if len(words) >= 2 and first.endswith(("er", "e", "en", "es")) and words[1].endswith(GENERIC_COMPANY_HEADS):
-        return True
-    return (first in ("sprecher", "sprecherin") and len(words) >= 3 and words[1] in ("des", "der")
-            and words[2].endswith(GENERIC_COMPANY_HEADS))
+    if len(words) >= 2 and first.endswith(("er", "e", "en", "es")) and (kind := _kind_of_head(words[1])):
+        return kind, words[1]
+    if first in ("sprecher", "sprecherin") and len(words) >= 3 and words[1] in ("des", "der"):
+        kind = _kind_of_head(words[2])
+        return kind, words[2] if kind else ""
+    return "", ""
 
 
 def feminine_role(role: str, lex: SpeechLexicon) -> bool:
