@@ -49,3 +49,14 @@ def test_public_body_gets_no_claim_and_is_no_company(stage: NlpStage) -> None:
     assert kinds.get("EZB") == "public_body" and kinds.get("Deutsche Bank") == "company"
     claimed = {e.name for e in doc.entities for c in doc.claims if c.entity_id == e.entity_id}
     assert claimed == {"Deutsche Bank"}
+
+
+def test_a_speaker_named_by_a_description_or_pronoun_belongs_to_that_entity(stage: NlpStage) -> None:
+    text = ("Volkswagen spart\n\nDie Volkswagen AG will Kosten sparen. Die Ausgaben sollen um 900 Millionen Euro "
+            "sinken, wie der Konzern am Mittwoch mitteilte. Markenchef Thomas Schäfer zeigte sich zufrieden. "
+            "„Wir sind auf Kurs“, sagte er.")
+    (doc,) = stage.process([article(text)])
+    names = {e.entity_id: e.name for e in doc.entities}
+    speakers = {q.speaker_mention: names.get(q.speaker_entity_id) for q in doc.quotes}
+    assert speakers["der Konzern"] == names[next(e.entity_id for e in doc.entities if e.name.startswith("Volkswagen"))]
+    assert speakers["er"] == "Thomas Schäfer"

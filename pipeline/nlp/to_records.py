@@ -75,6 +75,10 @@ def _entity_id_of(span: Optional[Span], by_offsets: dict[tuple[int, int], str]) 
     return ""
 
 
+def _only(ids: Optional[set[str]]) -> str:
+    return next(iter(ids)) if ids and len(ids) == 1 else ""
+
+
 def collect_figures(doc: Doc, by_offsets: dict[tuple[int, int], str]) -> tuple[list[Figure], dict[tuple[int, int], str]]:
     figures: list[Figure] = []
     ids: dict[tuple[int, int], str] = {}
@@ -108,6 +112,14 @@ def collect_quotes(doc: Doc, by_offsets: dict[tuple[int, int], str]) -> tuple[li
     quotes: list[Quote] = []
     ids: dict[tuple[int, int], str] = {}
     spans = sorted(doc.spans.get("quotes", []), key=lambda s: (s.start_char, s.end_char))
+    # A speaker resolved to a name ("wie der Konzern mitteilte" -> Volkswagen, "sagte er" -> Martin
+    # Huber) belongs to the entity of that name, unless two entities share it.
+    by_name: dict[str, set[str]] = {}
+    for ent in doc.ents:
+        entity_id = by_offsets.get((ent.start_char, ent.end_char))
+        for name in {ent._.entity_name, ent.text} - {None, ""}:
+            if entity_id:
+                by_name.setdefault(name, set()).add(entity_id)
     for span in spans:
         speaker: Optional[Span] = span._.speaker
         cue: Optional[Span] = span._.cue
@@ -125,7 +137,7 @@ def collect_quotes(doc: Doc, by_offsets: dict[tuple[int, int], str]) -> tuple[li
                 speaker_mention=speaker.text if speaker is not None else "",
                 speaker_start=speaker_start,
                 speaker_end=speaker_end,
-                speaker_entity_id=_entity_id_of(speaker, by_offsets),
+                speaker_entity_id=_entity_id_of(speaker, by_offsets) or _only(by_name.get(span._.speaker_name or "")),
                 speaker_role=span._.speaker_role or "",
                 cue=cue.text if cue is not None else "",
                 cue_start=cue_start,
