@@ -864,9 +864,12 @@ def test_place_spotting_can_be_turned_off():
         ("1 mal gelesen | Polizeipräsidium Konstanz / POL-KN: Weitere Meldung",
          [("Polizeipräsidium Konstanz /", "ORG")], [("Polizeipräsidium Konstanz", "ORG")]),
         ("Bericht | Kleinwort Benson meldet Zahlen.", [("| Kleinwort Benson", "ORG")], [("Kleinwort Benson", "ORG")]),
+        # an opening bracket never ends a name
+        ("Ein Urteil des Europäischen Gerichtshofs (EuGH) gegen Spanien.", [("Europäischen Gerichtshofs (", "ORG")],
+         [("Europäischen Gerichtshofs", "ORG")]),
     ],
 )
-def test_a_spaced_separator_ends_a_name(nlp, text, ner, expected):
+def test_a_spaced_separator_ends_a_name_and_no_bracket_ends_one(nlp, text, ner, expected):
     doc = _run_after_ner(nlp, text, [_span(text, part, label) for part, label in ner])
     assert [(e.text, e.label_) for e in doc.ents if e.label_ == "ORG"] == expected
 
@@ -875,3 +878,9 @@ def test_a_symbol_after_a_known_name_is_no_part_of_it(nlp):
     doc = nlp("KONKURS!!! Haul Shein | Dresslink | Penneys")
     assert ("Shein", "ORG") in ents(doc)
     assert not any("|" in e.text for e in doc.ents)
+
+
+def test_a_company_before_an_elided_compound_is_named_without_the_hyphen(nlp):
+    doc = nlp("Er las die Facebook- und Twitter-Einträge.")
+    (facebook,) = [e for e in doc.ents if e.text.startswith("Facebook")]
+    assert facebook._.entity_name == "Facebook"

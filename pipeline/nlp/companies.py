@@ -127,6 +127,9 @@ ADJECTIVE_ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "
 # they end an organisation's or a person's name (GermEval's never hold one; "JL/CSU" is unspaced). Places
 # may: "Frankfurt / Main", "Böblingen / Sindelfingen" (SmartData).
 NAME_SEPARATORS = {"/", "|", "•", "·"}
+# Marks that never end a name, and marks that never start one.
+NAME_END_NEVER = {"(", "[", "{", "„", "‚", ",", ";", ":"}
+NAME_START_NEVER = {")", "]", "}", ",", ";", ":"}
 TRAILING_FUNCTION_WORDS = {"von", "vom", "der", "des", "die", "das", "und", "oder", "im", "am", "mit", "für", "bei",
                            "zu", "zur", "zum", "in", "aus", "an", "auf", "-", "‑"}
 # Prepositions that take a bare plural noun ("mit Retro-Turnschuhen", "bei E-Autos").
@@ -1224,6 +1227,12 @@ class CompanyRuler:
                 start += 1
             while end > start and doc[end - 1].is_space:
                 end -= 1
+            # an opening bracket never ends a name, a closing one never starts one: "des Europäischen
+            # Gerichtshofs (EuGH)" tagged "Europäischen Gerichtshofs ("
+            while end > start and doc[end - 1].text in NAME_END_NEVER:
+                end -= 1
+            while start < end and doc[start].text in NAME_START_NEVER:
+                start += 1
             if ent.label_ in ("ORG", "PER"):  # not LOC: "Frankfurt / Main", "Böblingen / Sindelfingen"
                 start, end = _cut_at_separator(doc, start, end)
             if start == end:
@@ -1664,9 +1673,12 @@ class EntityClusterer:
 
         Example: ``Nvidias`` -> ``Nvidia`` (when ``Nvidia`` is an alias or another
         mention); ``NVIDIA Corp.`` -> ``NVIDIA``; ``Siemens-Energy`` in
-        ``Siemens-Energy-Aktie`` -> ``Siemens Energy``; the handle ``@Ryanair`` -> ``Ryanair Holdings plc``.
+        ``Siemens-Energy-Aktie`` -> ``Siemens Energy``; the handle ``@Ryanair`` -> ``Ryanair Holdings plc``;
+        ``Facebook-`` of ``Facebook- und Twitter-Einträge`` (one token, the compound elided) -> ``Facebook``.
         """
         text = span.text.rstrip("'’")
+        if len(text) > 2 and text[-1] in "-‑" and text[-2].isalnum():
+            text = text[:-1]
         gaz = self.gazetteer
         if text.startswith("@") and gaz is not None and span._.link_candidates:
             return gaz.entries[span._.link_candidates[0][0]].name  # a handle: "@faznet" -> the paper's name
