@@ -884,3 +884,43 @@ def test_a_company_before_an_elided_compound_is_named_without_the_hyphen(nlp):
     doc = nlp("Er las die Facebook- und Twitter-Einträge.")
     (facebook,) = [e for e in doc.ents if e.text.startswith("Facebook")]
     assert facebook._.entity_name == "Facebook"
+
+
+@pytest.fixture(scope="module")
+def nlp_with_common_nouns():
+    blank = spacy.blank("de")
+    customize_tokenizer(blank.tokenizer)
+    blank.add_pipe("finnews_sentences")
+    blank.add_pipe("finnews_companies", config={"common_nouns": "configs/common_nouns.txt.gz"})
+    blank.add_pipe("finnews_entity_clusters")
+    for name in ("finnews_companies", "finnews_entity_clusters"):
+        blank.get_pipe(name).initialize(lambda: [], nlp=blank)
+    return blank
+
+
+@pytest.mark.parametrize(
+    "text, ner, expected",
+    [
+        # a German common noun the NER took for an organisation names none ...
+        ("Cerberus will das Filialnetz übernehmen.", ["Filialnetz"], []),
+        ("Die Bank will auf den vertrauten Werbeslogan verzichten.", ["Bank"], []),
+        # ... unless a noun for a kind of organisation or quotation marks introduce it somewhere in the text
+        ("Die Pilotenvereinigung Cockpit ist überrascht. Cockpit will streiken.", ["Cockpit", "Cockpit"],
+         ["Cockpit", "Cockpit"]),
+        ("Der Verlag „Aufbau“ meldet Insolvenz an.", ["Aufbau"], ["Aufbau"]),
+        # ... or the overlay knows it as an organisation, or it is no common noun
+        ("Das stand in der Bild am Montag.", ["Bild"], ["Bild"]),
+        ("Weitere Anteile an der Medial halten andere.", ["Medial"], ["Medial"]),
+        ("Es gibt Schienenersatzverkehr der Bahn.", ["Bahn"], ["Bahn"]),
+        # ... or it is the short name of a longer one
+        ("Dialog Semiconductor wird übernommen. Zum Glück von Dialog scheiterte der erste Versuch.",
+         ["Dialog Semiconductor", "Dialog"], ["Dialog Semiconductor", "Dialog"]),
+    ],
+)
+def test_a_common_noun_is_an_organisation_only_when_introduced_as_one(nlp_with_common_nouns, text, ner, expected):
+    spans, start = [], -1
+    for part in ner:
+        start = text.index(part, start + 1)
+        spans.append((start, start + len(part), "ORG"))
+    doc = _run_after_ner(nlp_with_common_nouns, text, spans)
+    assert [e.text for e in doc.ents if e.label_ == "ORG"] == expected

@@ -127,6 +127,16 @@ ADJECTIVE_ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "
 # they end an organisation's or a person's name (GermEval's never hold one; "JL/CSU" is unspaced). Places
 # may: "Frankfurt / Main", "Böblingen / Sindelfingen" (SmartData).
 NAME_SEPARATORS = {"/", "|", "•", "·"}
+# Nouns for a kind of organisation that introduce a name which is also a common noun: "die
+# Pilotenvereinigung Cockpit", "das Nachrichtenportal Bivol", "der Radiosender Athina".
+ORGANISATION_DESCRIPTORS = ("vereinigung", "gewerkschaft", "verein", "verband", "partei", "firma", "marke", "verlag",
+                            "club", "klub", "initiative", "portal", "sender", "magazin", "zeitung", "zeitschrift",
+                            "netzwerk", "agentur", "unternehmen", "konzern", "gruppe", "bank", "kette", "startup",
+                            "start-up", "stiftung", "institut", "bündnis", "plattform", "dienst", "label", "band")
+QUOTE_OPENERS = {"„", "\"", "»", "«", "‚", "'", "“"}
+# Articles, also inside a preposition ("vom", "beim"): a common noun has one, a name often not.
+ARTICLES = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "vom", "zum",
+            "zur", "im", "am", "beim", "ins", "ans", "aufs", "diese", "dieser", "dieses", "diesem", "diesen"}
 # Marks that never end a name, and marks that never start one.
 NAME_END_NEVER = {"(", "[", "{", "„", "‚", ",", ";", ":"}
 NAME_START_NEVER = {")", "]", "}", ",", ";", ":"}
@@ -384,6 +394,11 @@ def _starts_compound(doc: Doc, end: int) -> bool:
     """Whether a glued hyphen and a word follow position ``end`` (``Tech`` in ``Tech-Werten``)."""
     return (end + 1 < len(doc) and doc[end].text in {"-", "‑"} and not doc[end - 1].whitespace_
             and not doc[end].whitespace_ and doc[end + 1].is_alpha)
+
+
+def _inflected_adjective(token: Token) -> bool:
+    """A lower-case inflected adjective before a noun: ``der marktbeherrschenden Staatsbahn``."""
+    return token.is_alpha and token.text.islower() and token.text.endswith(("e", "en", "er", "es", "em"))
 
 
 def _cut_at_separator(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -1495,7 +1510,35 @@ class CompanyRuler:
             if (len(parts) > 1 and head[:1].isupper() and head[1:].islower() and head.endswith(("en", "ern"))
                     and before is not None and before.lower_ in BARE_PREPOSITIONS):
                 return "plural compound"
+            if words[0] in self.common_nouns and not followed and not self._introduced_as_name(ent):
+                return "common noun"  # "will das Filialnetz übernehmen", "dem Ausschuss zugewiesen"
         return ""
+
+    def _introduced_as_name(self, ent: Span) -> bool:
+        """Whether a one-word ``ORG`` that is also a common noun is introduced as a name somewhere in
+        the text: without an article (``bei Zielpunkt``, ``Zielpunkt bestätigt``), after a noun for a
+        kind of organisation (``die Pilotenvereinigung Cockpit … Cockpit will streiken``, ``das
+        Nachrichtenportal Bivol``), in quotation marks, before its abbreviation (``die Volksbank (VB)``)
+        or as the start of a longer name (``Dialog Semiconductor … Dialog``); or whether the overlay
+        knows it as an organisation (``Bild``, ``Union``, ``Bahn``). Not ``will das Filialnetz
+        übernehmen``, ``der marktbeherrschenden Staatsbahn``."""
+        doc = ent.doc
+        gaz = self.gazetteer
+        if gaz.org_kinds is not None and gaz.org_kinds.is_known_name(ent.text):
+            return True
+        if any(e.label_ == "ORG" and len(e) > 1 and e[0].text == ent.text for e in doc.ents):
+            return True  # the short name of "Dialog Semiconductor"
+        for t in doc:
+            if t.text != ent.text:
+                continue
+            before = doc[t.i - 1] if t.i > 0 else None
+            if before is None or not (before.lower_ in ARTICLES or _inflected_adjective(before)):
+                return True  # bare, as names are and common nouns are not: "bei Zielpunkt", "Zielpunkt bestätigt"
+            if before.text in QUOTE_OPENERS or before.lower_.endswith(ORGANISATION_DESCRIPTORS):
+                return True
+            if t.i + 1 < len(doc) and doc[t.i + 1].text == "(":
+                return True  # with its abbreviation: "die Volksbank (VB)"
+        return False
 
     @staticmethod
     def _descriptive(words: list[str], i: int, followed: bool = False) -> bool:
