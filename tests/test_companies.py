@@ -643,7 +643,10 @@ def test_a_name_after_an_institution_noun_is_a_company_in_every_mention(nlp):
      ("Der Billigflieger Wizzair senkte die Preise.", "Wizzair"),
      ("Aus der Digitalagentur Conrad Caine wird Possible.", "Conrad Caine"),
      ("Der Verlag Weiss muss Insolvenz beantragen.", "Weiss"),
-     ("Die Hotelkette Rieger Hotels baut aus.", "Rieger Hotels")],
+     ("Die Hotelkette Rieger Hotels baut aus.", "Rieger Hotels"),
+     # ... and after a noun for another kind of organisation, an organisation
+     ("Die EU-Betrugsbekämpfungsbehörde Olaf legte den Jahresbericht vor.", "Olaf"),
+     ("Nach Zahlen des britischen Branchenverbands Smmt liefen weniger Autos vom Band.", "Smmt")],
 )
 def test_a_person_after_a_company_kind_noun_is_a_company(nlp, text, name):
     doc = _run_after_ner(nlp, text, [_span(text, name, "PER")])

@@ -192,10 +192,14 @@ INSTITUTION_ENDINGS = ("konzern", "unternehmen", "start-up", "startup", "firma",
                        # RTL" (not a bare "-kette": "in der Lieferkette China")
                        "agentur", "verlag", "ferienflieger", "hotelkette", "handelskette", "supermarktkette",
                        "drogeriekette", "modekette", "baumarktkette", "restaurantkette", "kaffeehauskette", "sender",
-                       "portal")
-# Kind nouns before a name the NER may have missed (CompanyRuler._kind_noun_names); "Gruppe" and
-# "Gesellschaft" take genitive plurals too ("einer Gruppe Jugendlicher").
-KIND_NOUN_ENDINGS = tuple(e for e in INSTITUTION_ENDINGS if e not in ("gruppe", "gesellschaft"))
+                       "portal",
+                       # other organisations: "der Weltraumbehörde Nasa", "des Arbeitgeberverbands Gesamtmetall",
+                       # "die Gewerkschaft Cockpit", "sein Ensemble Trabuco"
+                       "behörde", "verband", "gewerkschaft", "partei", "verein", "ensemble", "orchester")
+# Kind nouns before a name the NER may have missed (CompanyRuler._kind_noun_names): companies only;
+# "Gruppe" and "Gesellschaft" take genitive plurals too ("einer Gruppe Jugendlicher").
+KIND_NOUN_ENDINGS = tuple(e for e in INSTITUTION_ENDINGS[:INSTITUTION_ENDINGS.index("behörde")]
+                          if e not in ("gruppe", "gesellschaft"))
 # Days and months, which the common-noun list leaves out as they are surnames and given names too
 # ("Der Konzern meldete am Freitag", "Der Konzern Freitag" never names one).
 DATE_NAMES = frozenset("Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonnabend Sonntag Januar Jänner Februar "
