@@ -451,6 +451,8 @@ def test_descriptors_before_a_known_name_give_way_longer_names_stay(nlp, text, n
          "MTB Privatstiftung"),
         ("Das Geld lag bei der Dresdner Bank.", "Dresdner Bank", "Dresdner Bank"),
         ("Das zeigt eine Studie der Bank Austria.", "Bank Austria", "Bank Austria"),
+        ("Dort prüfen Mitarbeiter der Firma Tessaro Systems AG die Bücher.", "Firma Tessaro Systems AG",
+         "Tessaro Systems AG"),
         ("Die Frankfurter Allgemeine Zeitung berichtet.", "Frankfurter Allgemeine Zeitung",
          "Frankfurter Allgemeine Zeitung"),
         # a compound that names an event or a person: the organisation is its first part

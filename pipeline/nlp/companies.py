@@ -542,8 +542,11 @@ def _place_institution(doc: Doc, i: int) -> bool:
 
 def _bare_kind_noun(word: str) -> bool:
     """Whether a word is a kind noun itself, not a compound ending in one: ``Bank``, ``Konzerns``, ``Gruppe``
-    (not ``Privatbank``, ``Unternehmensberater``)."""
+    (not ``Privatbank``, ``Unternehmensberater``), which may start a name (``Bank Austria``). ``Firma``
+    never does: ``der Firma PricewaterhouseCoopers AG`` is ``PricewaterhouseCoopers AG``."""
     lower = word.casefold()
+    if lower in ("firma", "firmen"):
+        return False
     return any(lower in (end, end + "s", end + "n", end + "en") for end in TYPE_NOUN_ENDINGS)
 
 
