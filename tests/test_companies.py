@@ -706,6 +706,9 @@ def test_org_kind_on_entity_spans(nlp):
         ("Werke in Baden-Württemberg und Nordrhein-Westfalen schließen.",
          [("Baden", "LOC"), ("Württemberg", "LOC"), ("Nordrhein", "LOC"), ("Westfalen", "LOC")],
          [("Baden-Württemberg", "LOC"), ("Nordrhein-Westfalen", "LOC")]),
+        # a function word the NER took in ends no person
+        ("Bei der Arminia überzeugten Rüdiger Kauf und Björn Lindemann.", [("Rüdiger Kauf und", "PER")],
+         [("Rüdiger Kauf", "PER")]),
         # a person keeps a noun as surname ("Helm", "Bauer")
         ("Das bemerkte Helm am Rande.", [("Helm", "PER")], [("Helm", "PER")]),
     ],

@@ -1230,7 +1230,7 @@ class CompanyRuler:
           separator ends an organisation or a person (``SheIn |`` -> ``SheIn``,
           ``AMB Gebäudeservice KG / PR Agentur`` -> ``AMB Gebäudeservice KG``);
         * trailing function words go (``die MTB Privatstiftung von Theresia Babler``
-          -> ``MTB Privatstiftung``), and so does the last part of a compound that makes it an
+          -> ``MTB Privatstiftung``; a person ``Rüdiger Kauf und`` -> ``Rüdiger Kauf``), and so does the last part of a compound that makes it an
           event or a person (``KTB-Affäre``, ``Öbib-Pressesprecher`` -> ``KTB``, ``Öbib``).
         """
         out = []
@@ -1279,6 +1279,9 @@ class CompanyRuler:
                 title_end = _newspaper_title_end(doc, end, taken)
                 if title_end > end:
                     end, label = title_end, doc.vocab.strings["ORG"]  # "Ostsee-Zeitung", "Ruhr Nachrichten"
+            if ent.label_ == "PER":
+                while end - start > 1 and doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS:
+                    end -= 1  # "überzeugten Rüdiger Kauf und Björn Lindemann": "Rüdiger Kauf und"
             if ent.label_ == "ORG":
                 while end - start > 1 and doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS:
                     end -= 1
