@@ -119,6 +119,11 @@ def test_leaves_non_names_alone(nlp, text, entities, expected):
         ("Das sei gut, sagte Siemens.", [("Siemens", "ORG")], [("Siemens", "ORG")]),
         ("Das sei gut, sagte Bundesbank-Präsident Nagel.", [], []),
         ("Dann sagte Müller den Termin ab.", [], []),
+        # ... also where the NER took it for a place, at the end of the sentence only
+        ("Man handle nach dem Prinzip der Gegenseitigkeit, sagte Peskow.", [("Peskow", "LOC")], [("Peskow", "PER")]),
+        ("Die stärksten Rückgänge meldeten Spanien, Litauen und Irland.",
+         [("Spanien", "LOC"), ("Litauen", "LOC"), ("Irland", "LOC")],
+         [("Spanien", "LOC"), ("Litauen", "LOC"), ("Irland", "LOC")]),
     ],
 )
 def test_speaker_after_a_verb_of_saying(nlp, text, entities, expected):

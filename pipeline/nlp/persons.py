@@ -328,16 +328,20 @@ class PersonNames:
         return found
 
     def _speakers_after_cue(self, doc: Doc, ents: list[Span]) -> list[Span]:
-        """Rule 8: a lone name between a verb of saying and a punctuation mark (``, sagt Daum.``)."""
+        """Rule 8: a lone name between a verb of saying and a punctuation mark (``, sagt Daum.``), also
+        where the NER took it for a place (``, klagt Dumbreck.``)."""
         if not self.common_nouns_path:
             return []
-        owner = {t for e in ents for t in range(e.start, e.end)}
+        places = {e.start for e in ents if e.label_ == "LOC" and len(e) == 1 and not e.kb_id_}
+        owner = {t for e in ents for t in range(e.start, e.end)} - places
         found = []
         for i in range(1, len(doc) - 1):
             token, after = doc[i], doc[i + 1]
             if (doc[i - 1].lower_ not in self.speech_forms or i in owner or not _spaced(doc, i - 1)
                     or not (after.is_punct and after.text not in ("-", "‑", "–", "—", "(", "„", "‚", "/"))):
                 continue
+            if i in places and after.text not in (".", "!", "?"):
+                continue  # a place ends the sentence here ("sagte Peskow."), not a list ("meldeten Spanien, Litauen")
             low = token.text.casefold()
             if (token.is_alpha and token.text[:1].isupper() and not token.text.isupper() and len(token.text) >= 3
                     and not self.is_given_name(token) and token.text not in self.common_nouns
@@ -367,7 +371,9 @@ class PersonNames:
         owner = {t: ent for ent in ents for t in range(ent.start, ent.end)}
         ents = filter_spans(ents + self._new_persons(doc, owner))
         ents = filter_spans(ents + self._known_surnames(doc, ents))
-        ents = filter_spans(ents + self._speakers_after_cue(doc, ents))
+        speakers = self._speakers_after_cue(doc, ents)
+        taken = {t for sp in speakers for t in range(sp.start, sp.end)}  # a place the NER saw there goes
+        ents = filter_spans([e for e in ents if not taken.intersection(range(e.start, e.end))] + speakers)
         doc.ents = self._surnames_as_persons(ents)
         return doc
 
