@@ -1426,6 +1426,9 @@ def _quotes_with_organisations(nlp, text, organisations):
         # a name with such a noun names itself; a trader is no company
         ("Kronos und die Commerzbank verhandeln. Die Zinsen seien zu hoch, sagte die Commerzbank.", "Commerzbank"),
         ("Kronos meldet Zahlen. Die Preise seien zu hoch, sagte ein Händler.", "ein Händler"),
+        # "das Ministerium" alone is the ministry named before
+        ("Das Wirtschaftsministerium legte Zahlen vor. Die Aufträge seien gesunken, teilte das Ministerium mit.",
+         "Wirtschaftsministerium"),
         # a possessive makes it the chamber of the person named before
         ("Die IG Metall ist dagegen. Auch Präsident Klaus Hübner ist nicht begeistert. Seine Kammer sei zwar "
          "dafür, Zusammenschlüsse mit anderen Berufen zu ermöglichen, gemeinsame Gesellschaften würden aber "
@@ -1434,6 +1437,23 @@ def _quotes_with_organisations(nlp, text, organisations):
 )
 def test_a_described_organisation_is_named_by_an_earlier_one_of_its_kind(nlp, text, expected):
     kinds = {"Kronos": "company", "Vandor": "company", "Commerzbank": "company", "IG Metall": "other",
-             "Finma": "public_body", "Bundesrat": "public_body"}
+             "Finma": "public_body", "Bundesrat": "public_body", "Wirtschaftsministerium": "public_body"}
     found = _quotes_with_organisations(nlp, text, {s: k for s, k in kinds.items() if s in text})
+    assert found and found[-1]._.speaker_name == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an article and one noun or acronym that names an institution: the name is without the article
+        ("Der Plan koste weniger, wie das Verkehrsministerium am Donnerstag mitteilte.", "Verkehrsministerium"),
+        ("Die FDP verlangt Erleichterungen, die SP fordert strengere Regeln.", "SP"),
+        # ... not a description, a role or an indefinite phrase
+        ("Die Versicherung sei die beste, erklärte die Behörde.", "die Behörde"),
+        ("Die Aufträge seien gesunken, teilte das Ministerium mit.", "das Ministerium"),
+        ("Die Preise seien zu hoch, sagte ein Händler.", "ein Händler"),
+    ],
+)
+def test_an_institution_named_by_its_noun_is_named_without_the_article(nlp, text, expected):
+    found = _quotes_with_organisations(nlp, text, {})
     assert found and found[-1]._.speaker_name == expected

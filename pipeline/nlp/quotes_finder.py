@@ -59,6 +59,7 @@ from pipeline.nlp.quotes_speakers import (
     feminine_role,
     generic_organisation_head,
     generic_organisation_kind,
+    institution_by_noun,
     name_in_phrase,
     strip_determiner,
 )
@@ -1893,6 +1894,8 @@ class QuoteFinder:
         if name is None and not self.wikinews:
             end = self._without_place(doc, start, end)
         m.speaker_name = doc[name[0] : name[1]].text if name else doc[start:end].text
+        if name is None and not self.wikinews and institution_by_noun(doc, start, end):
+            m.speaker_name = doc[start + 1].text  # "wie das Verkehrsministerium mitteilte" -> "Verkehrsministerium"
         if name:
             m.speaker_name = self._full_name(doc, name, m.speaker_name)
         m.speaker_role = role.strip(" ,")

@@ -65,10 +65,33 @@ ANAPHORIC_HEADS = {
 # ... heads that stand for one only alone: a compound names the body itself ("die Regierung", but
 # "die Bundesregierung"; "die Kammer", but "die Arbeiterkammer"; "Finanzministerium" is a name too) ...
 BARE_ANAPHORIC_HEADS = {"regierung": "public_body", "kommission": "public_body", "nationalbank": "public_body",
-                        "partei": "other", "kammer": "other"}
+                        "ministerium": "public_body", "ministeriums": "public_body", "gericht": "public_body",
+                        "gerichts": "public_body", "partei": "other", "kammer": "other"}
 # ... and endings that name a company only in a compound ("Anlagenbauer", "Onlinehändler", "Softwareriese";
 # not "der Bauer", "ein Händler", "der Riese").
 COMPOUND_COMPANY_HEADS = ("bauer", "bauers", "händler", "händlers", "riese", "riesen")
+
+
+# Endings of nouns that name one institution by themselves ("das Verkehrsministerium", "das
+# Finanzamt", "der Bundesgerichtshof"): the name is the noun without its article.
+INSTITUTION_NAME_ENDINGS = ("ministerium", "ministeriums", "amt", "amts", "amtes", "gericht", "gerichts",
+                            "gerichtshof", "gerichtshofs")
+DEFINITE_ARTICLES = {"der", "die", "das", "des", "dem", "den"}
+
+
+def institution_by_noun(doc: Doc, start: int, end: int) -> bool:
+    """Whether ``doc[start:end]`` is an article and one noun or acronym that names an institution
+    by itself: ``das Verkehrsministerium``, ``die SP``, ``des Finanzamts``; not ``das Ministerium``
+    or ``die Behörde`` (descriptions), ``die EZB-Präsidentin`` (a role) or ``ein Händler``."""
+    if end - start != 2 or doc[start].lower_ not in DEFINITE_ARTICLES:
+        return False
+    word = doc[start + 1].text
+    if not word.isalpha() or not word[:1].isupper():
+        return False
+    acronym = word.isupper() and 2 <= len(word) <= 6
+    lower = word.casefold()
+    # a compound only: "das Ministerium" alone describes the one named before
+    return acronym or (lower.endswith(INSTITUTION_NAME_ENDINGS) and lower not in INSTITUTION_NAME_ENDINGS)
 
 
 POSSESSIVE_STEMS = ("sein", "ihr", "unser", "euer", "eur", "mein", "dein")
