@@ -1426,6 +1426,11 @@ def _quotes_with_organisations(nlp, text, organisations):
         # a name with such a noun names itself; a trader is no company
         ("Kronos und die Commerzbank verhandeln. Die Zinsen seien zu hoch, sagte die Commerzbank.", "Commerzbank"),
         ("Kronos meldet Zahlen. Die Preise seien zu hoch, sagte ein Händler.", "ein Händler"),
+        # a kind of business re-names the one company just named; "der Konzern" the article's company
+        ("Vandor verlor 2 %. Vandor bleibt schwach. Gegen den Trend zog Kronos an. Das Volumen liege bei 400 Mio. "
+         "Euro, teilte der Anlagenbauer mit.", "Kronos"),
+        ("Vandor verlor 2 %. Vandor bleibt schwach. Gegen den Trend zog Kronos an. Das Volumen liege bei 400 Mio. "
+         "Euro, teilte der Konzern mit.", "Vandor"),
         # "das Ministerium" alone is the ministry named before
         ("Das Wirtschaftsministerium legte Zahlen vor. Die Aufträge seien gesunken, teilte das Ministerium mit.",
          "Wirtschaftsministerium"),

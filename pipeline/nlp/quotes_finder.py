@@ -263,6 +263,10 @@ def _after_dateline(doc: Doc, start: int, end: int) -> int:
     return start
 
 
+# Heads that name any company, not a kind of business ("das Unternehmen", "der Konzern").
+PLAIN_COMPANY_HEADS = ("konzern", "unternehmen", "firma", "gruppe", "gesellschaft", "holding")
+
+
 def _organisation_speaker(doc: Doc, m: QuoteMatch) -> bool:
     """Whether ``m``'s speaker phrase names an organisation (an ``ORG`` entity in it, no person)."""
     if m.speaker is None:
@@ -1931,7 +1935,9 @@ class QuoteFinder:
         * ``erklärte die Behörde``, ``forderte die Gewerkschaft``: likewise among the public bodies,
           or the other organisations (``span._.org_kind``).
         * One introduced with the phrase's noun comes first: ``Die Aufsichtsbehörde Finma stellte
-          sich hinter den Bundesrat. …, erklärte die Behörde.`` → ``Finma``.
+          sich hinter den Bundesrat. …, erklärte die Behörde.`` → ``Finma``. A kind of business
+          (not ``der Konzern``) re-names the one company of this or the previous sentence:
+          ``Gegen den Trend zogen Andritz an. Der Anlagenbauer hatte … gemeldet`` → ``Andritz``.
 
         The mention (``span._.speaker``) stays what the text says; without an earlier company a
         generic phrase keeps its words.
@@ -1967,6 +1973,7 @@ class QuoteFinder:
             names: dict[str, str] = {}
             described: list[str] = []  # introduced with the head: "Die Aufsichtsbehörde Finma", "der Anlagenbauer Andritz"
             stem = head.rsplit("-", 1)[-1].rstrip("s") if head else ""
+            recent: set[str] = set()  # named in this sentence or the one before
             for e in orgs:
                 if e.end <= min(start, m.start) and (e._.org_kind or "company") == kind:
                     key = e._.entity_id or e.text
@@ -1974,8 +1981,16 @@ class QuoteFinder:
                     names.setdefault(key, e._.entity_name or e.text)
                     if len(stem) >= 4 and e.start > 0 and doc[e.start - 1].lower_.rstrip("s").endswith(stem):
                         described.append(key)
+                    if view.sent_of[e.start] >= view.sent_of[start] - 1:
+                        recent.add(key)
+            # A kind of business ("der Anlagenbauer", "die Grossbank"), unlike "der Konzern", re-names the
+            # company just named: "Gegen den Trend zogen Andritz an. Der Anlagenbauer hatte … gemeldet."
+            specific = kind == "company" and bool(stem) and not stem.endswith(PLAIN_COMPANY_HEADS)
             if described:
                 m.speaker_name = names[described[-1]]
+            elif specific and len(recent) == 1:
+                m.speaker_name = names[next(iter(recent))]
+                m.speaker_role = strip_determiner(doc, start, end, lex)
             elif counts:
                 m.speaker_name = names[max(counts, key=lambda n: (len(counts[n]), max(counts[n])))]
                 # the generic phrase describes it: "der Düsseldorfer Konzern" -> role "Düsseldorfer Konzern"
