@@ -62,7 +62,9 @@ class EntityMention:
     A company inside a compound token (``Infineon-Papiere``) is a mention whose
     ``text`` is only the name part (``Infineon``), with character offsets of that
     part; ``entity_id`` groups all mentions of one entity within an article
-    (``Nvidia``, ``Nvidias``, ``NVIDIA Corp.``).
+    (``Nvidia``, ``Nvidias``, ``NVIDIA Corp.``). ``in_compound`` marks such a
+    name inside a compound word: a mention, but no named entity by the NER
+    convention of GermEval or CoNLL (:mod:`pipeline.nlp.compound_names`).
     """
 
     text: str
@@ -71,6 +73,7 @@ class EntityMention:
     end: int
     entity_id: str = ""
     source: str = ""  # which component found it: "ner", "gazetteer", ...
+    in_compound: bool = False
 
 
 @dataclass

@@ -15,7 +15,10 @@ URL, so ``finnews evaluate NER-de-test.tsv --tag news`` scores the news half
 (through ``evaluate.label_map``); the derived and part forms (``LOCderiv`` in
 ``deutsche``, ``ORGpart`` in ``Siemens-Aktie``) become ``O``: they are not
 named-entity mentions in the finnews sense (a company inside a compound is
-annotated as the name part, which GermEval does not mark).
+annotated as the name part, which GermEval does not mark). Token-level gold cannot
+mark a name inside a one-token compound at all, so the mentions finnews marks
+``in_compound`` are not scored against these files (``doc.ents`` of the spaCy
+stage holds none of them either: :mod:`pipeline.nlp.compound_names`).
 
 CoNLL: one token per line with whitespace- or tab-separated columns; the first
 column is the token and the last the tag (IOB1, IOB2/BIO or BIOES/BILOU);
@@ -89,7 +92,9 @@ def _sentence_document(
     for first, last, label in spans:
         start, end = offsets[first][0], offsets[last - 1][1]
         entities.append(GoldEntity(start, end, text[start:end], label, text[start:end], None))
-    return GoldDocument(id=doc_id, text=text, entities=entities, tokens=offsets, source_path=source_path)
+    # A compound is one corpus token here, so no name inside it can be gold.
+    return GoldDocument(id=doc_id, text=text, entities=entities, tokens=offsets, source_path=source_path,
+                        annotates_compound_names=False)
 
 
 def _map_label(label: str, label_map: dict[str, str]) -> str:

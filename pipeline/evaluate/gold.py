@@ -222,6 +222,9 @@ class GoldDocument:
     claims: Optional[list[GoldClaim]] = None
     tokens: Optional[list[Span]] = None
     linked: bool = False  # entities carry isin annotations (the gold JSONL format)
+    # Whether the gold can tag a name inside a compound word (VW in VW-Chef); token-level
+    # corpora (GermEval, CoNLL) cannot, so predicted in_compound mentions are not scored there.
+    annotates_compound_names: bool = True
     source_path: str = ""
 
     @property

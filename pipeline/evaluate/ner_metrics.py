@@ -20,6 +20,11 @@ label outside it is renamed through ``evaluate.unknown_label_map`` (default
 ``INDEX`` → ``ORG``: GermEval tags ``Dax`` as an organisation); a rename to
 ``""`` or ``O`` drops such predictions, and any other unknown label is kept and
 counts as a false positive (as spaCy counts it).
+
+Names inside compound words (``VW`` in ``VW-Chef``, mentions with
+``in_compound``) are scored only against gold that can tag them
+(``GoldDocument.annotates_compound_names``): not against GermEval or CoNLL
+files, whose compounds are single tokens.
 """
 
 from __future__ import annotations
@@ -61,6 +66,8 @@ def predicted_mentions(pair: DocPair, labels: set[str], unknown_label_map: dict[
     """Return the predicted ``(start, end, label)`` mentions, labels mapped as the module docstring says."""
     out = []
     for m in pair.pred.mentions:
+        if m.in_compound and not pair.gold.annotates_compound_names:
+            continue
         label = m.label
         if label not in labels:
             label = unknown_label_map.get(label, label)

@@ -40,6 +40,9 @@ COMPONENT = "finnews_gold_entities"
 ENTITY_ASSIGNS = ("doc.ents", "token.ent_iob", "token.ent_type", "span._.entity_id", "span._.entity_name", "span._.org_kind")
 # Components that read entities; without entity components the oracle goes before the first of them.
 ENTITY_READERS = ("finnews_quotes", "finnews_figures", "finnews_claims")
+# Components that move entities between layers but find none: they stay on, so that gold
+# names inside compound words are marked as in a normal run.
+ENTITY_ARRANGERS = ("finnews_compound_names",)
 
 
 @dataclass
@@ -159,9 +162,9 @@ def entity_components(nlp: Language, names: Iterable[str] = ()) -> list[str]:
     wanted = set(names)
     found = []
     for name in nlp.component_names:
-        if name == COMPONENT:
-            continue
         meta = nlp.get_pipe_meta(name)
+        if name == COMPONENT or meta.factory in ENTITY_ARRANGERS:
+            continue
         if name in wanted or meta.factory in wanted or any(a in ENTITY_ASSIGNS for a in meta.assigns):
             found.append(name)
     return found

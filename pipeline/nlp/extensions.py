@@ -13,6 +13,10 @@ Contract (who writes what):
   ministry) or ``other`` (a union, association, party, university), from the
   gazetteer and the ``organisation_kinds`` lexicon (:mod:`pipeline.org_kinds`);
   figures are about companies and indices only.
+* ``doc.spans["compound_names"]``: names inside compound words (``VW`` in
+  ``VW-Chef``), moved out of ``doc.ents`` by the last component
+  (:mod:`pipeline.nlp.compound_names`), with the same extensions;
+  :func:`entity_mentions` gives both in text order.
 * ``doc.spans["figures"]``: one span per percentage or money amount, label
   ``percent`` or ``money``; ``span._.figure`` holds a dict with ``value``,
   ``unit``, ``direction``, ``qualifier``, ``value_to``, ``is_target``;
@@ -29,6 +33,8 @@ Contract (who writes what):
 from __future__ import annotations
 
 from spacy.tokens import Doc, Span
+
+COMPOUND_NAMES_KEY = "compound_names"
 
 SPAN_EXTENSIONS = {
     "entity_id": "",
@@ -56,3 +62,9 @@ def register_extensions() -> None:
     for name, default in DOC_EXTENSIONS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+
+
+def entity_mentions(doc: Doc) -> list[Span]:
+    """Every entity mention: ``doc.ents`` and the names inside compound words, in text order."""
+    return sorted([*doc.ents, *doc.spans.get(COMPOUND_NAMES_KEY, [])], key=lambda s: (s.start, s.end))
+

@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.extensions import COMPOUND_NAMES_KEY, entity_mentions
 from pipeline.records import Article, Claim, Document, Entity, EntityMention, Figure, Quote
 
 FIGURE_KINDS = {"percent", "money"}
@@ -30,12 +31,13 @@ def _offsets(span: Optional[Span]) -> tuple[Optional[int], Optional[int]]:
 
 
 def collect_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity], dict[tuple[int, int], str]]:
-    """Mentions and entity clusters of ``doc.ents``, plus a map from (start_char, end_char) to entity id."""
+    """Mentions and entity clusters (``doc.ents`` and the compound names), plus a map from (start_char, end_char) to entity id."""
+    compound = {(s.start, s.end) for s in doc.spans.get(COMPOUND_NAMES_KEY, [])}
     ids: dict[str, str] = {}
     mentions: list[EntityMention] = []
     grouped: dict[str, list[tuple[Span, EntityMention]]] = {}
     by_offsets: dict[tuple[int, int], str] = {}
-    for span in doc.ents:
+    for span in entity_mentions(doc):
         key = _cluster_key(span)
         entity_id = ids.setdefault(key, f"E{len(ids) + 1}")
         mention = EntityMention(
@@ -45,6 +47,7 @@ def collect_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity], dict[
             end=span.end_char,
             entity_id=entity_id,
             source=span.kb_id_ or "",
+            in_compound=(span.start, span.end) in compound,
         )
         mentions.append(mention)
         grouped.setdefault(entity_id, []).append((span, mention))
@@ -115,7 +118,7 @@ def collect_quotes(doc: Doc, by_offsets: dict[tuple[int, int], str]) -> tuple[li
     # A speaker resolved to a name ("wie der Konzern mitteilte" -> Volkswagen, "sagte er" -> Martin
     # Huber) belongs to the entity of that name, unless two entities share it.
     by_name: dict[str, set[str]] = {}
-    for ent in doc.ents:
+    for ent in entity_mentions(doc):
         entity_id = by_offsets.get((ent.start_char, ent.end_char))
         for name in {ent._.entity_name, ent.text} - {None, ""}:
             if entity_id:
