@@ -213,8 +213,9 @@ class EvaluateConfig(Section):
         description="entity label renames applied to imported NER corpora (GermEval OTH -> MISC)",
     )
     unknown_label_map: dict[str, str] = Field(
-        default_factory=lambda: {"INDEX": "ORG"},
-        description="predicted labels renamed when the gold set has no such label (imported corpora know no INDEX)",
+        default_factory=lambda: {"INDEX": "MISC"},
+        description="predicted labels renamed when the gold set has no such label (imported corpora know no INDEX; "
+        "GermEval tags stock indices OTH, i.e. MISC)",
     )
     value_rel_tolerance: float = Field(1e-6, description="relative tolerance when comparing figure values")
     context_chars: int = Field(240, description="longest context shown for an error with --errors")

@@ -99,11 +99,13 @@ def test_strict_scheme_agrees_with_spacy_scorer():
 
 
 def test_unknown_predicted_labels_are_mapped_or_dropped():
-    gold = _gold("g", "Der Dax fällt .", [("Dax", "ORG")])
-    gold.linked = False  # an imported corpus: label set = gold labels = {ORG}
+    gold = _gold("g", "Der Dax fällt .", [("Dax", "MISC")])
+    gold.linked = False  # an imported corpus: label set = gold labels = {MISC}
     pred = _pred(gold, [("Dax", "INDEX")])
     mapped = score_entities(pair_documents([gold], [pred]))
-    assert mapped.metrics["micro"]["strict"]["f1"] == 1.0  # INDEX -> ORG by default
+    assert mapped.metrics["micro"]["strict"]["f1"] == 1.0  # INDEX -> MISC by default (GermEval tags indices OTH)
+    as_org = score_entities(pair_documents([gold], [pred]), unknown_label_map={"INDEX": "ORG"})
+    assert as_org.metrics["micro"]["strict"]["f1"] == 0.0
     dropped = score_entities(pair_documents([gold], [pred]), unknown_label_map={"INDEX": ""})
     assert dropped.metrics["micro"]["strict"]["actual"] == 0 and dropped.metrics["micro"]["strict"]["missed"] == 1
 
