@@ -40,9 +40,10 @@ COMPONENT = "finnews_gold_entities"
 ENTITY_ASSIGNS = ("doc.ents", "token.ent_iob", "token.ent_type", "span._.entity_id", "span._.entity_name", "span._.org_kind")
 # Components that read entities; without entity components the oracle goes before the first of them.
 ENTITY_READERS = ("finnews_quotes", "finnews_figures", "finnews_claims")
-# Components that move entities between layers but find none: they stay on, so that gold
-# names inside compound words are marked as in a normal run.
-ENTITY_ARRANGERS = ("finnews_compound_names",)
+# Components that only bring doc.ents to the NER convention (names inside compound words out,
+# currencies in) and change no finnews mention: they stay on, so that gold names inside compound
+# words are marked as in a normal run.
+NER_CONVENTION_COMPONENTS = ("finnews_compound_names", "finnews_currency_names")
 
 
 @dataclass
@@ -163,7 +164,7 @@ def entity_components(nlp: Language, names: Iterable[str] = ()) -> list[str]:
     found = []
     for name in nlp.component_names:
         meta = nlp.get_pipe_meta(name)
-        if name == COMPONENT or meta.factory in ENTITY_ARRANGERS:
+        if name == COMPONENT or meta.factory in NER_CONVENTION_COMPONENTS:
             continue
         if name in wanted or meta.factory in wanted or any(a in ENTITY_ASSIGNS for a in meta.assigns):
             found.append(name)

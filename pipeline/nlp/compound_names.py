@@ -7,7 +7,7 @@ them. But they are not named entities in the NER sense: GermEval 2014 tags the
 whole word ``VW-Chef`` as ``ORGpart``, which the NER evaluation maps to ``O``
 (as in CoNLL, a compound is one token there and cannot hold a name).
 
-So this component, the last of the spaCy stage, moves such names out of
+So this component, at the end of the spaCy stage, moves such names out of
 ``doc.ents`` into the span group ``doc.spans["compound_names"]``. The components
 before it (figures, quotes, claims) read them as entities; the records read both
 (:func:`pipeline.nlp.extensions.entity_mentions`), and each such mention is marked

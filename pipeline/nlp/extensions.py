@@ -17,6 +17,9 @@ Contract (who writes what):
   ``VW-Chef``), moved out of ``doc.ents`` by the last component
   (:mod:`pipeline.nlp.compound_names`), with the same extensions;
   :func:`entity_mentions` gives both in text order.
+* ``doc.spans["currency_names"]``: currencies the last component adds to
+  ``doc.ents`` as ``MISC`` (``48 Euro``: GermEval's convention,
+  :mod:`pipeline.nlp.currency_names`); :func:`entity_mentions` leaves them out.
 * ``doc.spans["figures"]``: one span per percentage or money amount, label
   ``percent`` or ``money``; ``span._.figure`` holds a dict with ``value``,
   ``unit``, ``direction``, ``qualifier``, ``value_to``, ``is_target``;
@@ -35,6 +38,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 COMPOUND_NAMES_KEY = "compound_names"
+CURRENCY_NAMES_KEY = "currency_names"
 
 SPAN_EXTENSIONS = {
     "entity_id": "",
@@ -65,6 +69,9 @@ def register_extensions() -> None:
 
 
 def entity_mentions(doc: Doc) -> list[Span]:
-    """Every entity mention: ``doc.ents`` and the names inside compound words, in text order."""
-    return sorted([*doc.ents, *doc.spans.get(COMPOUND_NAMES_KEY, [])], key=lambda s: (s.start, s.end))
+    """The entity mentions finnews reports, in text order: ``doc.ents`` and the names inside
+    compound words, without the currency names (units of money figures to finnews)."""
+    currencies = {(s.start, s.end) for s in doc.spans.get(CURRENCY_NAMES_KEY, [])}
+    ents = [e for e in doc.ents if (e.start, e.end) not in currencies]
+    return sorted([*ents, *doc.spans.get(COMPOUND_NAMES_KEY, [])], key=lambda s: (s.start, s.end))
 
