@@ -40,11 +40,7 @@ def _is_glued_hyphen(token: Token) -> bool:
     return token.text in HYPHENS
 
 
-def _in_entity(token: Token, ents: list[Span]) -> bool:
-    return any(ent.start <= token.i < ent.end for ent in ents)
-
-
-def is_compound_part(span: Span, ents: list[Span]) -> bool:
+def is_compound_part(span: Span, entity_tokens: set[int]) -> bool:
     """Whether ``span`` is a name inside a hyphenated compound word.
 
     Examples: ``VW`` in ``Die VW-Aktie fiel``, ``Facebook`` in ``Facebook- und
@@ -52,7 +48,7 @@ def is_compound_part(span: Span, ents: list[Span]) -> bool:
 
     Args:
         span: an entity span of the doc.
-        ents: all entity spans of the doc (a word that belongs to one is a name).
+        entity_tokens: indices of the tokens in any entity of the doc (a word among them is a name).
     """
     doc = span.doc
     if span.text[-1] in HYPHENS and span.end < len(doc) and doc[span.end].lower_ in ELISION_JOINERS:
@@ -61,13 +57,13 @@ def is_compound_part(span: Span, ents: list[Span]) -> bool:
         after = doc[span.end + 1]
         if not doc[span.end].whitespace_:
             # "VW-Chef": the next word is the head of the compound, unless it is a name itself.
-            return after.is_alpha and not _in_entity(after, ents)
+            return after.is_alpha and after.i not in entity_tokens
         # "Facebook- und Twitter-Einträge": the head is elided.
         return after.lower_ in ELISION_JOINERS
     if span.start >= 2 and _is_glued_hyphen(doc[span.start - 1]):
         before = doc[span.start - 2]
         if not before.whitespace_ and not doc[span.start - 1].whitespace_:
-            return before.is_alpha and not _in_entity(before, ents)
+            return before.is_alpha and before.i not in entity_tokens
     return False
 
 
@@ -80,7 +76,8 @@ class CompoundNames:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        parts = [ent for ent in ents if is_compound_part(ent, ents)]
+        entity_tokens = {i for ent in ents for i in range(ent.start, ent.end)}
+        parts = [ent for ent in ents if is_compound_part(ent, entity_tokens)]
         # The moved spans keep their extensions (entity id, name, org kind): spaCy keys them by offsets.
         doc.spans[self.spans_key] = parts
         if parts:
