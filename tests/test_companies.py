@@ -932,3 +932,11 @@ def test_a_common_noun_is_an_organisation_only_when_introduced_as_one(nlp_with_c
         spans.append((start, start + len(part), "ORG"))
     doc = _run_after_ner(nlp_with_common_nouns, text, spans)
     assert [e.text for e in doc.ents if e.label_ == "ORG"] == expected
+
+
+def test_words_apart_never_spell_a_one_word_name(nlp):
+    # Alias keys drop spaces (Siemens Energy = Siemens-Energy), but "Denn er" is not the retailer Denner.
+    assert ents(nlp("Denn er war mit der Übernahme zufrieden.")) == []
+    assert ents(nlp("Ist Euro Wings pünktlich?")) == [("Euro Wings", "ORG")]
+    assert ents(nlp("Denner senkt die Preise.")) == [("Denner", "ORG")]
+    assert ("Siemens Energy", "ORG") in ents(nlp("Siemens Energy legte zu."))

@@ -470,6 +470,18 @@ def _place_end(doc: Doc, i: int, keys: set[str]) -> Optional[int]:
     return None
 
 
+def _spacing_ok(span: Span, aliases: Iterable) -> bool:
+    """Words apart in the text spell a one-word alias only as capitalised words: ``Euro Wings`` is
+    ``Eurowings``, ``Denn er`` is not ``Denner``.
+
+    Alias keys drop spaces and hyphens (``Siemens Energy`` = ``Siemens-Energy``), so two words
+    of a sentence can spell a one-word alias.
+    """
+    if not any(t.whitespace_ for t in span[:-1]) or any(" " in a.text or "-" in a.text for a in aliases):
+        return True
+    return all(t.text[:1].isupper() or not t.is_alpha for t in span)
+
+
 def _in_compound(doc: Doc, start: int, end: int) -> bool:
     """Whether tokens ``start:end`` are joined to a hyphen before or after (``China-Geschäft``, ``Nord-Irland``)."""
     before = start > 0 and doc[start - 1].text in {"-", "‑"} and not doc[start - 1].whitespace_
@@ -714,7 +726,8 @@ class CompanyRuler:
             hits, genitive = gaz.aliases.get(key), False
             if not hits and len(tok.text) > 3 and tok.text.endswith("s") and not tok.text.isupper():
                 hits, genitive = gaz.aliases.get(key[:-1]), True
-            if hits and self._case_ok(doc[i:j + 1], key[:-1] if genitive else key, gaz, genitive):
+            if hits and self._case_ok(doc[i:j + 1], key[:-1] if genitive else key, gaz, genitive) \
+                    and _spacing_ok(doc[i:j + 1], hits):
                 best = (j + 1, hits, genitive)
         if best is None:
             return None
