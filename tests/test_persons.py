@@ -170,3 +170,12 @@ def test_shipped_list_is_what_the_build_command_makes(tmp_path):
     assert main(["--data-dir", str(SHARED_CORPORA), "--out", str(tmp_path / "names.txt")]) == 0
     assert (tmp_path / "names.txt").read_text(encoding="utf-8") == \
         (PROJECT_ROOT / "configs" / "first_names.txt").read_text(encoding="utf-8")
+
+
+def test_a_council_before_a_person_is_the_persons_title(nlp):
+    # Swiss federal councillors are called by their council; the council alone stays an organisation.
+    assert tag(nlp, "Bundesrat Hans-Rudolf Merz sprach mit der UBS.",
+               [("Bundesrat", "ORG"), ("Hans-Rudolf Merz", "PER"), ("UBS", "ORG")]) == \
+        [("Hans-Rudolf Merz", "PER"), ("UBS", "ORG")]
+    assert tag(nlp, "Der Bundesrat hatte im Juni gefordert, dass Sergio Ermotti zahlt.",
+               [("Bundesrat", "ORG"), ("Sergio Ermotti", "PER")]) == [("Bundesrat", "ORG"), ("Sergio Ermotti", "PER")]

@@ -36,6 +36,10 @@ by :mod:`pipeline.ner.first_names`) these rules complete them:
    common noun (``sagt Studie.``; configs/common_nouns.txt.gz), a given name alone, a word of
    another entity (``sagte Siemens.``) or a compound (``sagte Bundesbank-Präsident``).
 
+9. A council noun right before a person is the person's title, no organisation: Swiss federal
+   councillors are called by their council (``Bundesrat Hans-Rudolf Merz``, ``Nationalrat Thomas
+   Aeschi``), as a minister is by the office; ``bis der Bundesrat entschieden hat`` stays.
+
 A surname is a capitalised word on the same line and in the same sentence. It is
 not a function word, a month or weekday, or a word ending like a street, a building
 or an institution (``Friedrich Ebert Straße``). It is not part of a hyphenated
@@ -126,6 +130,19 @@ def _in_compound(doc: Doc, i: int) -> bool:
 def _spaced(doc: Doc, i: int) -> bool:
     """Whether token ``i`` is followed by one plain space (the next word is on the same line)."""
     return doc[i].whitespace_ == " " and i + 1 < len(doc) and not doc[i + 1].is_sent_start
+
+
+COUNCIL_TITLE_ENDINGS = ("rat", "rätin")
+
+
+def council_titles(ents: list[Span]) -> list[Span]:
+    """Rule 9: the entities without a council noun that is the title of the person right after it.
+
+    ``Bundesrat Hans-Rudolf Merz`` keeps the person only; ``Der Bundesrat hatte gefordert`` stays.
+    """
+    person_starts = {e.start for e in ents if e.label_ == "PER"}
+    return [e for e in ents if not (e.label_ == "ORG" and len(e) == 1 and e.end in person_starts
+                                    and e[0].whitespace_ and e[0].lower_.endswith(COUNCIL_TITLE_ENDINGS))]
 
 
 class PersonNames:
@@ -374,7 +391,7 @@ class PersonNames:
         speakers = self._speakers_after_cue(doc, ents)
         taken = {t for sp in speakers for t in range(sp.start, sp.end)}  # a place the NER saw there goes
         ents = filter_spans([e for e in ents if not taken.intersection(range(e.start, e.end))] + speakers)
-        doc.ents = self._surnames_as_persons(ents)
+        doc.ents = council_titles(self._surnames_as_persons(ents))
         return doc
 
     def _surnames_as_persons(self, ents: list[Span]) -> list[Span]:
