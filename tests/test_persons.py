@@ -179,3 +179,27 @@ def test_a_council_before_a_person_is_the_persons_title(nlp):
         [("Hans-Rudolf Merz", "PER"), ("UBS", "ORG")]
     assert tag(nlp, "Der Bundesrat hatte im Juni gefordert, dass Sergio Ermotti zahlt.",
                [("Bundesrat", "ORG"), ("Sergio Ermotti", "PER")]) == [("Bundesrat", "ORG"), ("Sergio Ermotti", "PER")]
+
+
+def test_double_given_names_make_one_given_name(nlp):
+    # Rule 3: nothing tagged; rule 1: the NER found only "Walter Steinmeier"; rule 2: only the given names;
+    # rule 5: the whole name tagged as an organisation.
+    assert tag(nlp, "Bundespräsident Frank-Walter Steinmeier sagte am Montag, er sei besorgt.") == \
+        [("Frank-Walter Steinmeier", "PER")]
+    assert tag(nlp, "Bundespräsident Frank-Walter Steinmeier sagte am Montag, er sei besorgt.",
+               [("Walter Steinmeier", "PER")]) == [("Frank-Walter Steinmeier", "PER")]
+    assert tag(nlp, "Ifo-Chef Hans-Werner Sinn warnte vor einer Rezession.", [("Hans-Werner", "PER")]) == \
+        [("Hans-Werner Sinn", "PER")]
+    assert tag(nlp, "Laut Hans-Werner Sinn droht eine Krise.", [("Hans-Werner Sinn", "ORG")]) == \
+        [("Hans-Werner Sinn", "PER")]
+
+
+def test_hyphenated_words_that_are_no_double_given_name(nlp):
+    # A street or foundation named after a person, and common nouns, are no given names.
+    assert tag(nlp, "Die Hans-Böckler-Stiftung fördert die Studie.") == []
+    assert tag(nlp, "Das Hotel-Restaurant Meier hat geöffnet.") == []
+
+
+def test_a_double_given_names_first_part_taken_for_a_place_joins_the_person(nlp):
+    assert tag(nlp, "Frank-Walter Steinmeier muss die Nachricht überbringen.",
+               [("Frank", "LOC"), ("Walter Steinmeier", "PER")]) == [("Frank-Walter Steinmeier", "PER")]

@@ -10,7 +10,11 @@ by :mod:`pipeline.ner.first_names`) these rules complete them:
    ``-Heinz Brandl``).
 2. A person made only of given names takes the surname after it: PER
    ``Alexander`` + ``Virgo`` gives ``Alexander Virgo``. A short hyphenated pair
-   counts as a given name too (``Vey-Sern Ling``, ``Eun-Sun``).
+   counts as a given name too (``Vey-Sern Ling``, ``Eun-Sun``), and so does a double
+   given name (``Hans-Werner`` + ``Sinn``): two name-shaped words joined by a hyphen, one a
+   given name, neither a common noun (``Frank-Walter``, not ``Hans-Böckler-Straße``). Rules 3
+   and 5 read double given names the same way (``Bundespräsident Frank-Walter Steinmeier``;
+   ``Laut Hans-Werner Sinn`` tagged ORG is the person).
 3. Given names and a surname outside any entity are a person: ``erläutert Deborah
    Kessler``, ``Anna Katharina Elisabeth Ostermann``. After a noun for a kind of company they
    name the company (``die Digitalagentur Conrad Caine``).
@@ -108,6 +112,7 @@ NOUN_ENDINGS = ("er", "in", "e", "ung", "heit", "keit", "schaft", "tion", "ät",
                 "or", "ör", "nis", "tum", "ling", "ei", "en", "chef", "s")
 # Two short capitalised syllables joined by a hyphen: a romanised East Asian given name ("Vey-Sern", "Jae-Yong").
 _SYLLABLE_PAIR = re.compile(r"^[A-Z][a-z]{1,4}-[A-Z][a-z]{1,4}$")
+_NAME_WORD = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàíóúñç]+$")
 
 
 def load_first_names(path: Path) -> frozenset[str]:
@@ -194,6 +199,22 @@ class PersonNames:
     def is_given_name(self, token: Token) -> bool:
         return token.text in self.names
 
+    def double_given_name_end(self, doc: Doc, i: int) -> Optional[int]:
+        """The end of a double given name starting at token ``i`` (``Hans-Werner``, ``Frank-Walter``,
+        ``Karl-Heinz``), or ``None``: two name-shaped words joined by a hyphen, one of them a given
+        name and neither a German common noun, with nothing glued on (not ``Hans-Böckler-Straße``)."""
+        if i + 2 >= len(doc) or not _hyphen_between(doc, i + 1) or _hyphen_between(doc, i - 1) \
+                or _hyphen_between(doc, i + 3):
+            return None
+        left, right = doc[i], doc[i + 2]
+        if not (_NAME_WORD.match(left.text) and _NAME_WORD.match(right.text)):
+            return None
+        if not (self.is_given_name(left) or self.is_given_name(right)):
+            return None
+        if left.text in self.common_nouns or right.text in self.common_nouns:
+            return None
+        return i + 3
+
     @staticmethod
     def is_surname(doc: Doc, i: int) -> bool:
         """A capitalised word that may be a surname here (see the module docstring)."""
@@ -212,9 +233,14 @@ class PersonNames:
     def _given_run(self, doc: Doc, start: int, taken: set[int]) -> int:
         """End of the run of free given names from ``start`` (``start`` itself when there is none)."""
         end = start
-        while (end < len(doc) and end not in taken and self.is_given_name(doc[end]) and not _in_compound(doc, end)
-               and (end == start or _spaced(doc, end - 1))):
-            end += 1
+        while end < len(doc) and end not in taken and (end == start or _spaced(doc, end - 1)):
+            double = self.double_given_name_end(doc, end)
+            if double is not None and not taken.intersection(range(end, double)):
+                end = double  # "Frank-Walter"
+            elif self.is_given_name(doc[end]) and not _in_compound(doc, end):
+                end += 1
+            else:
+                break
         return end
 
     def _extend_left(self, doc: Doc, ent: Span, owner: dict[int, Span]) -> tuple[int, list[Span]]:
@@ -224,6 +250,15 @@ class PersonNames:
             k = start - 1
             if _hyphen_between(doc, k):
                 k -= 1  # "Jens-" + "Peter Kirchhoff"
+                other = owner.get(k)
+                # "Frank-" + "Walter Steinmeier": the double given name "Frank-Walter"; the NER may have
+                # taken its first part for something else ("Frank"/LOC)
+                if self.double_given_name_end(doc, k) == start + 1 and (other is None or (
+                        (other.start, other.end) == (k, k + 1) and not other.kb_id_)):
+                    if other is not None:
+                        swallowed.append(other)
+                    start = k
+                    continue
             elif not _spaced(doc, k):
                 break
             if not self.is_given_name(doc[k]) or _hyphen_between(doc, k - 1):
@@ -242,7 +277,8 @@ class PersonNames:
     def _extend_right(self, doc: Doc, ent: Span, owner: dict[int, Span]) -> int:
         """Rules 2 and 4: the new end of person ``ent``."""
         k = ent.end
-        if all(self.is_given_name(t) for t in ent) or _SYLLABLE_PAIR.match(ent.text):
+        if (all(self.is_given_name(t) for t in ent) or _SYLLABLE_PAIR.match(ent.text)
+                or self.double_given_name_end(doc, ent.start) == ent.end):
             if (k < len(doc) and k not in owner and _spaced(doc, k - 1) and self.is_surname(doc, k)
                     and not self._names_a_place(doc, k + 1)):
                 return k + 1
@@ -273,6 +309,9 @@ class PersonNames:
         doc = ent.doc
         if self._named_after_role(ent):
             return Span(doc, ent.start, ent.end, label="PER")
+        if len(ent) == 4 and self.double_given_name_end(doc, ent.start) == ent.end - 1 \
+                and ent[2].whitespace_ == " " and self.is_surname(doc, ent.end - 1):
+            return Span(doc, ent.start, ent.end, label="PER")  # "Laut Hans-Werner Sinn" tagged ORG
         if len(ent) < 3:
             return None
         k = ent.end - 2  # the surname is the last token; given names run back from the one before it
@@ -291,11 +330,15 @@ class PersonNames:
         taken = set(owner)
         while i < len(doc):
             token = doc[i]
-            if i in taken or not self.is_given_name(token) or _in_compound(doc, i) or (
+            double = self.double_given_name_end(doc, i)
+            if i in taken or (double is None and (not self.is_given_name(token) or _in_compound(doc, i))) or (
                     i > 0 and doc[i - 1].text in ("St.", "Sankt", "Bad")):
                 i += 1
                 continue
             end = self._given_run(doc, i, taken)
+            if end == i:
+                i += 1
+                continue
             if (not _spaced(doc, end - 1) or end in taken or end >= len(doc) or not self.is_surname(doc, end)
                     or self._names_a_place(doc, end + 1)):
                 i = end
