@@ -203,3 +203,13 @@ def test_hyphenated_words_that_are_no_double_given_name(nlp):
 def test_a_double_given_names_first_part_taken_for_a_place_joins_the_person(nlp):
     assert tag(nlp, "Frank-Walter Steinmeier muss die Nachricht überbringen.",
                [("Frank", "LOC"), ("Walter Steinmeier", "PER")]) == [("Frank-Walter Steinmeier", "PER")]
+
+
+def test_double_surnames(nlp):
+    # Rule 3 with a double surname, and rule 4 after rule 1 has added the given name.
+    assert tag(nlp, "Bundesrätin Karin Keller-Sutter sagte, die UBS müsse mehr Kapital halten.",
+               [("UBS", "ORG")]) == [("Karin Keller-Sutter", "PER"), ("UBS", "ORG")]
+    assert tag(nlp, "Das sagte Sabine Leutheusser-Schnarrenberger am Montag.", [("Leutheusser", "PER")]) == \
+        [("Sabine Leutheusser-Schnarrenberger", "PER")]
+    # A compound noun after the name is no second surname.
+    assert tag(nlp, "Die Angela Merkel-Regierung tagte.") == []

@@ -16,7 +16,9 @@ by :mod:`pipeline.ner.first_names`) these rules complete them:
    and 5 read double given names the same way (``Bundespräsident Frank-Walter Steinmeier``;
    ``Laut Hans-Werner Sinn`` tagged ORG is the person).
 3. Given names and a surname outside any entity are a person: ``erläutert Deborah
-   Kessler``, ``Anna Katharina Elisabeth Ostermann``. After a noun for a kind of company they
+   Kessler``, ``Anna Katharina Elisabeth Ostermann``; also a double surname of two name-shaped
+   words that are no common nouns or given names (``Bundesrätin Karin Keller-Sutter``; not
+   ``Angela Merkel-Regierung``). After a noun for a kind of company they
    name the company (``die Digitalagentur Conrad Caine``).
 4. A person of given names and one surname takes the second half of a double
    surname: ``Kristina Hauff`` + ``-Lenz`` (not ``Donald Trump-Regierung``).
@@ -243,6 +245,22 @@ class PersonNames:
                 break
         return end
 
+    def _double_surname_end(self, doc: Doc, i: int, taken: set[int]) -> Optional[int]:
+        """The end of a double surname at token ``i`` (``Keller-Sutter``), or ``None``: two name-shaped
+        words joined by a hyphen, neither a common noun nor a given name, the second no compound
+        noun or place ending (``Merkel-Regierung``, ``Trump-Anhänger`` are no surnames)."""
+        if i + 2 >= len(doc) or not _hyphen_between(doc, i + 1) or _hyphen_between(doc, i + 3) \
+                or taken.intersection(range(i, i + 3)) or doc[i].is_sent_start:
+            return None
+        left, right = doc[i], doc[i + 2]
+        if not (_NAME_WORD.match(left.text) and _NAME_WORD.match(right.text)):
+            return None
+        if any(t.text in self.common_nouns or self.is_given_name(t) for t in (left, right)):
+            return None
+        if right.text.casefold().endswith(COMPOUND_NOUN_ENDINGS + PLACE_ENDINGS) or self._names_a_place(doc, i + 3):
+            return None
+        return i + 3
+
     def _extend_left(self, doc: Doc, ent: Span, owner: dict[int, Span]) -> tuple[int, list[Span]]:
         """Rule 1: the new start of person ``ent`` and the entities it swallows."""
         start, swallowed = ent.start, []
@@ -317,6 +335,8 @@ class PersonNames:
         k = ent.end - 2  # the surname is the last token; given names run back from the one before it
         while k > ent.start and self.is_given_name(doc[k - 1]) and doc[k - 1].whitespace_ == " ":
             k -= 1
+        if k - 2 >= ent.start and self.double_given_name_end(doc, k - 2) == k + 1:
+            k -= 2  # "US-Ökonom Hans-Werner Sinn"
         if not (k < ent.end - 1 and self.is_given_name(doc[k]) and self.is_surname(doc, ent.end - 1)):
             return None
         role = doc[k - 1].text.casefold() if k > ent.start else ""
@@ -338,6 +358,11 @@ class PersonNames:
             end = self._given_run(doc, i, taken)
             if end == i:
                 i += 1
+                continue
+            double = self._double_surname_end(doc, end, taken) if end < len(doc) and _spaced(doc, end - 1) else None
+            if double is not None:
+                found.append(Span(doc, i, double, label="PER"))  # "Karin Keller-Sutter"
+                i = double
                 continue
             if (not _spaced(doc, end - 1) or end in taken or end >= len(doc) or not self.is_surname(doc, end)
                     or self._names_a_place(doc, end + 1)):
@@ -419,7 +444,8 @@ class PersonNames:
             if ent.label_ != "PER" or ent in dropped:
                 continue
             start, swallowed = self._extend_left(doc, ent, owner)
-            end = self._extend_right(doc, ent, owner)
+            # the right end judged on the name as extended to the left ("Sabine" + "Leutheusser" + "-Schnarrenberger")
+            end = self._extend_right(doc, Span(doc, start, ent.end, label="PER"), owner)
             if (start, end) != (ent.start, ent.end):
                 replaced[ent] = Span(doc, start, end, label="PER", kb_id=ent.kb_id_)
                 dropped.update(swallowed)
