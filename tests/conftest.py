@@ -24,3 +24,23 @@ requires_deepseek = pytest.mark.skipif(
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+def run_component_on_ents(component: str, text: str, ents=()):
+    """Run the finnews ``component`` alone on ``text`` (German, finance tokenizer: ``VW-Aktie`` is
+    three tokens) whose ``doc.ents`` are ``ents``: (surface, label) pairs, first occurrence each."""
+    import spacy
+
+    from pipeline.nlp.tokenizer import customize_tokenizer
+
+    blank = spacy.blank("de")
+    customize_tokenizer(blank.tokenizer)
+    doc = blank(text)
+    spans = []
+    for name, label in ents:
+        start = text.index(name)
+        spans.append(doc.char_span(start, start + len(name), label=label))
+    doc.ents = spans
+    for span in doc.ents:
+        span._.entity_id = f"id-{span.text}"
+    return blank.add_pipe(component)(doc)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import spacy
 
 from pipeline.config import load_config
 from pipeline.evaluate.align import pair_documents
@@ -16,8 +15,8 @@ from pipeline.ingest import join_paragraphs, text_sha256
 from pipeline.nlp import NlpStage, build_nlp
 from pipeline.nlp import compound_names  # noqa: F401  (registers finnews_compound_names)
 from pipeline.nlp.extensions import entity_mentions
-from pipeline.nlp.tokenizer import customize_tokenizer
 from pipeline.records import Article, Document, EntityMention
+from tests.conftest import run_component_on_ents
 
 DATA = Path(__file__).parent / "data" / "evaluate"
 
@@ -28,19 +27,7 @@ def nlp():
 
 
 def _doc_with_ents(text: str, names: list[tuple[str, str]]):
-    """A German doc (finance tokenizer: ``VW-Aktie`` is three tokens) with the names as entities, then the component."""
-    blank = spacy.blank("de")
-    customize_tokenizer(blank.tokenizer)
-    doc = blank(text)
-    spans = []
-    for name, label in names:
-        start = text.index(name)
-        spans.append(doc.char_span(start, start + len(name), label=label))
-    doc.ents = spans
-    for span in doc.ents:
-        span._.entity_id = f"id-{span.text}"
-    blank.add_pipe("finnews_compound_names")
-    return blank.get_pipe("finnews_compound_names")(doc)
+    return run_component_on_ents("finnews_compound_names", text, names)
 
 
 def test_name_before_a_hyphenated_head_leaves_doc_ents_and_keeps_its_extensions():

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 
 from pipeline.config import load_config
 from pipeline.ingest import join_paragraphs, text_sha256
 from pipeline.nlp import NlpStage, build_nlp
 from pipeline.nlp import currency_names  # noqa: F401  (registers finnews_currency_names)
 from pipeline.nlp.extensions import entity_mentions
-from pipeline.nlp.tokenizer import customize_tokenizer
 from pipeline.records import Article
+from tests.conftest import run_component_on_ents
 
 
 @pytest.fixture(scope="module")
@@ -21,16 +20,7 @@ def nlp():
 
 def _currencies(text: str, ents: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """The currency names the component finds in ``text`` (finance tokenizer, given entities)."""
-    blank = spacy.blank("de")
-    customize_tokenizer(blank.tokenizer)
-    doc = blank(text)
-    spans = []
-    for name, label in ents:
-        start = text.index(name)
-        spans.append(doc.char_span(start, start + len(name), label=label))
-    doc.ents = spans
-    blank.add_pipe("finnews_currency_names")
-    doc = blank.get_pipe("finnews_currency_names")(doc)
+    doc = run_component_on_ents("finnews_currency_names", text, ents)
     assert all(s.label_ == "MISC" for s in doc.spans["currency_names"])
     return [s.text for s in doc.spans["currency_names"]]
 
