@@ -98,3 +98,9 @@ def test_a_long_paragraph_splits_as_its_sentences_do(nlp) -> None:
     one = sents(nlp, unit)
     assert len(one) == 5
     assert sents(nlp, unit * 300) == one * 300
+
+
+def test_a_place_abbreviation_given_as_corpus_tokens_ends_no_sentence(nlp) -> None:
+    # GermEval and CoNLL text joins corpus tokens with spaces: "St . Moritz" is one place.
+    assert sents(nlp, "Sie fuhren nach St . Moritz und St . Anton . Dort schneite es .") == [
+        "Sie fuhren nach St . Moritz und St . Anton .", "Dort schneite es ."]

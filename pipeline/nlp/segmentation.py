@@ -9,7 +9,8 @@ These rules do both right:
 * ``.``, ``!``, ``?``, ``…`` end a sentence, together with closing quotation
   marks, brackets and more final punctuation that follow them (``KONKURS!!!`` is one
   sentence): ``„Das ist gut.“ Er geht.`` splits after ``“``; ``„Das ist gut.“, sagt er.`` does not split, because a comma or a
-  lower-case word continues the sentence.
+  lower-case word continues the sentence. Nor does the period of a name abbreviation that text
+  made of corpus tokens (GermEval, CoNLL) gives as a word of its own: ``in St . Moritz``.
 * Abbreviations and ordinals keep their period inside the token (``Mrd.``,
   ``27.``), so they never end a sentence (see :mod:`pipeline.nlp.tokenizer`).
   But a number at the end of a sentence looks like an ordinal to the tokenizer
@@ -37,6 +38,10 @@ FINAL_PUNCT = {".", "!", "?", "…", "...", "?!", "!?"}
 CLOSING = {"“", "”", "«", "»", "‘", "’", "'", '"', ")", "]"}
 OPENING_ONLY = {"„", "‚", "(", "["}
 _NUMBER_PERIOD = re.compile(r"^\d+\.$")
+# Abbreviations that begin names ("St. Moritz", "St. Gallen"): in text made of corpus tokens joined
+# by spaces (GermEval, CoNLL) their period is a token of its own ("St . Moritz") and ends no sentence.
+# Titles stay out: there the split keeps "Dr" out of the name ("Dr . Andreas Busse").
+NAME_ABBREVIATIONS = {"St"}
 # Words right before a four-digit ordinal ("zum 2000. Mal", "die 1000. Kundin").
 ORDINAL_DETERMINERS = {"der", "die", "das", "dem", "den", "des", "zum", "zur", "am", "im", "beim", "vom", "ihr", "ihre",
                        "sein", "seine", "seinem", "seinen", "ihrem", "ihren"}
@@ -72,6 +77,9 @@ def sentence_starts(doc: Doc) -> list[bool]:
             if j < n:
                 starts[j] = True
             i = j
+            continue
+        if token.text == "." and i > 0 and doc[i - 1].whitespace_ == " " and doc[i - 1].text in NAME_ABBREVIATIONS:
+            i += 1  # pre-tokenised text: "St . Moritz"
             continue
         if token.text in FINAL_PUNCT:
             j = i + 1
