@@ -213,3 +213,13 @@ def test_double_surnames(nlp):
         [("Sabine Leutheusser-Schnarrenberger", "PER")]
     # A compound noun after the name is no second surname.
     assert tag(nlp, "Die Angela Merkel-Regierung tagte.") == []
+
+
+def test_a_role_the_ner_joined_to_the_first_given_name_goes(nlp):
+    # The CNN tags "Kanzlerkandidat Frank" ORG + "Walter Steinmeier" PER: the role is no organisation.
+    assert tag(nlp, "Der Kanzlerkandidat Frank-Walter Steinmeier verteidigte die Ziele.",
+               [("Kanzlerkandidat Frank", "ORG"), ("Walter Steinmeier", "PER")]) == [("Frank-Walter Steinmeier", "PER")]
+    # A name the NER found before a given name stays: "Deutsche Bank" is no role noun.
+    assert tag(nlp, "Die Deutsche Bank Karl-Heinz Meier sagte das.",
+               [("Deutsche Bank Karl", "ORG"), ("Heinz Meier", "PER")]) == \
+        [("Deutsche Bank Karl", "ORG"), ("Heinz Meier", "PER")]

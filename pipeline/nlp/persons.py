@@ -270,9 +270,11 @@ class PersonNames:
                 k -= 1  # "Jens-" + "Peter Kirchhoff"
                 other = owner.get(k)
                 # "Frank-" + "Walter Steinmeier": the double given name "Frank-Walter"; the NER may have
-                # taken its first part for something else ("Frank"/LOC)
+                # taken its first part for something else ("Frank"/LOC) or into the role before it
+                # ("Kanzlerkandidat Frank"/ORG: the role goes too)
                 if self.double_given_name_end(doc, k) == start + 1 and (other is None or (
-                        (other.start, other.end) == (k, k + 1) and not other.kb_id_)):
+                        other.end == k + 1 and not other.kb_id_
+                        and (other.start == k or self._role_noun_before(doc, other.start, k)))):
                     if other is not None:
                         swallowed.append(other)
                     start = k
@@ -291,6 +293,15 @@ class PersonNames:
                 k = other.start
             start = k
         return start, swallowed
+
+    def _role_noun_before(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether tokens ``start:end`` are one noun, hyphenated compound included, whose last part is a
+        German common noun: the role the NER took into an organisation with a given name
+        (``Kanzlerkandidat`` + ``Frank``, ``Bayern-Boss`` + ``Karl``)."""
+        words = doc[start:end]
+        if not words or any(t.whitespace_ for t in words[:-1]) or not words[-1].is_alpha:
+            return False
+        return words[-1].text in self.common_nouns and words[0].text[:1].isupper()
 
     def _extend_right(self, doc: Doc, ent: Span, owner: dict[int, Span]) -> int:
         """Rules 2 and 4: the new end of person ``ent``."""
