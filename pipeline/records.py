@@ -64,7 +64,9 @@ class EntityMention:
     part; ``entity_id`` groups all mentions of one entity within an article
     (``Nvidia``, ``Nvidias``, ``NVIDIA Corp.``). ``in_compound`` marks such a
     name inside a compound word: a mention, but no named entity by the NER
-    convention of GermEval or CoNLL (:mod:`pipeline.nlp.compound_names`).
+    convention of GermEval or CoNLL (:mod:`pipeline.nlp.compound_names`);
+    ``institution_noun`` marks a common noun for a public body (``Bundesregierung``),
+    a mention but no named entity there either (:mod:`pipeline.nlp.institution_nouns`).
     """
 
     text: str
@@ -74,6 +76,7 @@ class EntityMention:
     entity_id: str = ""
     source: str = ""  # which component found it: "ner", "gazetteer", ...
     in_compound: bool = False
+    institution_noun: bool = False
 
 
 @dataclass

@@ -80,8 +80,10 @@ def test_gold_mentions_replace_ruler_and_clustering_and_later_components_run():
 
     use_gold_entities(nlp, [gold], cfg.evaluate.gold_entity_components)
     assert nlp.disabled == ["finnews_companies", "finnews_entity_clusters"]
-    # finnews_compound_names finds no entities: it stays on and marks gold names inside compounds.
-    assert nlp.pipe_names == ["finnews_sentences", COMPONENT, "finnews_figures", "finnews_claims", "finnews_compound_names"]
+    # The NER convention components find no entities: they stay on and mark gold names inside
+    # compounds and gold common nouns for public bodies.
+    assert nlp.pipe_names == ["finnews_sentences", COMPONENT, "finnews_figures", "finnews_claims",
+                              "finnews_compound_names", "finnews_institution_nouns"]
 
     doc = nlp(TEXT)
     ents = {e.text: e for e in doc.ents}

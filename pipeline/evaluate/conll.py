@@ -18,7 +18,9 @@ named-entity mentions in the finnews sense (a company inside a compound is
 annotated as the name part, which GermEval does not mark). Token-level gold cannot
 mark a name inside a one-token compound at all, so the mentions finnews marks
 ``in_compound`` are not scored against these files (``doc.ents`` of the spaCy
-stage holds none of them either: :mod:`pipeline.nlp.compound_names`).
+stage holds none of them either: :mod:`pipeline.nlp.compound_names`). Nor are the
+mentions marked ``institution_noun`` (``Bundesregierung``, ``Staatsanwaltschaft``): GermEval
+tags such common nouns ``O`` (:mod:`pipeline.nlp.institution_nouns`).
 
 CoNLL: one token per line with whitespace- or tab-separated columns; the first
 column is the token and the last the tag (IOB1, IOB2/BIO or BIOES/BILOU);
@@ -94,7 +96,7 @@ def _sentence_document(
         entities.append(GoldEntity(start, end, text[start:end], label, text[start:end], None))
     # A compound is one corpus token here, so no name inside it can be gold.
     return GoldDocument(id=doc_id, text=text, entities=entities, tokens=offsets, source_path=source_path,
-                        annotates_compound_names=False)
+                        annotates_compound_names=False, annotates_institution_nouns=False)
 
 
 def _map_label(label: str, label_map: dict[str, str]) -> str:

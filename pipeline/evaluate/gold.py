@@ -225,6 +225,9 @@ class GoldDocument:
     # Whether the gold can tag a name inside a compound word (VW in VW-Chef); token-level
     # corpora (GermEval, CoNLL) cannot, so predicted in_compound mentions are not scored there.
     annotates_compound_names: bool = True
+    # Whether the gold tags common nouns for public bodies (Bundesregierung) as organisations; GermEval
+    # and CoNLL do not (O), so predicted institution_noun mentions are not scored there.
+    annotates_institution_nouns: bool = True
     source_path: str = ""
 
     @property

@@ -25,7 +25,10 @@ counts as a false positive (as spaCy counts it).
 Names inside compound words (``VW`` in ``VW-Chef``, mentions with
 ``in_compound``) are scored only against gold that can tag them
 (``GoldDocument.annotates_compound_names``): not against GermEval or CoNLL
-files, whose compounds are single tokens.
+files, whose compounds are single tokens. Likewise common nouns for public bodies
+(``Bundesregierung``, mentions with ``institution_noun``) are scored only against gold
+that tags them (``GoldDocument.annotates_institution_nouns``): GermEval and CoNLL
+leave them ``O``.
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ def predicted_mentions(pair: DocPair, labels: set[str], unknown_label_map: dict[
     out = []
     for m in pair.pred.mentions:
         if m.in_compound and not pair.gold.annotates_compound_names:
+            continue
+        if m.institution_noun and not pair.gold.annotates_institution_nouns:
             continue
         label = m.label
         if label not in labels:

@@ -40,10 +40,10 @@ COMPONENT = "finnews_gold_entities"
 ENTITY_ASSIGNS = ("doc.ents", "token.ent_iob", "token.ent_type", "span._.entity_id", "span._.entity_name", "span._.org_kind")
 # Components that read entities; without entity components the oracle goes before the first of them.
 ENTITY_READERS = ("finnews_quotes", "finnews_figures", "finnews_claims")
-# Components that only bring doc.ents to the NER convention (names inside compound words out,
-# currencies in) and change no finnews mention: they stay on, so that gold names inside compound
-# words are marked as in a normal run.
-NER_CONVENTION_COMPONENTS = ("finnews_compound_names", "finnews_currency_names")
+# Components that only bring doc.ents to the NER convention (names inside compound words and
+# common nouns for public bodies out, currencies in) and change no finnews mention: they stay on,
+# so that such gold mentions are marked as in a normal run.
+NER_CONVENTION_COMPONENTS = ("finnews_compound_names", "finnews_institution_nouns", "finnews_currency_names")
 
 
 @dataclass

@@ -29,7 +29,8 @@ def _import_components() -> None:
     """Import the modules whose ``@Language.factory`` decorators register components."""
     import importlib
 
-    for module in ("companies", "persons", "figures", "quotes", "claims", "segmentation", "compound_names", "currency_names"):
+    for module in ("companies", "persons", "figures", "quotes", "claims", "segmentation", "compound_names",
+                   "institution_nouns", "currency_names"):
         try:
             importlib.import_module(f"pipeline.nlp.{module}")
         except ModuleNotFoundError as exc:

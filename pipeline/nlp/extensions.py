@@ -17,6 +17,9 @@ Contract (who writes what):
   ``VW-Chef``), moved out of ``doc.ents`` by the last component
   (:mod:`pipeline.nlp.compound_names`), with the same extensions;
   :func:`entity_mentions` gives both in text order.
+* ``doc.spans["institution_nouns"]``: common nouns for public bodies
+  (``Bundesregierung``, ``EU-Kommission``), moved out of ``doc.ents`` the same way
+  (:mod:`pipeline.nlp.institution_nouns`); :func:`entity_mentions` keeps them.
 * ``doc.spans["currency_names"]``: currencies the last component adds to
   ``doc.ents`` as ``MISC`` (``48 Euro``: GermEval's convention,
   :mod:`pipeline.nlp.currency_names`); :func:`entity_mentions` leaves them out.
@@ -39,6 +42,7 @@ from spacy.tokens import Doc, Span
 
 COMPOUND_NAMES_KEY = "compound_names"
 CURRENCY_NAMES_KEY = "currency_names"
+INSTITUTION_NOUNS_KEY = "institution_nouns"
 
 SPAN_EXTENSIONS = {
     "entity_id": "",
@@ -69,9 +73,11 @@ def register_extensions() -> None:
 
 
 def entity_mentions(doc: Doc) -> list[Span]:
-    """The entity mentions finnews reports, in text order: ``doc.ents`` and the names inside
-    compound words, without the currency names (units of money figures to finnews)."""
+    """The entity mentions finnews reports, in text order: ``doc.ents``, the names inside
+    compound words and the common nouns for public bodies, without the currency names (units
+    of money figures to finnews)."""
     currencies = {(s.start, s.end) for s in doc.spans.get(CURRENCY_NAMES_KEY, [])}
     ents = [e for e in doc.ents if (e.start, e.end) not in currencies]
-    return sorted([*ents, *doc.spans.get(COMPOUND_NAMES_KEY, [])], key=lambda s: (s.start, s.end))
+    moved = [*doc.spans.get(COMPOUND_NAMES_KEY, []), *doc.spans.get(INSTITUTION_NOUNS_KEY, [])]
+    return sorted([*ents, *moved], key=lambda s: (s.start, s.end))
 

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.extensions import COMPOUND_NAMES_KEY, entity_mentions
+from pipeline.nlp.extensions import COMPOUND_NAMES_KEY, INSTITUTION_NOUNS_KEY, entity_mentions
 from pipeline.records import Article, Claim, Document, Entity, EntityMention, Figure, Quote
 
 FIGURE_KINDS = {"percent", "money"}
@@ -31,8 +31,9 @@ def _offsets(span: Optional[Span]) -> tuple[Optional[int], Optional[int]]:
 
 
 def collect_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity], dict[tuple[int, int], str]]:
-    """Mentions and entity clusters (``doc.ents`` and the compound names), plus a map from (start_char, end_char) to entity id."""
+    """Mentions and entity clusters (``doc.ents``, compound names and institution nouns), plus a map from (start_char, end_char) to entity id."""
     compound = {(s.start, s.end) for s in doc.spans.get(COMPOUND_NAMES_KEY, [])}
+    institution = {(s.start, s.end) for s in doc.spans.get(INSTITUTION_NOUNS_KEY, [])}
     ids: dict[str, str] = {}
     mentions: list[EntityMention] = []
     grouped: dict[str, list[tuple[Span, EntityMention]]] = {}
@@ -48,6 +49,7 @@ def collect_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity], dict[
             entity_id=entity_id,
             source=span.kb_id_ or "",
             in_compound=(span.start, span.end) in compound,
+            institution_noun=(span.start, span.end) in institution,
         )
         mentions.append(mention)
         grouped.setdefault(entity_id, []).append((span, mention))
