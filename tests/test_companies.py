@@ -499,6 +499,8 @@ def test_a_person_keeps_a_first_name_before_a_company_name(nlp):
         ("Die ASVG-Novelle bringt Änderungen.", "ASVG"),
         ("Die Analysten stuften die Aktie auf „Neutral“ ab.", "Neutral"),
         ("Die Bank bestätigte ihr Votum Overweight.", "Overweight"),
+        ("Er lenkt die Geschicke des Wolfsburger Konzerns <VOW.ETR> mit.", "VOW.ETR"),
+        ("Die Bank stufte die Aktie des Konzerns (SAP.DE) hoch.", "SAP.DE"),
     ],
 )
 def test_ner_orgs_that_name_no_organisation_are_dropped(nlp, text, ner):
@@ -523,6 +525,7 @@ def test_ner_orgs_that_name_no_organisation_are_dropped(nlp, text, ner):
         ("Das Geld lag bei der Dresdner Bank.", "Dresdner Bank"),
         ("Der 1. FC Kaiserslautern verlor.", "1. FC Kaiserslautern"),
         ("Der Bezahldienst flattr wächst.", "flattr"),
+        ("Das Portal <AOL> wächst.", "AOL"),  # no exchange suffix: a name in brackets
     ],
 )
 def test_ner_orgs_that_may_be_organisations_stay(nlp, text, ner):

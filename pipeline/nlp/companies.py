@@ -55,6 +55,7 @@ import bisect
 import functools
 import itertools
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -116,6 +117,8 @@ BUSINESS_NOUN_ENDINGS = ("auftrag", "aufträge", "ziel", "ziele", "zins", "zinse
 COMPOUND_TAIL_ENDINGS = ("affäre", "skandal", "kollaps", "pleite", "krise", "debakel", "prozess", "verfahren", "zentrale",
                          "deal", "übernahme", "fusion", "streit")
 # Analysts' ratings an NER may take for organisations ("auf „Neutral“ abgestuft").
+# An exchange symbol with its market suffix: "VOW.ETR", "VOW3.DE", "SAP.DE".
+TICKER_CODE = re.compile(r"[A-Z0-9]{1,6}\.[A-Z]{1,4}")
 RATING_NAMES = {"neutral", "kaufen", "verkaufen", "halten", "overweight", "underweight", "equal weight", "equal-weight",
                 "outperform", "underperform", "market perform", "sector perform", "buy", "sell", "hold", "strong buy",
                 "accumulate", "reduce", "übergewichten", "untergewichten"}
@@ -1488,7 +1491,9 @@ class CompanyRuler:
           STANDARD``;
         * ``plural compound``: a hyphenated compound in a plural or dative form
           (``-en``, ``-ern``) right after a preposition without article (``mit
-          Retro-Turnschuhen``): company names do not inflect.
+          Retro-Turnschuhen``): company names do not inflect;
+        * ``ticker code``: an exchange symbol in brackets after a name, as news agencies
+          write them (``des Wolfsburger Konzerns <VOW.ETR>``, ``SAP (SAP.DE)``).
 
         Args:
             ent: an NER ``ORG`` span.
@@ -1506,6 +1511,9 @@ class CompanyRuler:
             return "legal form"  # "AG" alone, cut off "der Volksbanken AG"
         if ent.text.casefold() in RATING_NAMES:
             return "rating"  # "stuft die Aktie auf „Neutral“ ab", "mit Overweight"
+        if (len(ent) == 1 and TICKER_CODE.fullmatch(first.text) and 0 < ent.start and ent.end < len(doc)
+                and (doc[ent.start - 1].text, doc[ent.end].text) in (("<", ">"), ("(", ")"))):
+            return "ticker code"  # "Allianz <ALV.ETR>": the symbol after the name, no name itself
         words = _words(ent)
         if not words:
             return ""
