@@ -32,6 +32,7 @@ def _doc_with_ents(text: str, names: list[tuple[str, str]]):
     ("Die Hamburger Mordkommission ermittelt.", "Hamburger Mordkommission"),
     ("Das teilte die Staatsanwaltschaft mit.", "Staatsanwaltschaft"),
     ("Der Beschluss des Bremer Senats fiel knapp.", "Bremer Senats"),
+    ("Die Schließung des Finsterwalder Finanzamtes stiftet Unruhe.", "Finsterwalder Finanzamtes"),
 ])
 def test_a_common_noun_for_a_public_body_leaves_doc_ents_and_stays_a_mention(text, name):
     doc = _doc_with_ents(text, [(name, "ORG")])

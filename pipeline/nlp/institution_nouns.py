@@ -17,7 +17,7 @@ components before it read them as entities; the records read both
 ``institution_noun``.
 
 An ``ORG`` span is such a noun when its last word ends in one of the configured heads
-(``regierung``, ``ministerium``, ``staatsanwaltschaft``, …; inflected forms count:
+(``regierung``, ``ministerium``, ``staatsanwaltschaft``, ``finanzamt``, …; inflected forms count:
 ``des Wirtschaftsministeriums``, ``des Senats``) and the words before it are
 
 * none: ``Bundesregierung``, ``Verteidigungsministerium``;
@@ -39,7 +39,9 @@ from pipeline.nlp.compound_names import HYPHENS
 from pipeline.nlp.extensions import INSTITUTION_NOUNS_KEY
 
 DEFAULT_HEADS = ("regierung", "ministerium", "staatsanwaltschaft", "senat", "polizei", "feuerwehr",
-                 "kommission", "gemeinderat", "stadtrat", "amtsgericht", "landgericht", "verwaltungsgericht")
+                 "kommission", "gemeinderat", "stadtrat", "amtsgericht", "landgericht", "verwaltungsgericht",
+                 # local offices: "des Sozialamtes", "des Finsterwalder Finanzamtes" (not "Bundesamt für …": a name)
+                 "finanzamt", "sozialamt", "jugendamt", "ordnungsamt", "gesundheitsamt", "landratsamt", "arbeitsamt")
 # Inflection endings a head may carry: "Ministeriums", "Senates", "Regierungen".
 INFLECTIONS = ("", "s", "es", "en", "n")
 
