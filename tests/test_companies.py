@@ -515,6 +515,26 @@ def test_ner_orgs_that_name_no_organisation_are_dropped(nlp, text, ner):
 @pytest.mark.parametrize(
     "text, ner",
     [
+        ("Der Bayreuther unterlag im Achtelfinale dem Russen.", "Bayreuther"),
+        ("Da die Emsländer in letzter Zeit klug einkauften, gewannen sie.", "Emsländer"),
+        ("Mit zwölf Punkten belegen die Spargelstädter derzeit Platz zehn.", "Spargelstädter"),
+    ],
+)
+def test_a_place_word_used_as_a_noun_after_an_article_is_no_organisation(nlp, text, ner):
+    # GermEval: LOCderiv (no entity); the people or the team of a place.
+    doc = _run_after_ner(nlp, text, [_span(text, ner, "ORG")])
+    assert ner not in {e.text for e in doc.ents}
+
+
+def test_a_known_company_in_er_after_an_article_stays(nlp):
+    text = "Die Gerresheimer hob am Montag die Prognose."
+    doc = _run_after_ner(nlp, text, [_span(text, "Gerresheimer", "ORG")])
+    assert ("Gerresheimer", "ORG") in ents(doc)
+
+
+@pytest.mark.parametrize(
+    "text, ner",
+    [
         ("Das Start-up Helsing sammelt Geld ein.", "Helsing"),
         ("Nemetschek übernimmt die Planwerk Digital GmbH aus München.", "Planwerk Digital GmbH"),
         ("Die Postbank erhöht die Gebühren.", "Postbank"),

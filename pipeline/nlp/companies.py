@@ -500,6 +500,20 @@ def _place_adjective(doc: Doc, i: int) -> bool:
             and doc[i + 1].is_alpha and doc[i + 1].text[:1].isupper())
 
 
+def _demonym_noun(doc: Doc, i: int, common_nouns: frozenset[str]) -> bool:
+    """``Bayreuther`` in ``Der Bayreuther unterlag``, ``Emsländer`` in ``die Emsländer in``: a place word in
+    ``-er`` used as a noun after a definite article names the people or the team of a place (GermEval:
+    ``LOCderiv``, no entity), not an organisation. Not a common noun (``der Versicherer``) and not
+    before a capitalised word (``der Genfer Privatbank``, judged by :func:`_place_adjective`)."""
+    word = doc[i]
+    if not _adjective_shaped(word.text) or word.text in common_nouns or i == 0:
+        return False
+    if doc[i - 1].lower_ not in ("der", "die", "den", "dem", "des"):
+        return False
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    return after is None or not (after.is_alpha and after.text[:1].isupper())
+
+
 def _place_adjective_before_kind(doc: Doc, i: int) -> bool:
     """``Münchner`` in ``kauft Münchner Softwarehaus`` or ``Die beiden Münchner und Stuttgarter
     Oberklassehersteller``: a capitalised ``-er`` adjective before a noun for a kind of company
@@ -1231,7 +1245,8 @@ class CompanyRuler:
         * a place adjective between an article and a noun is no place (``der Genfer
           Privatbank``; GermEval tags it ``LOCderiv``, i.e. no entity), nor one before a noun
           for a kind of company (``kauft Münchner Softwarehaus``, ``die Münchner und
-          Stuttgarter Oberklassehersteller``);
+          Stuttgarter Oberklassehersteller``), nor an organisation when it stands as a noun after an
+          article (``Der Bayreuther unterlag``, ``die Emsländer``: people or a team of a place);
         * a one-word person, place or MISC that is a compound common noun of market
           news is none (``Milliardenauftrag``, ``Leitzins``, ``Börsenwert``);
         * ORG: a leading description that ends in a noun for a kind of company goes
@@ -1286,6 +1301,8 @@ class CompanyRuler:
                 continue  # "der Genfer Privatbank", "der Sofioter Justiz": an adjective (GermEval: deriv)
             elif ent.label_ in ("LOC", "ORG") and end - start == 1 and _place_adjective_before_kind(doc, start):
                 continue  # "kauft Münchner Softwarehaus": an adjective before a kind of company
+            elif ent.label_ == "ORG" and end - start == 1 and _demonym_noun(doc, start, self.common_nouns):
+                continue  # "Der Bayreuther unterlag", "die Emsländer": people or a team of a place
             if ent.label_ in ("PER", "LOC", "MISC") and end - start == 1 and _business_noun(doc[start]):
                 continue  # "Milliardenauftrag", "Leitzins", "Börsenwert": common nouns of market news
             label = ent.label
