@@ -526,6 +526,21 @@ def test_a_place_word_used_as_a_noun_after_an_article_is_no_organisation(nlp, te
     assert ner not in {e.text for e in doc.ents}
 
 
+@pytest.mark.parametrize(
+    "text, ner, expected",
+    [
+        ("Wo sind die SVP Wähler, die dagegen wettern?", "SVP Wähler", ("SVP", "ORG")),
+        ("DDP Anhänger standen vor dem Tor.", "DDP Anhänger", ("DDP", "ORG")),
+        ("Der Titel ging an Europameister Spanien.", "Europameister Spanien", ("Spanien", "LOC")),
+        ("Olympiasieger Kroatien ist Favorit.", "Olympiasieger Kroatien", ("Kroatien", "LOC")),
+        ("Das Spiel in der SAP Arena endete 2:1.", "SAP Arena", ("SAP Arena", "ORG")),  # no noun for people
+    ],
+)
+def test_ner_orgs_cut_to_the_name_they_hold(nlp, text, ner, expected):
+    doc = _run_after_ner(nlp, text, [_span(text, ner, "ORG")])
+    assert expected in ents(doc)
+
+
 def test_a_known_company_in_er_after_an_article_stays(nlp):
     text = "Die Gerresheimer hob am Montag die Prognose."
     doc = _run_after_ner(nlp, text, [_span(text, "Gerresheimer", "ORG")])

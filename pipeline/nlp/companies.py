@@ -500,6 +500,19 @@ def _place_adjective(doc: Doc, i: int) -> bool:
             and doc[i + 1].is_alpha and doc[i + 1].text[:1].isupper())
 
 
+# Titles of sports champions: before a country they name the country's team ("Europameister Spanien").
+TITLE_HOLDER_ENDINGS = ("meister", "meisterin", "sieger", "siegerin")
+
+
+def _acronym_before_people(acronym: Token, noun: Token, common_nouns: frozenset[str]) -> bool:
+    """``SVP Wähler``, ``DDP Anhänger``: an organisation's acronym and a common noun for people (in
+    ``-er``/``-ers``, ``-iers``) are the compound ``SVP-Wähler`` written apart; the organisation is
+    the acronym alone. Not ``SAP Arena`` or ``RWE Energie`` (no noun for people)."""
+    word = noun.text
+    return (acronym.is_alpha and acronym.is_upper and 2 <= len(acronym.text) <= 6 and word in common_nouns
+            and word[1:].islower() and word.endswith(("er", "ers")))
+
+
 def _demonym_noun(doc: Doc, i: int, common_nouns: frozenset[str]) -> bool:
     """``Bayreuther`` in ``Der Bayreuther unterlag``, ``Emsländer`` in ``die Emsländer in``: a place word in
     ``-er`` used as a noun after a definite article names the people or the team of a place (GermEval:
@@ -1318,6 +1331,11 @@ class CompanyRuler:
             if ent.label_ == "ORG":
                 while end - start > 1 and doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS:
                     end -= 1
+                if end - start == 2 and _acronym_before_people(doc[start], doc[start + 1], self.common_nouns):
+                    end -= 1  # "die SVP Wähler", "DDP Anhänger": the compound "SVP-Wähler" written apart
+                if end - start == 2 and doc[start].lower_.endswith(TITLE_HOLDER_ENDINGS) \
+                        and self._known_place(doc[start + 1:end]):
+                    start, label = start + 1, doc.vocab.strings["LOC"]  # "Europameister Spanien": the country
                 # "KTB-Affäre", "Öbib-Pressesprecher": the organisation is the compound's first part
                 if end - start >= 3 and doc[end - 2].text in {"-", "‑"} and (
                         _is_role_noun(doc[end - 1]) or _business_noun(doc[end - 1])
