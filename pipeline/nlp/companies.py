@@ -1416,6 +1416,10 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "common noun"))
                 elif ent.label_ == "MISC" and self._currency(doc, ent):  # not the region "Franken" (LOC)
                     out.append((ent.start_char, ent.end_char, "currency"))  # "48 Euro", "40 Mrd. US-Dollar"
+                elif ent.label_ == "MISC" and self._known_place(ent):
+                    out.append((ent.start_char, ent.end_char, "place"))  # "an der Wall Street" as a product
+                elif ent.label_ == "MISC" and ent.text.casefold() in RATING_NAMES:
+                    out.append((ent.start_char, ent.end_char, "rating"))  # "von „Outperform“ auf …" as a product
                 elif (len(ent) == 1 and ent.text in self.common_abbreviations and ent.text not in PLACE_ABBREVIATIONS
                       and _starts_compound(doc, ent.end)):
                     # "von Tech-Werten", "des KI-Booms" as a place or a name: the start of a common noun
@@ -1493,10 +1497,14 @@ class CompanyRuler:
         return key in places or (key.endswith("s") and key[:-1] in places)
 
     def _currency(self, doc: Doc, ent: Span) -> bool:
-        """A currency (``48 Euro``, ``2,1 Mrd. Franken``) or the country part of one (``US-Dollar``)."""
+        """A currency (``48 Euro``, ``2,1 Mrd. Franken``, also with the scale the NER took in: ``Bill.
+        Dollar``) or the country part of one (``US-Dollar``)."""
         keys = self.gazetteer.currency_keys
         if (name_key(ent.text) or ent.text) in keys:
             return True
+        if len(ent) > 1 and (name_key(ent[-1].text) or ent[-1].text) in keys \
+                and all(t.lower_ in FIGURE_UNITS or t.like_num for t in ent[:-1]):
+            return True  # "3,2 Bill. Dollar" tagged "Bill. Dollar"
         return (ent.end + 1 < len(doc) and doc[ent.end].text in {"-", "‑"} and not doc[ent.end - 1].whitespace_
                 and (name_key(doc[ent.end + 1].text) or doc[ent.end + 1].text) in keys)
 
