@@ -79,12 +79,12 @@ class FinetuneSettings:
     """Hyper-parameters of one fine-tuning run (``ner_training.accurate_*`` in the config; same defaults)."""
 
     method: str = "lora"
-    epochs: int = 4
+    epochs: int = 8
     learning_rate: float = 3e-4
     batch_size: int = 16
     max_length: int = 128
-    lora_r: int = 16
-    lora_alpha: int = 32
+    lora_r: int = 32
+    lora_alpha: int = 64
     lora_dropout: float = 0.1
     warmup_ratio: float = 0.06
     weight_decay: float = 0.01
