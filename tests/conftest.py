@@ -44,3 +44,27 @@ def run_component_on_ents(component: str, text: str, ents=()):
     for span in doc.ents:
         span._.entity_id = f"id-{span.text}"
     return blank.add_pipe(component)(doc)
+
+
+def strict_ner_counts(gold, mentions) -> tuple[int, int, float]:
+    """Score predicted ``mentions`` against one gold document: strict (actual, correct, precision)."""
+    from pipeline.evaluate.align import pair_documents
+    from pipeline.evaluate.gold import gold_to_article
+    from pipeline.evaluate.ner_metrics import score_entities
+    from pipeline.records import Document
+
+    pred = Document(article=gold_to_article(gold), mentions=mentions)
+    strict = score_entities(pair_documents([gold], [pred])).metrics["micro"]["strict"]
+    return strict["actual"], strict["correct"], strict["precision"]
+
+
+def nlp_stage_document(headline: str, body: str):
+    """The record of one article (headline and one paragraph) through the default spaCy stage."""
+    from pipeline.config import load_config
+    from pipeline.ingest import join_paragraphs, text_sha256
+    from pipeline.nlp import NlpStage
+    from pipeline.records import Article
+
+    text = join_paragraphs([headline, body])
+    (document,) = NlpStage.from_config(load_config()).process([Article("t", "t.txt", headline, text, text_sha256(text))])
+    return document

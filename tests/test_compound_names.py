@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pipeline.config import load_config
-from pipeline.evaluate.align import pair_documents
-from pipeline.evaluate.conll import read_germeval
-from pipeline.evaluate.gold import gold_to_article
-from pipeline.evaluate.ner_metrics import score_entities
-from pipeline.ingest import join_paragraphs, text_sha256
-from pipeline.nlp import NlpStage, build_nlp
+from pipeline.nlp import build_nlp
 from pipeline.nlp import compound_names  # noqa: F401  (registers finnews_compound_names)
 from pipeline.nlp.extensions import entity_mentions
-from pipeline.records import Article, Document, EntityMention
-from tests.conftest import run_component_on_ents
-
-DATA = Path(__file__).parent / "data" / "evaluate"
+from tests.conftest import nlp_stage_document, run_component_on_ents
 
 
 @pytest.fixture(scope="module")
@@ -63,26 +53,8 @@ def test_full_pipeline_names_inside_compounds_are_mentions_not_ents(nlp):
 
 
 def test_records_keep_compound_names_as_marked_mentions():
-    stage = NlpStage.from_config(load_config())
-    text = join_paragraphs(["Autowerte", "Die VW-Aktie fiel um 3 %, Daimler legte zu."])
-    (document,) = stage.process([Article("t", "t.txt", "Autowerte", text, text_sha256(text))])
+    document = nlp_stage_document("Autowerte", "Die VW-Aktie fiel um 3 %, Daimler legte zu.")
     marked = {m.text: m.in_compound for m in document.mentions}
     assert marked["VW"] is True and marked["Daimler"] is False
     vw = next(e for e in document.entities if e.name == "VW")
     assert [c.entity_id for c in document.claims].count(vw.entity_id) == 1
-
-
-def test_token_level_gold_does_not_score_compound_names_but_other_gold_does():
-    (gold, _) = read_germeval(DATA / "germeval_mini.tsv")  # "Die Siemens-Aktie stieg in Frankfurt am Main ."
-    text = gold.text
-    start = text.index("Siemens")
-    mentions = [EntityMention("Siemens", "ORG", start, start + 7, in_compound=True),
-                EntityMention("Frankfurt am Main", "LOC", text.index("Frankfurt"), text.index(" ."))]
-    pred = Document(article=gold_to_article(gold), mentions=mentions)
-    strict = score_entities(pair_documents([gold], [pred])).metrics["micro"]["strict"]
-    assert (strict["actual"], strict["correct"], strict["precision"]) == (1, 1, 1.0)
-    # The same prediction against gold that can tag names inside compounds is a false positive.
-    gold.annotates_compound_names = True
-    strict = score_entities(pair_documents([gold], [pred])).metrics["micro"]["strict"]
-    assert (strict["actual"], strict["correct"]) == (2, 1)
-

@@ -19,7 +19,7 @@ from pipeline.evaluate.ner_metrics import score_entities
 from pipeline.evaluate.sources import detect_format, load_gold_source
 from pipeline.records import Document, EntityMention
 
-from conftest import SHARED_CORPORA, requires_shared
+from conftest import SHARED_CORPORA, requires_shared, strict_ner_counts
 
 DATA = Path(__file__).parent / "data" / "evaluate"
 GERMEVAL_TEST = SHARED_CORPORA / "ner" / "germeval2014" / "NER-de-test.tsv"
@@ -237,3 +237,21 @@ def test_strict_scheme_agrees_with_spacy_on_perturbed_germeval_sentences():
     assert ours["micro"]["strict"]["f1"] == pytest.approx(theirs["ents_f"])
     for label, scores in theirs["ents_per_type"].items():
         assert ours["per_label"][label]["strict"]["f1"] == pytest.approx(scores["f"])
+
+
+@pytest.mark.parametrize("part, flag, gold_flag", [
+    ("Siemens", "in_compound", "annotates_compound_names"),  # a name inside the compound "Siemens-Aktie"
+    ("Aktie", "institution_noun", "annotates_institution_nouns"),  # stands for a noun such as "Bundesregierung"
+])
+def test_token_level_gold_does_not_score_mentions_outside_its_convention(part, flag, gold_flag):
+    # GermEval cannot tag a name inside a one-token compound and tags common nouns for public bodies O;
+    # such mentions (pipeline.nlp.compound_names, pipeline.nlp.institution_nouns) are not scored there.
+    (gold, _) = read_germeval(DATA / "germeval_mini.tsv")  # "Die Siemens-Aktie stieg in Frankfurt am Main ."
+    text = gold.text
+    start = text.index(part)
+    mentions = [EntityMention(part, "ORG", start, start + len(part), **{flag: True}),
+                EntityMention("Frankfurt am Main", "LOC", text.index("Frankfurt"), text.index(" ."))]
+    assert strict_ner_counts(gold, mentions) == (1, 1, 1.0)
+    # The same prediction against gold that follows finnews' convention is a false positive.
+    setattr(gold, gold_flag, True)
+    assert strict_ner_counts(gold, mentions)[:2] == (2, 1)
