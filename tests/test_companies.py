@@ -557,6 +557,19 @@ def test_ner_products_that_are_ratings_places_or_amounts(nlp, text, ner, expecte
     assert finnews_ents == ([expected] if expected else [])
 
 
+@pytest.mark.parametrize(
+    "text, ner, label, expected",
+    [
+        ("RT @de_hill: @DHLPaket Großartige Leistung!", "@DHLPaket", "MISC", [("@DHLPaket", "ORG")]),
+        ("DJ PRESSEMITTEILUNG / Quellhaus erhält Geld.", "PRESSEMITTEILUNG", "ORG", []),
+        ("Ein Unfall beim Lemförder Aldi beschäftigt die Polizei.", "Lemförder Aldi", "LOC", [("Aldi", "ORG")]),
+    ],
+)
+def test_feed_labels_accounts_and_places_before_companies(nlp, text, ner, label, expected):
+    doc = _run_after_ner(nlp, text, [_span(text, ner, label)])
+    assert [e for e in ents(doc) if e[0] != "Quellhaus"] == expected
+
+
 def test_a_known_company_in_er_after_an_article_stays(nlp):
     text = "Die Gerresheimer hob am Montag die Prognose."
     doc = _run_after_ner(nlp, text, [_span(text, "Gerresheimer", "ORG")])

@@ -284,7 +284,7 @@ def gazetteer_ents_filter(entities: Iterable[Span], spans: Iterable[Span]) -> li
 
     Policy, per existing entity that overlaps gazetteer spans:
 
-    * words of an existing ``ORG`` (or ``MISC``) entity *before* the gazetteer
+    * words of an existing ``ORG`` (or ``MISC``, ``LOC``: ``beim Lemförder Aldi``) entity *before* the gazetteer
       name are a description when they are one (:func:`descriptive_prefix`):
       German news puts descriptors before a name, not name parts
       (``der Hamburger Wirkstoffforscher Evotec``, ``der Chemikalienhändler
@@ -331,7 +331,7 @@ def gazetteer_ents_filter(entities: Iterable[Span], spans: Iterable[Span]) -> li
             continue
         inside = all(ent.start <= spans[k].start and spans[k].end <= ent.end for k in overlapping)
         first = min(spans[k].start for k in overlapping)
-        if inside and ent.label_ in ("ORG", "MISC") and first > ent.start and descriptive_prefix(ent.doc[ent.start:first]):
+        if inside and ent.label_ in ("ORG", "MISC", "LOC") and first > ent.start and descriptive_prefix(ent.doc[ent.start:first]):
             ent = Span(ent.doc, first, ent.end, label=ent.label_, kb_id=ent.kb_id_)
         covered = {i for k in overlapping for i in range(spans[k].start, spans[k].end)}
         extra = [t for t in ent if t.i not in covered]
@@ -1420,6 +1420,9 @@ class CompanyRuler:
                     out.append((ent.start_char, ent.end_char, "place"))  # "an der Wall Street" as a product
                 elif ent.label_ == "MISC" and ent.text.casefold() in RATING_NAMES:
                     out.append((ent.start_char, ent.end_char, "rating"))  # "von „Outperform“ auf …" as a product
+                elif ent.label_ == "MISC" and len(ent) == 1 and ent.text.startswith("@") and len(ent.text) > 2:
+                    # "@DHLPaket", "@RMVdialog": an account is no product; not a person's, the NER says
+                    out.append((ent.start_char, ent.end_char, "company"))
                 elif (len(ent) == 1 and ent.text in self.common_abbreviations and ent.text not in PLACE_ABBREVIATIONS
                       and _starts_compound(doc, ent.end)):
                     # "von Tech-Werten", "des KI-Booms" as a place or a name: the start of a common noun
@@ -1586,6 +1589,9 @@ class CompanyRuler:
                 return "plural compound"
             if words[0] in self.common_nouns and not followed and not self._introduced_as_name(ent):
                 return "common noun"  # "will das Filialnetz übernehmen", "dem Ausschuss zugewiesen"
+            if (words[0].isupper() and len(words[0]) >= 8 and words[0].capitalize() in self.common_nouns
+                    and not followed):
+                return "common noun"  # "DJ PRESSEMITTEILUNG / …": a common noun in capitals, a feed's label
         return ""
 
     def _introduced_as_name(self, ent: Span) -> bool:
