@@ -570,6 +570,31 @@ def test_feed_labels_accounts_and_places_before_companies(nlp, text, ner, label,
     assert [e for e in ents(doc) if e[0] != "Quellhaus"] == expected
 
 
+@pytest.mark.parametrize(
+    "text, ner, expected",
+    [
+        # a feed's label in capitals before the name that opens the headline goes
+        ("DJ PRESSEMITTEILUNG / WIREDESK Zentrix erhält Geld.", "WIREDESK Zentrix", ("Zentrix", "ORG")),
+        ("FRANKFURT\nBRUCHWALD Zentrix erhält Geld.", "BRUCHWALD Zentrix", ("Zentrix", "ORG")),
+        # a name in capitals stays before a legal form or a common noun, and inside a sentence
+        ("ZENTRIX GmbH erhält Geld.", "ZENTRIX GmbH", ("ZENTRIX GmbH", "ORG")),
+        ("ZENTRIX Baumarkt erhält Geld.", "ZENTRIX Baumarkt", ("ZENTRIX Baumarkt", "ORG")),
+        ("ZENTRIX Gruppe erhält Geld.", "ZENTRIX Gruppe", ("ZENTRIX Gruppe", "ORG")),
+        ("Geld erhält die WIREDESK Zentrix.", "WIREDESK Zentrix", ("WIREDESK Zentrix", "ORG")),
+    ],
+)
+def test_a_feed_label_in_capitals_is_no_part_of_the_name(nlp_with_common_nouns, text, ner, expected):
+    doc = _run_after_ner(nlp_with_common_nouns, text, [_span(text, ner, "ORG")])
+    assert expected in ents(doc)
+
+
+def test_a_legal_form_after_one_line_break_belongs_to_the_name(nlp):
+    wrapped = nlp("Die Klagen richten sich gegen die Volkswagen AG, die Audi\nAG und die Porsche AG.")
+    assert ("Audi\nAG", "ORG") in ents(wrapped)
+    paragraphs = nlp("Die Klagen richten sich gegen Audi\n\nAG steht für Aktiengesellschaft.")
+    assert ("Audi", "ORG") in ents(paragraphs)
+
+
 def test_a_known_company_in_er_after_an_article_stays(nlp):
     text = "Die Gerresheimer hob am Montag die Prognose."
     doc = _run_after_ner(nlp, text, [_span(text, "Gerresheimer", "ORG")])

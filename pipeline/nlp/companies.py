@@ -422,6 +422,28 @@ def _cut_at_separator(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _feed_label(doc: Doc, i: int, gaz: Gazetteer, common_nouns: frozenset[str]) -> bool:
+    """Whether ``doc[i]``, a word in capitals opening a line or following a separator, labels a
+    news feed or a dateline before the name that follows it rather than starting that name.
+
+    ``DJ PRESSEMITTEILUNG / MYNEWSDESK Seerene erhält …`` -> ``Seerene``; ``FRANKFURT Commerzbank
+    streicht …`` -> ``Commerzbank``. Not a name known in capitals (``SIXT Leasing``), not before a legal form
+    or a common noun (``DEUTZ AG``, ``ZENTRIX Gruppe``, ``HORNBACH Baumarkt``), not a short acronym
+    (``BMW Group``, ``ADAC Stiftung``).
+    """
+    word, after = doc[i], doc[i + 1]
+    if not (word.is_alpha and word.is_upper and len(word) >= 5):
+        return False
+    if i > 0 and doc[i - 1].text not in NAME_SEPARATORS | {":", "-", "–", "—"} and "\n" not in doc[i - 1].whitespace_ \
+            and not doc[i - 1].is_space:
+        return False
+    if not (after.is_alpha and after.text[:1].isupper() and not after.is_upper) or is_type_noun(after.text) \
+            or name_key(after.text) in gaz.legal_form_keys or after.text in common_nouns:
+        return False
+    # A name known in capitals starts the name ("SIXT Leasing"); "Mynewsdesk" in capitals labels a feed.
+    return not any(alias.text == word.text for alias in gaz.aliases.get(name_key(word.text), ()))
+
+
 def _is_role_noun(token: Token) -> bool:
     """A capitalised noun for a person's role: ``Analystin``, ``Marktanalyst``, ``Chefvolkswirt``."""
     return token.is_alpha and token.text[:1].isupper() and token.lower_.endswith(PERSON_ROLE_ENDINGS)
@@ -831,12 +853,16 @@ class CompanyRuler:
         """End of the mention including a legal form written right after the name, case as listed.
 
         Example: ``NVIDIA Corp. meldet`` -> the mention ends after ``Corp.``; in
-        ``stuft SAP ab`` the verb particle ``ab`` is no Swedish ``AB``.
+        ``stuft SAP ab`` the verb particle ``ab`` is no Swedish ``AB``. A single line break may
+        come before the form (``die Audi\nAG und``: text wrapped at a fixed width); a blank line
+        never joins.
         """
         forms = {f.replace(" ", "") for f in gaz.legal_forms}
         best, written = end, ""
         for j in range(end, min(len(doc), end + 5)):
             tok = doc[j]
+            if j == end and tok.text == "\n" and j + 1 < len(doc) and doc[j + 1].text in forms:
+                continue  # one line break of hard-wrapped text: "gegen die Audi\nAG und die Porsche AG"
             if "\n" in doc[j - 1].whitespace_ or tok.is_space:
                 break
             if tok.text == "," and j == end:
@@ -1272,7 +1298,8 @@ class CompanyRuler:
           Ostsee-Zeitung``, ``der Ruhr Nachrichten``, ``Kölner Stadt-Anzeiger``);
         * line breaks at either end go (``BVG\n`` at the end of a news feed's line), and a spaced
           separator ends an organisation or a person (``SheIn |`` -> ``SheIn``,
-          ``AMB Gebäudeservice KG / PR Agentur`` -> ``AMB Gebäudeservice KG``);
+          ``AMB Gebäudeservice KG / PR Agentur`` -> ``AMB Gebäudeservice KG``), and so does a feed's
+          label in capitals before a headline's name (``/ MYNEWSDESK Seerene erhält`` -> ``Seerene``);
         * trailing function words go (``die MTB Privatstiftung von Theresia Babler``
           -> ``MTB Privatstiftung``; a person ``Rüdiger Kauf und`` -> ``Rüdiger Kauf``), and so does the last part of a compound that makes it an
           event or a person (``KTB-Affäre``, ``Öbib-Pressesprecher`` -> ``KTB``, ``Öbib``).
@@ -1301,6 +1328,8 @@ class CompanyRuler:
                 start += 1
             if ent.label_ in ("ORG", "PER"):  # not LOC: "Frankfurt / Main", "Böblingen / Sindelfingen"
                 start, end = _cut_at_separator(doc, start, end)
+            if ent.label_ == "ORG" and end - start >= 2 and _feed_label(doc, start, self.gazetteer, self.common_nouns):
+                start += 1  # "DJ PRESSEMITTEILUNG / MYNEWSDESK Seerene erhält": the feed's label goes
             if start == end:
                 continue
             if _is_role_noun(doc[start]):
