@@ -581,6 +581,7 @@ def test_feed_labels_accounts_and_places_before_companies(nlp, text, ner, label,
         ("ZENTRIX Baumarkt erhält Geld.", "ZENTRIX Baumarkt", ("ZENTRIX Baumarkt", "ORG")),
         ("ZENTRIX Gruppe erhält Geld.", "ZENTRIX Gruppe", ("ZENTRIX Gruppe", "ORG")),
         ("Geld erhält die WIREDESK Zentrix.", "WIREDESK Zentrix", ("WIREDESK Zentrix", "ORG")),
+        ("FANUC Zentrix erhält Geld.", "FANUC Zentrix", ("FANUC Zentrix", "ORG")),  # listed in capitals
     ],
 )
 def test_a_feed_label_in_capitals_is_no_part_of_the_name(nlp_with_common_nouns, text, ner, expected):

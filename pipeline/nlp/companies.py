@@ -427,9 +427,9 @@ def _feed_label(doc: Doc, i: int, gaz: Gazetteer, common_nouns: frozenset[str]) 
     news feed or a dateline before the name that follows it rather than starting that name.
 
     ``DJ PRESSEMITTEILUNG / MYNEWSDESK Seerene erhält …`` -> ``Seerene``; ``FRANKFURT Commerzbank
-    streicht …`` -> ``Commerzbank``. Not a name known in capitals (``SIXT Leasing``), not before a legal form
-    or a common noun (``DEUTZ AG``, ``ZENTRIX Gruppe``, ``HORNBACH Baumarkt``), not a short acronym
-    (``BMW Group``, ``ADAC Stiftung``).
+    streicht …`` -> ``Commerzbank``. Not a name the gazetteer lists in capitals (``FANUC Zentrix``),
+    not before a legal form or a common noun (``DEUTZ AG``, ``ZENTRIX Gruppe``, ``HORNBACH
+    Baumarkt``), not a short acronym (``BMW Group``, ``ADAC Stiftung``).
     """
     word, after = doc[i], doc[i + 1]
     if not (word.is_alpha and word.is_upper and len(word) >= 5):
@@ -440,7 +440,7 @@ def _feed_label(doc: Doc, i: int, gaz: Gazetteer, common_nouns: frozenset[str]) 
     if not (after.is_alpha and after.text[:1].isupper() and not after.is_upper) or is_type_noun(after.text) \
             or name_key(after.text) in gaz.legal_form_keys or after.text in common_nouns:
         return False
-    # A name known in capitals starts the name ("SIXT Leasing"); "Mynewsdesk" in capitals labels a feed.
+    # A name listed in capitals starts the name ("FANUC …"); "Mynewsdesk" written in capitals labels a feed.
     return not any(alias.text == word.text for alias in gaz.aliases.get(name_key(word.text), ()))
 
 
