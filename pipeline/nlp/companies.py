@@ -130,6 +130,8 @@ ADJECTIVE_ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "
 # they end an organisation's or a person's name (GermEval's never hold one; "JL/CSU" is unspaced). Places
 # may: "Frankfurt / Main", "Böblingen / Sindelfingen" (SmartData).
 NAME_SEPARATORS = {"/", "|", "•", "·"}
+# What may come right before a news feed's label in capitals ("DJ PRESSEMITTEILUNG / MYNEWSDESK …").
+FEED_LABEL_AFTER = frozenset(NAME_SEPARATORS | {":", "-", "–", "—"})
 # Nouns for a kind of organisation that introduce a name which is also a common noun: "die
 # Pilotenvereinigung Cockpit", "das Nachrichtenportal Bivol", "der Radiosender Athina".
 ORGANISATION_DESCRIPTORS = ("vereinigung", "gewerkschaft", "verein", "verband", "partei", "firma", "marke", "verlag",
@@ -434,7 +436,7 @@ def _feed_label(doc: Doc, i: int, gaz: Gazetteer, common_nouns: frozenset[str]) 
     word, after = doc[i], doc[i + 1]
     if not (word.is_alpha and word.is_upper and len(word) >= 5):
         return False
-    if i > 0 and doc[i - 1].text not in NAME_SEPARATORS | {":", "-", "–", "—"} and "\n" not in doc[i - 1].whitespace_ \
+    if i > 0 and doc[i - 1].text not in FEED_LABEL_AFTER and "\n" not in doc[i - 1].whitespace_ \
             and not doc[i - 1].is_space:
         return False
     if not (after.is_alpha and after.text[:1].isupper() and not after.is_upper) or is_type_noun(after.text) \
