@@ -54,11 +54,14 @@ class NlpConfig(Section):
     """The spaCy stage.
 
     ``model`` is a spaCy pipeline name or path that provides the tokenizer and
-    NER (``blank:de`` for none); ``components`` are the finnews factories added
-    after it, in order, each with its config.
+    NER (``blank:de`` for none); ``model_overrides`` are spaCy config overrides
+    applied when it loads (dotted keys, as ``spacy.load(..., config=...)`` takes
+    them: ``{"components.finnews_e5_ner.quantize": true}``); ``components`` are
+    the finnews factories added after it, in order, each with its config.
     """
 
     model: str = "blank:de"
+    model_overrides: dict[str, Any] = {}
     finance_tokenizer: bool = True
     components: dict[str, dict[str, Any]] = {}
     batch_size: int = 16

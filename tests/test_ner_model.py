@@ -61,6 +61,16 @@ def test_accurate_profile_is_offered():
     assert (ACCURATE / "finnews_e5_ner" / "adapter_model.safetensors").exists()
 
 
+def test_int8_profile_loads_the_accurate_model_with_its_encoder_quantised():
+    from pipeline.nlp import load_base_pipeline
+
+    # nlp.model_overrides reach spacy.load as config overrides (the e5 base loads only on first use)
+    for profile, quantised in (("accurate", False), ("accurate_int8", True)):
+        cfg = load_config().with_profile(profile)
+        nlp = load_base_pipeline(cfg.nlp.model, cfg)
+        assert nlp.get_pipe("finnews_e5_ner").quantize is quantised
+
+
 @pytest.mark.slow  # loads the 470 MB e5 base encoder (~10-20 s on 2 shared cores)
 @pytest.mark.skipif(not (PROJECT_ROOT / ".cache" / "e5-base" / "config.json").exists(),
                     reason="e5 base not built (finnews models build-base)")

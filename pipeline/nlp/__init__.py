@@ -43,14 +43,14 @@ def load_base_pipeline(name: str, cfg: Config) -> Language:
 
     Relative paths are resolved against the project root; anything else is passed
     to :func:`spacy.load`, so an installed package such as ``de_core_news_lg``
-    works for users who have one.
+    works for users who have one. ``cfg.nlp.model_overrides`` go to
+    :func:`spacy.load` as config overrides.
     """
     if name.startswith("blank:"):
         return spacy.blank(name.split(":", 1)[1])
+    overrides = dict(cfg.nlp.model_overrides)
     path = cfg.resolve(name)
-    if path.exists():
-        return spacy.load(path)
-    return spacy.load(name)
+    return spacy.load(path if path.exists() else name, config=overrides)
 
 
 def build_nlp(cfg: Config) -> Language:
