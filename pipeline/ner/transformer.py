@@ -88,19 +88,28 @@ def resolve_base_dir(base_model: str | Path) -> Path:
 
     A path under ``.cache`` follows ``FINNEWS_CACHE_DIR`` (the cache may move, as
     ``paths.cache_dir`` allows); a relative path is taken from the project root.
+    The cache build is made on first use when missing, as the sentiment stage
+    does, because the default NER model needs it (``finnews models build-base``
+    makes it ahead of time).
 
     Raises:
-        FileNotFoundError: no built base there (run ``finnews models build-base``).
+        FileNotFoundError: no built base at a path outside the cache.
     """
     base = Path(base_model)
+    in_cache = base.parts[:1] == (".cache",)
     cache = os.environ.get("FINNEWS_CACHE_DIR")
-    if cache and base.parts[:1] == (".cache",):
+    if cache and in_cache:
         base = Path(cache).joinpath(*base.parts[1:])
     if not base.is_absolute() and not base.exists():
         from pipeline.config import PROJECT_ROOT
 
         base = PROJECT_ROOT / base
     if not (base / "config.json").exists():
+        if in_cache:
+            from pipeline.sentiment.base import build_base_model
+
+            log.info("e5 base not built yet: building it at %s (once, about 15 s)", base)
+            return build_base_model(base)
         raise FileNotFoundError(f"e5 base model not found at {base}: run `finnews models build-base`")
     return base
 
