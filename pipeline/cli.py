@@ -75,7 +75,7 @@ def run(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder for documents.jsonl, the CSVs and run.json."),
     glob: Optional[list[str]] = typer.Option(None, "--glob", "-g", help="Only files matching this pattern, e.g. '*.txt' (repeatable)."),
     resume: bool = typer.Option(False, "--resume", help="Skip articles already processed in OUT (by sha256)."),
-    profile: Optional[str] = typer.Option(None, "--profile", help="Named pipeline profile from the config, e.g. 'accurate'."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Named pipeline profile from the config, e.g. 'fast' (the CNN NER)."),
     summary: bool = typer.Option(True, "--summary/--no-summary", help="Print a per-entity summary table to stdout."),
     config: Optional[Path] = ConfigOption,
 ) -> None:
@@ -111,7 +111,7 @@ def train_ner_command(
     output: Optional[Path] = typer.Option(None, "--output", help="Export here instead of ner_training.output (models/ner)."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override the training steps, e.g. for a short trial."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the evaluation scores as JSON here."),
-    profile: Optional[str] = typer.Option(None, "--profile", help="Named pipeline profile for --eval-only, e.g. 'accurate'."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Named pipeline profile for --eval-only, e.g. 'fast' (the CNN)."),
     setting: Optional[list[str]] = typer.Option(
         None, "--set", help="Override a ner_training key, e.g. --set accurate_method=full --set accurate_sources=germeval,smartdata."
     ),

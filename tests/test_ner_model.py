@@ -1,4 +1,5 @@
-"""The shipped NER pipeline (models/ner): loads as a plain spaCy pipeline, tags obvious news, is the default."""
+"""The shipped NER pipelines: the CNN (models/ner, `--profile fast`) loads as a plain spaCy pipeline and tags
+obvious news; the e5 tagger (models/ner/accurate) is the default."""
 
 from __future__ import annotations
 
@@ -35,30 +36,41 @@ def test_shipped_model_tags_an_obvious_sentence(shipped):
     assert ("Christian Sewing", "PER") in found
 
 
-def test_shipped_model_is_the_default():
-    from pipeline.nlp import build_nlp
+ACCURATE = SHIPPED / "accurate"
+
+
+def _check_pipeline_finds_companies(nlp, ner_name):
     from pipeline.nlp.extensions import entity_mentions
 
-    cfg = load_config()
-    assert cfg.resolve(cfg.nlp.model) == SHIPPED
-    nlp = build_nlp(cfg)
     names = nlp.pipe_names
-    assert "tok2vec" in names and "ner" in names
+    assert ner_name in names
     if "finnews_companies" in names:  # the gazetteer ruler runs after the statistical NER
-        assert names.index("ner") < names.index("finnews_companies")
+        assert names.index(ner_name) < names.index("finnews_companies")
     doc = nlp("Die Allianz-Aktie stieg.\nBASF meldet Gewinn")
     # A name inside a compound word is a mention, kept beside doc.ents (pipeline/nlp/compound_names.py).
     mentions = [(e.text, e.label_) for e in entity_mentions(doc)]
     assert ("Allianz", "ORG") in mentions and ("BASF", "ORG") in mentions
 
 
-ACCURATE = SHIPPED / "accurate"
+@pytest.mark.slow  # loads the 470 MB e5 base encoder (built on first use when missing)
+def test_accurate_model_is_the_default():
+    from pipeline.nlp import build_nlp
 
-
-def test_accurate_profile_is_offered():
-    cfg = load_config().with_profile("accurate")
+    cfg = load_config()
     assert cfg.resolve(cfg.nlp.model) == ACCURATE
+    assert cfg.resolve(load_config().with_profile("accurate").nlp.model) == ACCURATE
     assert (ACCURATE / "finnews_e5_ner" / "adapter_model.safetensors").exists()
+    _check_pipeline_finds_companies(build_nlp(cfg), "finnews_e5_ner")
+
+
+def test_fast_profile_is_the_shipped_cnn():
+    from pipeline.nlp import build_nlp
+
+    cfg = load_config().with_profile("fast")
+    assert cfg.resolve(cfg.nlp.model) == SHIPPED
+    nlp = build_nlp(cfg)
+    assert "tok2vec" in nlp.pipe_names
+    _check_pipeline_finds_companies(nlp, "ner")
 
 
 def test_int8_profile_loads_the_accurate_model_with_its_encoder_quantised():

@@ -194,7 +194,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", help="spaCy pipeline path or name (default: nlp.model of the config)")
     parser.add_argument("--config", type=Path, help="finnews YAML config")
-    parser.add_argument("--profile", help="nlp profile of the config, e.g. accurate")
+    parser.add_argument("--profile", help="nlp profile of the config, e.g. fast (the CNN)")
     parser.add_argument("--data-dir", type=Path, help="corpora folder (default: paths.data_dir of the config)")
     parser.add_argument("--set", dest="sets", action="append", choices=["germeval-news", "smartdata-v3-dev"])
     parser.add_argument("--threads", type=int, default=2, help="torch/BLAS threads (this machine: 2)")
