@@ -589,6 +589,37 @@ def test_a_feed_label_in_capitals_is_no_part_of_the_name(nlp_with_common_nouns, 
     assert expected in ents(doc)
 
 
+@pytest.mark.parametrize(
+    "text, ner, label, found, gone",
+    [
+        # the NER ran on over "von" and the analyst's employer
+        ("„Das bleibt so“, sagte Aktienstratege Kenji Watanabe von Nomura.", "Kenji Watanabe von Nomura", "PER",
+         [("Kenji Watanabe", "PER"), ("Nomura", "ORG")], ("Kenji Watanabe von Nomura", "PER")),
+        # a noble name stays whole: one word before "von"
+        ("Werner von Siemens gründete die Firma.", "Werner von Siemens", "PER", [("Werner von Siemens", "PER")],
+         ("Werner", "PER")),
+        # the scale of a figure names nothing
+        ("Toyota erzielte einen Umsatz von 48 Bill. Yen.", "Bill.", "MISC", [], ("Bill.", "MISC")),
+        # the first parts of two compounds that share "-Aktien" are kinds of shares
+        ("Deutsche Tech- und Energie-Aktien stark unter Druck", "Deutsche Tech- und Energie", "ORG", [],
+         ("Deutsche Tech- und Energie", "ORG")),
+        # a name that ends in a whole word stays
+        ("Die Volks- und Raiffeisenbanken sind zufrieden.", "Volks- und Raiffeisenbanken", "ORG",
+         [("Volks- und Raiffeisenbanken", "ORG")], None),
+        # a region that stands for its industry is a place
+        ("Die Ausgaben, die das Silicon Valley getätigt hat, steigen.", "Silicon Valley", "ORG",
+         [("Silicon Valley", "LOC")], ("Silicon Valley", "ORG")),
+        # the NER cut the place at a hyphen inside a compound
+        ("Die Silicon-Valley-Riesen geben viel aus.", "Silicon", "ORG", [("Silicon-Valley", "LOC")], ("Silicon", "ORG")),
+        ("Die Silicon-Valley-Riesen geben viel aus.", "Silicon-", "ORG", [("Silicon-Valley", "LOC")], ("Silicon-", "ORG")),
+    ],
+)
+def test_ner_spans_that_run_over_a_name_or_name_nothing(nlp, text, ner, label, found, gone):
+    result = ents(_run_after_ner(nlp, text, [_span(text, ner, label)]))
+    assert all(entity in result for entity in found)
+    assert gone not in result
+
+
 def test_a_legal_form_after_one_line_break_belongs_to_the_name(nlp):
     wrapped = nlp("Die Klagen richten sich gegen die Volkswagen AG, die Audi\nAG und die Porsche AG.")
     assert ("Audi\nAG", "ORG") in ents(wrapped)

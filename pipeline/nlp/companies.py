@@ -69,6 +69,7 @@ from spacy.util import filter_spans, registry
 from pipeline.config import PROJECT_ROOT
 from pipeline.gazetteer import Gazetteer, load_gazetteer, name_key
 from pipeline.ner.common_nouns import load_common_nouns
+from pipeline.nlp.currency_names import DEFAULT_SCALES
 from pipeline.nlp.extensions import register_extensions
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,8 @@ ARTICLES = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "e
 # Marks that never end a name, and marks that never start one.
 NAME_END_NEVER = {"(", "[", "{", "„", "‚", ",", ";", ":"}
 NAME_START_NEVER = {")", "]", "}", ",", ";", ":"}
+# Words that join the parts of a coordination ("Tech- und Energie-Aktien").
+COORDINATORS = {"und", "oder", "sowie", "bzw."}
 TRAILING_FUNCTION_WORDS = {"von", "vom", "der", "des", "die", "das", "und", "oder", "im", "am", "mit", "für", "bei",
                            "zu", "zur", "zum", "in", "aus", "an", "auf", "-", "‑"}
 # Prepositions that take a bare plural noun ("mit Retro-Turnschuhen", "bei E-Autos").
@@ -422,6 +425,21 @@ def _cut_at_separator(doc: Doc, start: int, end: int) -> tuple[int, int]:
         if doc[k].text in NAME_SEPARATORS and (doc[k - 1].whitespace_ or doc[k].whitespace_):
             return start, k
     return start, end
+
+
+def _coordinated_compound_parts(doc: Doc, start: int, end: int) -> bool:
+    """Whether ``doc[start:end]`` lists the first parts of compounds that share their last part.
+
+    German leaves out the shared part after a hyphen: ``Deutsche Tech- und Energie-Aktien``
+    are tech shares and energy shares, so ``Deutsche Tech- und Energie`` before ``-Aktien``
+    names kinds of shares, not an organisation. A name ends in a whole word and stays
+    (``die Volks- und Raiffeisenbanken``, ``Österreichische Bundes- und Industriebeteiligungen GmbH``).
+    """
+    if end + 1 >= len(doc) or doc[end].text not in {"-", "‑"} or doc[end - 1].whitespace_ \
+            or not doc[end + 1].is_alpha:
+        return False
+    return any(len(doc[k].text) > 1 and doc[k].text[-1] in "-‑" and doc[k + 1].lower_ in COORDINATORS
+               for k in range(start, end - 1))
 
 
 def _feed_label(doc: Doc, i: int, gaz: Gazetteer, common_nouns: frozenset[str]) -> bool:
@@ -1349,7 +1367,15 @@ class CompanyRuler:
                 continue  # "Der Bayreuther unterlag", "die Emsländer": people or a team of a place
             if ent.label_ in ("PER", "LOC", "MISC") and end - start == 1 and _business_noun(doc[start]):
                 continue  # "Milliardenauftrag", "Leitzins", "Börsenwert": common nouns of market news
+            if end - start == 1 and doc[start].text in DEFAULT_SCALES and start > 0 and doc[start - 1].like_num:
+                continue  # "ein Umsatz von 48 Bill. Yen": the figure's scale, no name
+            if ent.label_ == "ORG" and _coordinated_compound_parts(doc, start, end):
+                continue  # "Deutsche Tech- und Energie-Aktien": kinds of shares
             label = ent.label
+            if ent.label_ in ("ORG", "MISC"):
+                place_end = self._place_cut_at_hyphen(doc, start, end)
+                if place_end:
+                    end, label = place_end, doc.vocab.strings["LOC"]  # "Silicon" of "Silicon-Valley-Riesen"
             if ent.label_ == "LOC":
                 end = self._hyphenated_place_end(doc, end, taken, one_word_places)
                 joined_until = end
@@ -1357,6 +1383,7 @@ class CompanyRuler:
                 if title_end > end:
                     end, label = title_end, doc.vocab.strings["ORG"]  # "Ostsee-Zeitung", "Ruhr Nachrichten"
             if ent.label_ == "PER":
+                end = self._name_before_employer(doc, start, end)
                 while end - start > 1 and doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS:
                     end -= 1  # "überzeugten Rüdiger Kauf und Björn Lindemann": "Rüdiger Kauf und"
             if ent.label_ == "ORG":
@@ -1524,11 +1551,41 @@ class CompanyRuler:
             end += 2
         return end
 
+    def _place_cut_at_hyphen(self, doc: Doc, start: int, end: int) -> int:
+        """The end of a known place that the NER cut at a hyphen and took for a name, or 0.
+
+        ``die Silicon-Valley-Riesen`` tagged ``Silicon`` or ``Silicon-`` (ORG): with ``-Valley`` it is the
+        region of the overlay, a place inside a compound word. Only the overlay's places join,
+        so ``Siemens`` in ``Siemens-Energy-Aktie`` stays what it was.
+        """
+        found = 0
+        k = end - 1 if end - start > 1 and doc[end - 1].text in {"-", "‑"} else end  # the NER took "Silicon-"
+        while (k + 1 < len(doc) and doc[k].text in {"-", "‑"} and _glued(doc[k - 1], doc[k])
+               and _glued(doc[k], doc[k + 1]) and doc[k + 1].is_alpha):
+            k += 2
+            if self._known_place(doc[start:k]):
+                found = k
+        return found
+
     def _known_place(self, ent: Span) -> bool:
         """A market place or country of the overlay, also in the genitive (``Österreichs``)."""
         key = name_key(ent.text)
         places = self.gazetteer.place_keys
         return key in places or (key.endswith("s") and key[:-1] in places)
+
+    def _name_before_employer(self, doc: Doc, start: int, end: int) -> int:
+        """The end of a person span that the NER ran on over ``von`` and a company of the gazetteer.
+
+        ``sagte Aktienstratege Kenji Watanabe von Nomura`` -> ``Kenji Watanabe`` (Nomura is the
+        employer); at least two words must come before ``von``, so that a noble name stays whole
+        (``Werner von Siemens``, ``Ursula von der Leyen``).
+        """
+        for k in range(start + 2, end - 1):
+            if doc[k].lower_ in ("von", "vom", "bei") and doc[k - 1].text[:1].isupper():
+                found = self.gazetteer.lookup(doc[k + 1:end].text)
+                if found and found[0].entry.label == "ORG":
+                    return k
+        return end
 
     def _currency(self, doc: Doc, ent: Span) -> bool:
         """A currency (``48 Euro``, ``2,1 Mrd. Franken``, also with the scale the NER took in: ``Bill.
