@@ -612,12 +612,29 @@ def test_a_feed_label_in_capitals_is_no_part_of_the_name(nlp_with_common_nouns, 
         # the NER cut the place at a hyphen inside a compound
         ("Die Silicon-Valley-Riesen geben viel aus.", "Silicon", "ORG", [("Silicon-Valley", "LOC")], ("Silicon", "ORG")),
         ("Die Silicon-Valley-Riesen geben viel aus.", "Silicon-", "ORG", [("Silicon-Valley", "LOC")], ("Silicon-", "ORG")),
+        # a place adjective before a kind of firm is a description; the name after it stays
+        ("Eingebunden war auch die Wiener Anwaltskanzlei Lansky.", "Wiener Anwaltskanzlei", "ORG", [],
+         ("Wiener Anwaltskanzlei", "ORG")),
+        ("Cryan krempelt die Frankfurter Institution um.", "Frankfurter Institution", "ORG", [],
+         ("Frankfurter Institution", "ORG")),
+        # every country of the overlay is a place when the NER takes it for an organisation
+        ("Platz drei teilt es mit Luxemburg und Malta.", "Malta", "ORG", [("Malta", "LOC")], ("Malta", "ORG")),
     ],
 )
 def test_ner_spans_that_run_over_a_name_or_name_nothing(nlp, text, ner, label, found, gone):
     result = ents(_run_after_ner(nlp, text, [_span(text, ner, label)]))
     assert all(entity in result for entity in found)
     assert gone not in result
+
+
+def test_two_ner_organisations_side_by_side_are_one_when_the_second_ends_in_a_legal_form(nlp):
+    text = "Graz – Die Energie Steiermark AG investiert in den Windpark."
+    doc = _run_after_ner(nlp, text, [_span(text, "Energie", "ORG"), _span(text, "Steiermark AG", "ORG")])
+    assert ("Energie Steiermark AG", "ORG") in ents(doc)
+    # without a legal form two names side by side stay apart
+    text = "Betroffen waren Broadcom AMD und Microsoft."
+    doc = _run_after_ner(nlp, text, [_span(text, "Broadcom", "ORG"), _span(text, "AMD", "ORG")])
+    assert ("Broadcom", "ORG") in ents(doc) and ("AMD", "ORG") in ents(doc)
 
 
 def test_a_legal_form_after_one_line_break_belongs_to_the_name(nlp):

@@ -180,6 +180,8 @@ GENERIC_COMPANY_ENDINGS = ("konzern", "unternehmen", "hersteller", "händler", "
                            "betreiber", "entwickler", "forscher", "bauer", "firma", "tochter", "mutter", "holding",
                            "ausrüster", "dienstleister", "start-up", "startup", "gigant", "haus", "discounter",
                            "berater",
+                           # "die Wiener Anwaltskanzlei Lansky", "krempelt die Frankfurter Institution um"
+                           "kanzlei", "institution",
                            # kinds of bank, not a bank's name (unlike "Postbank"): "die Grossbank", "die Privatbank"
                            "großbank", "grossbank", "privatbank", "investmentbank", "regionalbank", "geschäftsbank",
                            "direktbank", "hausbank", "förderbank")
@@ -1328,7 +1330,7 @@ class CompanyRuler:
         taken = {i for e in doc.ents for i in range(e.start, e.end)}
         one_word_places = frozenset(e.start for e in doc.ents if e.label_ == "LOC" and len(e) == 1 and not e.kb_id_)
         joined_until = 0  # the end of a place that took in the next one ("Baden-Württemberg")
-        for ent in doc.ents:
+        for ent in self._joined_before_legal_form(doc):
             start, end = ent.start, ent.end
             if start < joined_until:
                 continue
@@ -1572,6 +1574,24 @@ class CompanyRuler:
         key = name_key(ent.text)
         places = self.gazetteer.place_keys
         return key in places or (key.endswith("s") and key[:-1] in places)
+
+    def _joined_before_legal_form(self, doc: Doc) -> list[Span]:
+        """``doc.ents`` with two NER organisations side by side joined when the second ends in a legal form.
+
+        ``Die Energie Steiermark AG investiert`` tagged ``Energie`` and ``Steiermark AG``: one
+        name, ``Energie Steiermark AG``. Two companies named side by side keep a comma or ``und``
+        between them, and one without a legal form stays apart (``Broadcom AMD``).
+        """
+        out: list[Span] = []
+        for ent in doc.ents:
+            prev = out[-1] if out else None
+            if (prev is not None and ent.label_ == "ORG" and prev.label_ == "ORG" and prev.end == ent.start
+                    and not prev.kb_id_ and not ent.kb_id_ and doc[prev.end - 1].whitespace_ == " "
+                    and len(ent) > 1 and name_key(doc[ent.end - 1].text) in self.gazetteer.legal_form_keys):
+                out[-1] = Span(doc, prev.start, ent.end, label="ORG")
+            else:
+                out.append(ent)
+        return out
 
     def _name_before_employer(self, doc: Doc, start: int, end: int) -> int:
         """The end of a person span that the NER ran on over ``von`` and a company of the gazetteer.
